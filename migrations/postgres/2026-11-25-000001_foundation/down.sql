@@ -1,0 +1,7 @@
+DROP TABLE audit_log CASCADE;
+DROP TABLE notifications CASCADE;
+DROP TABLE module_applications CASCADE;
+DROP TABLE login_attempts CASCADE;
+DROP TABLE users CASCADE;
+DROP TABLE companies CASCADE;
+DROP TABLE uploads CASCADE;

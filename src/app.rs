@@ -1,0 +1,93 @@
+//! Builds the actix application: middleware, routes and shared state.
+
+use crate::config::Settings;
+use crate::db::{self, Backend};
+use crate::domain::email::Email;
+use crate::services::accounts;
+use crate::storage::LocalStorage;
+use crate::web::{self, AppState, csrf};
+use actix_session::SessionMiddleware;
+use actix_session::config::{CookieContentSecurity, PersistentSession};
+use actix_session::storage::CookieSessionStore;
+use actix_web::cookie::{Key, SameSite, time::Duration as CookieDuration};
+use actix_web::dev::Server;
+use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::{App, HttpServer};
+use std::net::TcpListener;
+use std::sync::Arc;
+
+/// Headers on every response (DESIGN.md §7): no inline script, no framing.
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+                   object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot open the database: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(String),
+    #[error("cannot create the admin: {0}")]
+    Admin(String),
+    #[error("cannot listen: {0}")]
+    Bind(#[from] std::io::Error),
+}
+
+/// Opens the pool and brings the schema up to date.
+pub fn prepare_database(settings: &Settings) -> Result<db::DbPool, StartError> {
+    let backend = Backend::from_url(&settings.database_url);
+    let size = match backend {
+        Backend::Sqlite => 8,
+        Backend::Postgres => 10,
+    };
+    let pool = db::connect(&settings.database_url, size)?;
+    let mut conn = pool.get()?;
+    db::migrate(&mut conn).map_err(|e| StartError::Migrate(e.to_string()))?;
+    Ok(pool)
+}
+
+/// Creates the platform admin on first start; returns the one-time password.
+pub fn ensure_admin(pool: &db::DbPool, settings: &Settings) -> Result<Option<String>, StartError> {
+    let email = Email::parse(&settings.admin_email)
+        .map_err(|_| StartError::Admin(format!("ADMIN_EMAIL {:?} is not an e-mail", settings.admin_email)))?;
+    let mut conn = pool.get()?;
+    accounts::ensure_admin(&mut conn, &email).map_err(|e| StartError::Admin(e.to_string()))
+}
+
+/// Starts serving on `listener`; the returned server runs until stopped.
+pub fn serve(listener: TcpListener, pool: db::DbPool, settings: Settings) -> Result<Server, StartError> {
+    let state = actix_web::web::Data::new(AppState {
+        backend: Backend::from_url(&settings.database_url),
+        storage: Arc::new(LocalStorage::new(settings.uploads_dir())),
+        pool,
+        settings: settings.clone(),
+    });
+    let key = Key::derive_from(settings.session_key.expose());
+    let secure = settings.cookie_secure;
+    let server = HttpServer::new(move || {
+        let session = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+            .cookie_name("sp_session".to_owned())
+            .cookie_secure(secure)
+            .cookie_http_only(true)
+            .cookie_same_site(SameSite::Lax)
+            .cookie_content_security(CookieContentSecurity::Private)
+            .session_lifecycle(PersistentSession::default().session_ttl(CookieDuration::days(14)))
+            .build();
+        App::new()
+            .app_data(state.clone())
+            .configure(web::routes)
+            .default_service(actix_web::web::to(web::public::not_found))
+            .wrap(from_fn(csrf::check))
+            .wrap(session)
+            .wrap(
+                DefaultHeaders::new()
+                    .add(("Content-Security-Policy", CSP))
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("X-Frame-Options", "DENY"))
+                    .add(("Referrer-Policy", "same-origin")),
+            )
+            .wrap(tracing_actix_web::TracingLogger::default())
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,144 @@
+//! Settings, read once at start from the environment and the command line.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A value that must never reach a log line.
+#[derive(Clone)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    pub fn new(value: T) -> Secret<T> {
+        Secret(value)
+    }
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Everything the server needs to start; built once, passed as `web::Data`.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// `postgres://…` or the path of the SQLite file.
+    pub database_url: String,
+    pub bind: String,
+    pub data_dir: PathBuf,
+    /// 64 bytes: signs and encrypts the session cookie.
+    pub session_key: Secret<Vec<u8>>,
+    pub cookie_secure: bool,
+    /// E-mail of the platform admin created on first start.
+    pub admin_email: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("SESSION_KEY must be at least 64 bytes, base64-encoded")]
+    SessionKey,
+    #[error("cannot use data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Values the command line may override; `None` falls back to the environment.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub bind: Option<String>,
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Settings {
+    /// Reads `DATABASE_URL`, `BIND`, `DATA_DIR`, `SESSION_KEY`, `COOKIE_SECURE`, `ADMIN_EMAIL`.
+    pub fn from_env(overrides: Overrides) -> Result<Settings, SettingsError> {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let data_dir = overrides
+            .data_dir
+            .or_else(|| env("DATA_DIR").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("data"));
+        std::fs::create_dir_all(&data_dir).map_err(|source| SettingsError::DataDir {
+            path: data_dir.clone(),
+            source,
+        })?;
+        let database_url = env("DATABASE_URL").unwrap_or_else(|| {
+            data_dir
+                .join("samplepost.sqlite3")
+                .to_string_lossy()
+                .into_owned()
+        });
+        let session_key = match env("SESSION_KEY") {
+            Some(encoded) => decode_key(&encoded)?,
+            None => load_or_create_key(&data_dir)?,
+        };
+        Ok(Settings {
+            database_url,
+            bind: overrides
+                .bind
+                .or_else(|| env("BIND"))
+                .unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            data_dir,
+            session_key: Secret::new(session_key),
+            cookie_secure: env("COOKIE_SECURE").is_some_and(|v| v == "true" || v == "1"),
+            admin_email: env("ADMIN_EMAIL").unwrap_or_else(|| "admin@samplepost.local".to_owned()),
+        })
+    }
+
+    /// Where uploaded files are kept by the local storage.
+    pub fn uploads_dir(&self) -> PathBuf {
+        self.data_dir.join("uploads")
+    }
+}
+
+fn decode_key(encoded: &str) -> Result<Vec<u8>, SettingsError> {
+    let key = BASE64
+        .decode(encoded.trim())
+        .map_err(|_| SettingsError::SessionKey)?;
+    if key.len() < 64 {
+        return Err(SettingsError::SessionKey);
+    }
+    Ok(key)
+}
+
+/// Without `SESSION_KEY` a key is generated once and kept (mode 0600) in the
+/// data directory, so restarts keep everyone signed in.
+fn load_or_create_key(data_dir: &Path) -> Result<Vec<u8>, SettingsError> {
+    let path = data_dir.join("session.key");
+    let io_error = |source| SettingsError::DataDir {
+        path: path.clone(),
+        source,
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(encoded) => decode_key(&encoded),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key: Vec<u8> = (0..64).map(|_| rand::random::<u8>()).collect();
+            write_private(&path, BASE64.encode(&key).as_bytes()).map_err(io_error)?;
+            Ok(key)
+        }
+        Err(e) => Err(io_error(e)),
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(bytes)
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::write(path, bytes)
+}

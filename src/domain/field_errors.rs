@@ -1,0 +1,48 @@
+//! Validation messages keyed by form field, shown beside the field.
+
+use std::collections::BTreeMap;
+
+/// Field name → message key in the catalogue.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldErrors(BTreeMap<&'static str, &'static str>);
+
+impl FieldErrors {
+    pub fn new() -> FieldErrors {
+        FieldErrors::default()
+    }
+
+    /// Keeps the first message for a field: it is the most basic problem.
+    pub fn add(&mut self, field: &'static str, message_key: &'static str) {
+        self.0.entry(field).or_insert(message_key);
+    }
+
+    pub fn get(&self, field: &str) -> Option<&'static str> {
+        self.0.get(field).copied()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn single(field: &'static str, message_key: &'static str) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        errors.add(field, message_key);
+        errors
+    }
+
+    /// Records the error of a parse, returning its value when there was none.
+    pub fn check<T, E>(
+        &mut self,
+        field: &'static str,
+        result: Result<T, E>,
+        key: impl Fn(&E) -> &'static str,
+    ) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.add(field, key(&error));
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! Phone numbers, parsed with libphonenumber's metadata and kept in E.164.
+
+use phonenumber::country::Id;
+
+/// A valid phone number in E.164 form (`+8613812345678`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Phone(String);
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("not a valid phone number for the country")]
+pub struct PhoneError;
+
+impl PhoneError {
+    pub fn message_key(&self) -> &'static str {
+        "error.phone.invalid"
+    }
+}
+
+impl Phone {
+    /// Parses `input` as a number of `country` (numbers with `+` may be of any country).
+    pub fn parse(input: &str, country: Id) -> Result<Phone, PhoneError> {
+        let number = phonenumber::parse(Some(country), input.trim()).map_err(|_| PhoneError)?;
+        if !phonenumber::is_valid(&number) {
+            return Err(PhoneError);
+        }
+        Ok(Phone(
+            number.format().mode(phonenumber::Mode::E164).to_string(),
+        ))
+    }
+
+    /// Parses a Chinese number (mobile or landline with area code).
+    pub fn parse_cn(input: &str) -> Result<Phone, PhoneError> {
+        Phone::parse(input, Id::CN)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chinese_mobile_number_is_stored_in_e164() {
+        let phone = Phone::parse_cn("138 1234 5678").expect("valid mobile");
+        assert_eq!(phone.as_str(), "+8613812345678");
+    }
+
+    #[test]
+    fn a_shenzhen_landline_with_area_code_is_valid() {
+        assert_eq!(
+            Phone::parse_cn("0755-86013388").map(|p| p.as_str().to_owned()),
+            Ok("+8675586013388".to_owned())
+        );
+    }
+
+    #[test]
+    fn too_few_digits_are_refused() {
+        assert_eq!(Phone::parse_cn("12345"), Err(PhoneError));
+    }
+}

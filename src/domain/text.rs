@@ -1,0 +1,64 @@
+//! Small rules for free-text fields.
+
+/// A required single-line text of at most `max` characters, trimmed.
+pub fn required(input: &str, max: usize) -> Result<String, &'static str> {
+    let value = input.trim();
+    if value.is_empty() {
+        return Err("error.required");
+    }
+    if value.chars().count() > max {
+        return Err("error.too_long");
+    }
+    if value.chars().any(char::is_control) {
+        return Err("error.control_characters");
+    }
+    Ok(value.to_owned())
+}
+
+/// Like [`required`], and Latin script only (carriers abroad cannot read Chinese).
+pub fn required_latin(input: &str, max: usize) -> Result<String, &'static str> {
+    let value = required(input, max)?;
+    if value.chars().any(|c| !is_latin(c)) {
+        return Err("error.latin_only");
+    }
+    Ok(value)
+}
+
+fn is_latin(c: char) -> bool {
+    c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c)
+}
+
+/// A mainland China postcode: six digits.
+pub fn cn_postcode(input: &str) -> Result<String, &'static str> {
+    let value = input.trim();
+    if value.len() == 6 && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(value.to_owned())
+    } else {
+        Err("error.cn_postcode")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_text_is_required() {
+        assert_eq!(required("   ", 10), Err("error.required"));
+    }
+
+    #[test]
+    fn chinese_characters_are_refused_where_latin_is_required() {
+        assert_eq!(required_latin("深圳 Trading", 50), Err("error.latin_only"));
+        assert_eq!(
+            required_latin("Société Générale", 50),
+            Ok("Société Générale".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_chinese_postcode_has_six_digits() {
+        assert!(cn_postcode("518000").is_ok());
+        assert!(cn_postcode("51800").is_err());
+    }
+}

@@ -1,0 +1,181 @@
+//! The message catalogue: Simplified Chinese (default) and English, from
+//! `locales/*.toml`, compiled into the binary. Templates ask `ctx.t("key")`.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// The languages of the UI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    ZhCn,
+    En,
+}
+
+impl Lang {
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "zh-CN" => Some(Lang::ZhCn),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::ZhCn => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The other language, offered by the switch in the header.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::ZhCn => Lang::En,
+            Lang::En => Lang::ZhCn,
+        }
+    }
+}
+
+type Catalog = HashMap<String, String>;
+
+static ZH_CN: LazyLock<Catalog> = LazyLock::new(|| parse(include_str!("../locales/zh-CN.toml")));
+static EN: LazyLock<Catalog> = LazyLock::new(|| parse(include_str!("../locales/en.toml")));
+
+/// Flattens nested tables into dotted keys: `[nav] home = "…"` → `nav.home`.
+fn parse(source: &str) -> Catalog {
+    // The files are compiled in and a unit test parses both, so this cannot fail at run time.
+    let table: toml::Table = source.parse().expect("locale file is valid TOML");
+    let mut catalog = Catalog::new();
+    flatten("", &table, &mut catalog);
+    catalog
+}
+
+fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalog) {
+    for (key, value) in table {
+        let full = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            toml::Value::Table(inner) => flatten(&full, inner, out),
+            toml::Value::String(text) => {
+                out.insert(full, text.clone());
+            }
+            other => {
+                out.insert(full, other.to_string());
+            }
+        }
+    }
+}
+
+/// Looks `key` up in `lang`'s catalogue; a missing key shows itself, so a gap
+/// is visible on the page (and the unit test below catches it first).
+pub fn t(lang: Lang, key: &str) -> &str {
+    let catalog: &'static Catalog = match lang {
+        Lang::ZhCn => &ZH_CN,
+        Lang::En => &EN,
+    };
+    match catalog.get(key) {
+        Some(text) => text.as_str(),
+        None => {
+            tracing::warn!(key, lang = lang.code(), "missing message");
+            key
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(catalog: &Catalog) -> BTreeSet<&str> {
+        catalog.keys().map(String::as_str).collect()
+    }
+
+    #[test]
+    fn both_catalogues_have_the_same_keys() {
+        let zh = keys(&ZH_CN);
+        let en = keys(&EN);
+        assert!(!zh.is_empty());
+        let only_zh: Vec<_> = zh.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&zh).collect();
+        assert!(only_zh.is_empty(), "missing in en.toml: {only_zh:?}");
+        assert!(only_en.is_empty(), "missing in zh-CN.toml: {only_en:?}");
+    }
+
+    /// Every `t("…")` literal in the templates and the Rust sources must exist.
+    #[test]
+    fn every_key_used_in_templates_and_code_exists() {
+        let mut missing = Vec::new();
+        for dir in ["templates", "src"] {
+            visit(std::path::Path::new(dir), &mut |text| {
+                for key in used_keys(text) {
+                    if !ZH_CN.contains_key(key) {
+                        missing.push(key.to_owned());
+                    }
+                }
+            });
+        }
+        assert!(missing.is_empty(), "keys used but not defined: {missing:?}");
+    }
+
+    /// Keys built from enum values in templates (`ctx.tv("company_status", …)`).
+    #[test]
+    fn every_status_role_and_category_has_a_label() {
+        use crate::domain::status::*;
+        let mut keys: Vec<String> = Vec::new();
+        keys.extend(CompanyStatus::ALL.iter().map(|s| format!("company_status.{s}")));
+        keys.extend(ModuleStatus::ALL.iter().map(|s| format!("module_status.{s}")));
+        keys.extend(ApplicationStatus::ALL.iter().map(|s| format!("application_status.{s}")));
+        keys.extend(Role::ALL.iter().map(|s| format!("role.{s}")));
+        keys.extend(ProductCategory::ALL.iter().map(|s| format!("category.{s}")));
+        for kind in ["company.verified", "company.rejected", "module.active", "module.declined"] {
+            keys.push(format!("notify.{kind}"));
+        }
+        let missing: Vec<_> = keys.iter().filter(|k| !ZH_CN.contains_key(k.as_str())).collect();
+        assert!(missing.is_empty(), "missing labels: {missing:?}");
+    }
+
+    fn used_keys(text: &str) -> Vec<&str> {
+        let mut found = Vec::new();
+        for marker in ["t(\"", "key(\""] {
+            let mut rest = text;
+            while let Some(start) = rest.find(marker) {
+                // `ctx.t("…")` but not `.get("…")`.
+                let whole_word = !rest[..start]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_');
+                rest = &rest[start + marker.len()..];
+                if !whole_word {
+                    continue;
+                }
+                if let Some(end) = rest.find('"') {
+                    let key = &rest[..end];
+                    if key.contains('.') && !key.contains(' ') && !key.contains('{') {
+                        found.push(key);
+                    }
+                    rest = &rest[end..];
+                }
+            }
+        }
+        found
+    }
+
+    fn visit(dir: &std::path::Path, f: &mut dyn FnMut(&str)) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                visit(&path, f);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                f(&text);
+            }
+        }
+    }
+}

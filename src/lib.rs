@@ -1,0 +1,10 @@
+//! Samplepost: sample logistics for cross-border sellers, with a public route review board.
+
+pub mod app;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod i18n;
+pub mod services;
+pub mod storage;
+pub mod web;

@@ -1,0 +1,94 @@
+//! The audit log: who did what to which record, when, from where.
+
+use super::Actor;
+use crate::db::DbConnection;
+use crate::db::models::{AuditEntry, NewAuditEntry};
+use crate::db::schema::audit_log;
+use crate::domain::ids::{CompanyId, UserId};
+use diesel::prelude::*;
+
+/// What happened, for one audit row.
+pub struct Event<'a> {
+    /// Dotted name, e.g. `company.verification.approve`.
+    pub action: &'a str,
+    /// The company the record belongs to, so the company's own log shows it.
+    pub company: Option<CompanyId>,
+    pub target_type: &'a str,
+    pub target_id: String,
+    pub detail: String,
+}
+
+/// Who did it: a signed-in actor, or just an e-mail and an IP for sign-in attempts.
+pub struct By<'a> {
+    pub user_id: Option<UserId>,
+    pub email: &'a str,
+    pub ip: &'a str,
+}
+
+impl<'a> From<&'a Actor> for By<'a> {
+    fn from(actor: &'a Actor) -> By<'a> {
+        By {
+            user_id: Some(actor.user_id),
+            email: &actor.email,
+            ip: &actor.ip,
+        }
+    }
+}
+
+pub fn record<'a>(conn: &mut DbConnection, by: impl Into<By<'a>>, event: Event) -> QueryResult<()> {
+    let by = by.into();
+    diesel::insert_into(audit_log::table)
+        .values(NewAuditEntry {
+            at: super::now(),
+            actor_id: by.user_id.map(|id| id.0),
+            actor_email: by.email,
+            company_id: event.company.map(|id| id.0),
+            action: event.action,
+            target_type: event.target_type,
+            target_id: &event.target_id,
+            detail: &event.detail,
+            ip: by.ip,
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Filters of the staff audit page; empty strings mean "any".
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    pub actor: String,
+    pub action: String,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+}
+
+/// The newest entries first, one page at a time (staff only).
+pub fn search(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    filter: &AuditFilter,
+    page: i64,
+) -> super::ServiceResult<super::Page<AuditEntry>> {
+    actor.require_staff()?;
+    let mut query = audit_log::table.into_boxed();
+    if !filter.actor.is_empty() {
+        query = query.filter(audit_log::actor_email.like(format!("%{}%", filter.actor.to_lowercase())));
+    }
+    if !filter.action.is_empty() {
+        query = query.filter(audit_log::action.like(format!("{}%", filter.action)));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(audit_log::at.ge(from.and_time(chrono::NaiveTime::MIN)));
+    }
+    if let Some(to) = filter.to {
+        if let Some(next_day) = to.succ_opt() {
+            query = query.filter(audit_log::at.lt(next_day.and_time(chrono::NaiveTime::MIN)));
+        }
+    }
+    let rows = query
+        .order((audit_log::at.desc(), audit_log::id.desc()))
+        .offset(super::Page::<AuditEntry>::offset(page))
+        .limit(super::Page::<AuditEntry>::SIZE + 1)
+        .load::<AuditEntry>(conn)?;
+    Ok(super::Page::from_rows(rows, page))
+}

@@ -1,0 +1,118 @@
+//! Platform staff pages under /admin.
+
+pub mod audit;
+pub mod modules;
+pub mod staff;
+pub mod verifications;
+
+use super::auth::Staff;
+use super::ctx::PageCtx;
+use super::errors::AppError;
+use super::{AppState, render, run};
+use crate::db::schema::{companies, module_applications};
+use crate::domain::status::{ApplicationStatus, CompanyStatus};
+use crate::services::company::Decision;
+use crate::services::ServiceError;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin", web::get().to(dashboard));
+    verifications::routes(cfg);
+    modules::routes(cfg);
+    staff::routes(cfg);
+    audit::routes(cfg);
+}
+
+#[derive(Template)]
+#[template(path = "admin/dashboard.html")]
+struct DashboardPage {
+    ctx: PageCtx,
+    pending_verifications: i64,
+    pending_applications: i64,
+}
+
+/// Handles GET /admin: what is waiting for staff.
+async fn dashboard(
+    ctx: PageCtx,
+    staff: Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let actor = staff.0.actor();
+    let (pending_verifications, pending_applications) = run(&state, move |conn| {
+        actor.require_staff()?;
+        let verifications = companies::table
+            .filter(companies::status.eq(CompanyStatus::Submitted.as_str()))
+            .count()
+            .get_result::<i64>(conn)?;
+        let applications = module_applications::table
+            .filter(module_applications::status.eq(ApplicationStatus::Applied.as_str()))
+            .count()
+            .get_result::<i64>(conn)?;
+        Ok((verifications, applications))
+    })
+    .await?;
+    render(&DashboardPage {
+        ctx,
+        pending_verifications,
+        pending_applications,
+    })
+}
+
+/// The approve / reject form shared by the review pages.
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+impl DecisionForm {
+    /// A rejection needs a reason the seller can act on.
+    fn parse(&self) -> Result<Decision, ServiceError> {
+        match self.decision.as_str() {
+            "approve" => Ok(Decision::Approve),
+            "reject" => {
+                let reason = self.reason.trim();
+                if reason.is_empty() {
+                    Err(ServiceError::Invalid(
+                        crate::domain::field_errors::FieldErrors::single(
+                            "reason",
+                            "error.review.reason_required",
+                        ),
+                    ))
+                } else {
+                    Ok(Decision::Reject {
+                        reason: reason.chars().take(500).collect(),
+                    })
+                }
+            }
+            _ => Err(ServiceError::Invalid(
+                crate::domain::field_errors::FieldErrors::single("decision", "error.review.decision"),
+            )),
+        }
+    }
+}
+
+/// `?status=…&q=…&page=…` of the review queues.
+#[derive(Deserialize, Default)]
+pub struct QueueQuery {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: Option<String>,
+}
+
+impl QueueQuery {
+    fn page(&self) -> i64 {
+        super::PageQuery {
+            page: self.page.clone(),
+        }
+        .number()
+    }
+}

@@ -1,0 +1,264 @@
+//! What every page shares: language, signed-in user, unread count, flash
+//! message and CSRF token. Loaded once per request by the `PageCtx` extractor.
+
+use super::errors::AppError;
+use super::{AppState, run};
+use crate::domain::ids::{CompanyId, UserId};
+use crate::domain::status::Role;
+use crate::i18n::{self, Lang};
+use crate::services::{Actor, accounts, notifications};
+use actix_session::{Session, SessionExt};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
+use serde::{Deserialize, Serialize};
+
+pub const LANG_COOKIE: &str = "lang";
+const SESSION_USER: &str = "uid";
+const SESSION_EPOCH: &str = "epoch";
+const SESSION_CSRF: &str = "csrf";
+const SESSION_FLASH: &str = "flash";
+
+/// The signed-in user, as checked against the database for this request.
+#[derive(Clone, Debug)]
+pub struct SessionUser {
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub company_id: Option<CompanyId>,
+    pub must_change_password: bool,
+    pub ip: String,
+}
+
+impl SessionUser {
+    /// The actor services check permissions against.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.id,
+            email: self.email.clone(),
+            role: self.role,
+            company_id: self.company_id,
+            ip: self.ip.clone(),
+        }
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.role.is_staff()
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    pub fn is_owner(&self) -> bool {
+        self.role == Role::Owner
+    }
+}
+
+/// A one-time message shown on the next page.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Flash {
+    /// `success` or `error`; a CSS class.
+    pub kind: String,
+    pub key: String,
+}
+
+/// Queues a message for the next page.
+pub fn flash(session: &Session, kind: &str, key: &str) {
+    let flash = Flash {
+        kind: kind.to_owned(),
+        key: key.to_owned(),
+    };
+    if let Err(error) = session.insert(SESSION_FLASH, flash) {
+        tracing::warn!(%error, "could not store flash message");
+    }
+}
+
+/// Marks the session as signed in as `user` (with a fresh session id).
+pub fn sign_in(session: &Session, user: UserId, epoch: i64) -> Result<(), AppError> {
+    session.renew();
+    session
+        .insert(SESSION_USER, user.0)
+        .and_then(|_| session.insert(SESSION_EPOCH, epoch))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    // A new token after sign-in: one seen before it is worth nothing after.
+    session
+        .insert(SESSION_CSRF, new_token())
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Records the epoch after the user changed their own password, so this session stays valid.
+pub fn set_epoch(session: &Session, epoch: i64) -> Result<(), AppError> {
+    session
+        .insert(SESSION_EPOCH, epoch)
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+pub fn sign_out(session: &Session) {
+    session.purge();
+}
+
+/// The CSRF token of the session, creating one if there is none yet.
+pub fn csrf_token(session: &Session) -> String {
+    if let Ok(Some(token)) = session.get::<String>(SESSION_CSRF) {
+        return token;
+    }
+    let token = new_token();
+    if let Err(error) = session.insert(SESSION_CSRF, &token) {
+        tracing::warn!(%error, "could not store CSRF token");
+    }
+    token
+}
+
+/// The token the session expects on POST, if it has one.
+pub fn expected_csrf(session: &Session) -> Option<String> {
+    session.get::<String>(SESSION_CSRF).ok().flatten()
+}
+
+/// 32 random bytes, hex-encoded: for CSRF tokens and one-time links.
+pub fn new_token() -> String {
+    hex::encode(rand::random::<[u8; 32]>())
+}
+
+/// The client's address as the socket sees it (no proxy headers are trusted).
+pub fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|addr| addr.ip().to_string())
+        .unwrap_or_default()
+}
+
+pub fn lang_of(req: &HttpRequest) -> Lang {
+    req.cookie(LANG_COOKIE)
+        .and_then(|c| Lang::from_code(c.value()))
+        .unwrap_or_default()
+}
+
+/// The user of this request's session, checked once against the database and
+/// cached for the rest of the request. A disabled user or a session from an
+/// older epoch (password changed, account disabled) is signed out.
+pub async fn current_user(req: &HttpRequest) -> Result<Option<SessionUser>, AppError> {
+    if let Some(cached) = req.extensions().get::<Option<SessionUser>>() {
+        return Ok(cached.clone());
+    }
+    let session = req.get_session();
+    let user_id = session.get::<i64>(SESSION_USER).ok().flatten();
+    let user = match user_id {
+        None => None,
+        Some(id) => {
+            let epoch = session.get::<i64>(SESSION_EPOCH).ok().flatten();
+            let state = state(req)?;
+            let row = run(&state, move |conn| Ok(accounts::find_user(conn, UserId(id))?)).await?;
+            match row {
+                Some(user) if !user.disabled && Some(user.session_epoch) == epoch => {
+                    Some(SessionUser {
+                        id: UserId(user.id),
+                        email: user.email,
+                        name: user.display_name,
+                        role: user.role,
+                        company_id: user.company_id.map(CompanyId),
+                        must_change_password: user.must_change_password,
+                        ip: client_ip(req),
+                    })
+                }
+                _ => {
+                    sign_out(&session);
+                    flash(&session, "error", "flash.session_ended");
+                    None
+                }
+            }
+        }
+    };
+    req.extensions_mut().insert(user.clone());
+    Ok(user)
+}
+
+pub fn state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal("application state missing".to_owned()))
+}
+
+/// The shared context of every page.
+pub struct PageCtx {
+    pub lang: Lang,
+    pub user: Option<SessionUser>,
+    pub unread: i64,
+    pub flash: Option<Flash>,
+    pub csrf: String,
+}
+
+impl PageCtx {
+    /// The catalogue text for `key` in the page's language.
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        i18n::t(self.lang, key)
+    }
+
+    /// The catalogue text of an enum value, e.g. `tv("company_status", status)`.
+    pub fn tv(&self, prefix: &str, value: impl std::fmt::Display) -> String {
+        i18n::t(self.lang, &format!("{prefix}.{value}")).to_owned()
+    }
+
+    /// A stored UTC time shown in China Standard Time (UTC+8, no daylight saving).
+    pub fn time(&self, at: &chrono::NaiveDateTime) -> String {
+        (*at + chrono::Duration::hours(8))
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    pub fn other_lang_code(&self) -> &'static str {
+        self.lang.other().code()
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.user.as_ref().is_some_and(SessionUser::is_staff)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(SessionUser::is_admin)
+    }
+
+    pub fn is_owner(&self) -> bool {
+        self.user.as_ref().is_some_and(SessionUser::is_owner)
+    }
+
+    pub fn is_member(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.company_id.is_some())
+    }
+
+    async fn load(req: HttpRequest) -> Result<PageCtx, AppError> {
+        let user = current_user(&req).await?;
+        let unread = match &user {
+            Some(user) => {
+                let id = user.id;
+                run(&*state(&req)?, move |conn| {
+                    Ok(notifications::unread_count(conn, id)?)
+                })
+                .await?
+            }
+            None => 0,
+        };
+        let session = req.get_session();
+        let flash = session.remove_as::<Flash>(SESSION_FLASH).and_then(Result::ok);
+        Ok(PageCtx {
+            lang: lang_of(&req),
+            user,
+            unread,
+            flash,
+            csrf: csrf_token(&session),
+        })
+    }
+}
+
+impl FromRequest for PageCtx {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<PageCtx, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        Box::pin(PageCtx::load(req.clone()))
+    }
+}

@@ -1,0 +1,140 @@
+//! The error policy of the web layer.
+//!
+//! - Expected outcomes have their own status and a bilingual page: 403, 404,
+//!   409 (state conflict, with the reason), 413, 422.
+//! - A signed-out visitor on a protected page is sent to `/login?next=…`.
+//! - Everything else is a 500 whose page never shows the cause; the log does,
+//!   inside the request's span (which carries the request id).
+//! - diesel's `NotFound` is a 404; no other database error is.
+
+use crate::i18n::{self, Lang};
+use crate::services::ServiceError;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentType};
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("sign-in required")]
+    LoginRequired { next: String },
+    #[error("password change required")]
+    PasswordChangeRequired,
+    #[error("CSRF token missing or wrong")]
+    Csrf,
+    #[error("request body too large")]
+    TooLarge,
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(error: actix_web::error::BlockingError) -> AppError {
+        AppError::Internal(error.to_string())
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(error: askama::Error) -> AppError {
+        AppError::Internal(format!("template: {error}"))
+    }
+}
+
+/// A page for an error, in both languages since the request's language is not at hand here.
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    status: u16,
+    zh: &'static str,
+    en: &'static str,
+}
+
+impl AppError {
+    fn message_key(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "error.page.not_found",
+            AppError::Forbidden => "error.page.forbidden",
+            AppError::Csrf => "error.page.csrf",
+            AppError::TooLarge => "error.page.too_large",
+            AppError::BadRequest(key) => key,
+            AppError::Service(ServiceError::Conflict(key)) => key,
+            AppError::Service(ServiceError::Forbidden) => "error.page.forbidden",
+            AppError::Service(ServiceError::Invalid(_)) => "error.page.invalid",
+            AppError::Service(ServiceError::Db(diesel::result::Error::NotFound)) => {
+                "error.page.not_found"
+            }
+            _ => "error.page.internal",
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::LoginRequired { .. } | AppError::PasswordChangeRequired => {
+                StatusCode::SEE_OTHER
+            }
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Service(error) => match error {
+                ServiceError::Forbidden => StatusCode::FORBIDDEN,
+                ServiceError::Conflict(_) => StatusCode::CONFLICT,
+                ServiceError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                ServiceError::Db(diesel::result::Error::NotFound) => StatusCode::NOT_FOUND,
+                ServiceError::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            },
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            AppError::LoginRequired { next } => {
+                let location = format!("/login?next={}", urlencode(next));
+                return HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, location))
+                    .finish();
+            }
+            AppError::PasswordChangeRequired => {
+                return HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, "/account/password"))
+                    .finish();
+            }
+            _ => {}
+        }
+        let status = self.status_code();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        let key = self.message_key();
+        let page = ErrorPage {
+            status: status.as_u16(),
+            zh: i18n::t(Lang::ZhCn, key),
+            en: i18n::t(Lang::En, key),
+        };
+        let body = page
+            .render()
+            .unwrap_or_else(|_| format!("{} {}", status.as_u16(), page.en));
+        HttpResponse::build(status)
+            .content_type(ContentType::html())
+            .body(body)
+    }
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn urlencode(value: &str) -> String {
+    serde_urlencoded::to_string([("", value)])
+        .map(|s| s.trim_start_matches('=').to_owned())
+        .unwrap_or_default()
+}

@@ -1,0 +1,122 @@
+//! HTTP handlers and the pieces every page shares. One module per area;
+//! templates mirror them under `templates/<area>/`.
+
+pub mod accounts;
+pub mod admin;
+pub mod auth;
+pub mod company;
+pub mod csrf;
+pub mod ctx;
+pub mod errors;
+pub mod module;
+pub mod notifications;
+pub mod public;
+
+use crate::config::Settings;
+use crate::db::{Backend, DbConnection, DbPool};
+use crate::services::ServiceResult;
+use crate::storage::Storage;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentType};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use errors::AppError;
+use std::sync::Arc;
+
+/// What handlers share: the pool, the settings and the file store.
+pub struct AppState {
+    pub pool: DbPool,
+    pub backend: Backend,
+    pub settings: Settings,
+    pub storage: Arc<dyn Storage>,
+}
+
+/// Runs a service call on the blocking thread pool with a pooled connection.
+pub async fn run<T, F>(state: &AppState, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConnection) -> ServiceResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = state.pool.clone();
+    let result = web::block(move || -> ServiceResult<T> {
+        let mut conn = pool.get()?;
+        f(&mut conn)
+    })
+    .await?;
+    Ok(result?)
+}
+
+/// Renders a page with status 200.
+pub fn render(page: &impl Template) -> Result<HttpResponse, AppError> {
+    render_with(page, StatusCode::OK)
+}
+
+/// Renders a page with the given status (422 for a form with errors).
+pub fn render_with(page: &impl Template, status: StatusCode) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::build(status)
+        .content_type(ContentType::html())
+        .body(page.render()?))
+}
+
+/// 303 See Other: the answer to a successful form post.
+pub fn redirect(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// Links to the neighbouring pages of a list, keeping its filters.
+pub struct Pager {
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub page: i64,
+}
+
+impl Pager {
+    /// `query` is the list's filter query string without `page`.
+    pub fn new(path: &str, query: &[(&str, &str)], page: i64, has_next: bool) -> Pager {
+        let link = |page: i64| {
+            let mut pairs: Vec<(&str, String)> = query
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| (*k, (*v).to_owned()))
+                .collect();
+            pairs.push(("page", page.to_string()));
+            format!(
+                "{path}?{}",
+                serde_urlencoded::to_string(pairs).unwrap_or_default()
+            )
+        };
+        Pager {
+            prev: (page > 1).then(|| link(page - 1)),
+            next: has_next.then(|| link(page + 1)),
+            page,
+        }
+    }
+}
+
+/// `?page=N` of list pages; anything odd means page 1.
+#[derive(serde::Deserialize, Default)]
+pub struct PageQuery {
+    pub page: Option<String>,
+}
+
+impl PageQuery {
+    pub fn number(&self) -> i64 {
+        self.page
+            .as_deref()
+            .and_then(|p| p.parse::<i64>().ok())
+            .filter(|p| *p >= 1 && *p <= 100_000)
+            .unwrap_or(1)
+    }
+}
+
+/// Every route of the site (DESIGN.md §8).
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    public::routes(cfg);
+    accounts::routes(cfg);
+    company::routes(cfg);
+    module::routes(cfg);
+    notifications::routes(cfg);
+    admin::routes(cfg);
+}

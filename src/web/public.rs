@@ -1,0 +1,106 @@
+//! Pages for everyone: the home page, health check, language switch, static files.
+
+use super::ctx::{LANG_COOKIE, PageCtx};
+use super::errors::AppError;
+use super::{AppState, render, run};
+use crate::i18n::Lang;
+use actix_web::cookie::{Cookie, SameSite, time::Duration};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use diesel::RunQueryDsl;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home))
+        .route("/healthz", web::get().to(healthz))
+        .route("/lang/{code}", web::get().to(switch_language))
+        .route("/static/{file}", web::get().to(static_file));
+}
+
+#[derive(Template)]
+#[template(path = "public/home.html")]
+struct HomePage {
+    ctx: PageCtx,
+}
+
+/// Handles GET /: the review board's front page (the board itself arrives with its issue).
+async fn home(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+    render(&HomePage { ctx })
+}
+
+/// Handles GET /healthz: 200 with the backend name, 503 when the database does not answer.
+async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    let backend = state.backend.name();
+    let ping = run(&state, |conn| {
+        diesel::sql_query("SELECT 1").execute(conn)?;
+        Ok(())
+    })
+    .await;
+    match ping {
+        Ok(()) => HttpResponse::Ok().json(serde_json::json!({"status": "ok", "database": backend})),
+        Err(error) => {
+            tracing::error!(%error, "health check failed");
+            HttpResponse::ServiceUnavailable()
+                .json(serde_json::json!({"status": "unavailable", "database": backend}))
+        }
+    }
+}
+
+/// Handles GET /lang/{zh-CN|en}: remembers the language in a cookie and goes back.
+async fn switch_language(req: HttpRequest, code: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let lang = Lang::from_code(&code).ok_or(AppError::NotFound)?;
+    let cookie = Cookie::build(LANG_COOKIE, lang.code())
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(Duration::days(365))
+        .finish();
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, back_to(&req)))
+        .cookie(cookie)
+        .finish())
+}
+
+/// The same-site page the visitor came from, or the home page.
+fn back_to(req: &HttpRequest) -> String {
+    let host = req.connection_info().host().to_owned();
+    req.headers()
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|referer| {
+            let rest = referer
+                .strip_prefix("http://")
+                .or_else(|| referer.strip_prefix("https://"))?;
+            let path = rest.strip_prefix(host.as_str())?;
+            local_path(path)
+        })
+        .unwrap_or_else(|| "/".to_owned())
+}
+
+/// `path` if it is a path on this site (never `//evil.example` or a full URL).
+pub fn local_path(path: &str) -> Option<String> {
+    let ok = path.starts_with('/') && !path.starts_with("//") && !path.contains('\\');
+    ok.then(|| path.to_owned())
+}
+
+/// The few static files, compiled into the binary so it runs from any folder.
+const STATIC_FILES: &[(&str, &str, &str)] = &[
+    ("app.css", "text/css; charset=utf-8", include_str!("../../static/app.css")),
+    ("app.js", "text/javascript; charset=utf-8", include_str!("../../static/app.js")),
+];
+
+/// Handles GET /static/{file}.
+async fn static_file(file: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let (_, mime, body) = STATIC_FILES
+        .iter()
+        .find(|(name, _, _)| *name == file.as_str())
+        .ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, *mime))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(*body))
+}
+
+/// Any unknown URL.
+pub async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
