@@ -6,6 +6,7 @@ use crate::domain::email::Email;
 use crate::services::accounts;
 use crate::storage::LocalStorage;
 use crate::web::{self, AppState, csrf};
+use actix_multipart::form::MultipartFormConfig;
 use actix_session::SessionMiddleware;
 use actix_session::config::{CookieContentSecurity, PersistentSession};
 use actix_session::storage::CookieSessionStore;
@@ -47,14 +48,22 @@ pub fn prepare_database(settings: &Settings) -> Result<db::DbPool, StartError> {
 
 /// Creates the platform admin on first start; returns the one-time password.
 pub fn ensure_admin(pool: &db::DbPool, settings: &Settings) -> Result<Option<String>, StartError> {
-    let email = Email::parse(&settings.admin_email)
-        .map_err(|_| StartError::Admin(format!("ADMIN_EMAIL {:?} is not an e-mail", settings.admin_email)))?;
+    let email = Email::parse(&settings.admin_email).map_err(|_| {
+        StartError::Admin(format!(
+            "ADMIN_EMAIL {:?} is not an e-mail",
+            settings.admin_email
+        ))
+    })?;
     let mut conn = pool.get()?;
     accounts::ensure_admin(&mut conn, &email).map_err(|e| StartError::Admin(e.to_string()))
 }
 
 /// Starts serving on `listener`; the returned server runs until stopped.
-pub fn serve(listener: TcpListener, pool: db::DbPool, settings: Settings) -> Result<Server, StartError> {
+pub fn serve(
+    listener: TcpListener,
+    pool: db::DbPool,
+    settings: Settings,
+) -> Result<Server, StartError> {
     let state = actix_web::web::Data::new(AppState {
         backend: Backend::from_url(&settings.database_url),
         storage: Arc::new(LocalStorage::new(settings.uploads_dir())),
@@ -74,6 +83,13 @@ pub fn serve(listener: TcpListener, pool: db::DbPool, settings: Settings) -> Res
             .build();
         App::new()
             .app_data(state.clone())
+            // Files are checked (size, type) by the handlers with a message per field,
+            // so the extractor may hold up to the whole body the CSRF layer accepted.
+            .app_data(
+                MultipartFormConfig::default()
+                    .memory_limit(csrf::MAX_BODY_BYTES)
+                    .total_limit(csrf::MAX_BODY_BYTES),
+            )
             .configure(web::routes)
             .default_service(actix_web::web::to(web::public::not_found))
             .wrap(from_fn(csrf::check))

@@ -127,15 +127,35 @@ mod tests {
     fn every_status_role_and_category_has_a_label() {
         use crate::domain::status::*;
         let mut keys: Vec<String> = Vec::new();
-        keys.extend(CompanyStatus::ALL.iter().map(|s| format!("company_status.{s}")));
-        keys.extend(ModuleStatus::ALL.iter().map(|s| format!("module_status.{s}")));
-        keys.extend(ApplicationStatus::ALL.iter().map(|s| format!("application_status.{s}")));
+        keys.extend(
+            CompanyStatus::ALL
+                .iter()
+                .map(|s| format!("company_status.{s}")),
+        );
+        keys.extend(
+            ModuleStatus::ALL
+                .iter()
+                .map(|s| format!("module_status.{s}")),
+        );
+        keys.extend(
+            ApplicationStatus::ALL
+                .iter()
+                .map(|s| format!("application_status.{s}")),
+        );
         keys.extend(Role::ALL.iter().map(|s| format!("role.{s}")));
         keys.extend(ProductCategory::ALL.iter().map(|s| format!("category.{s}")));
-        for kind in ["company.verified", "company.rejected", "module.active", "module.declined"] {
+        for kind in [
+            "company.verified",
+            "company.rejected",
+            "module.active",
+            "module.declined",
+        ] {
             keys.push(format!("notify.{kind}"));
         }
-        let missing: Vec<_> = keys.iter().filter(|k| !ZH_CN.contains_key(k.as_str())).collect();
+        let missing: Vec<_> = keys
+            .iter()
+            .filter(|k| !ZH_CN.contains_key(k.as_str()))
+            .collect();
         assert!(missing.is_empty(), "missing labels: {missing:?}");
     }
 

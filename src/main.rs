@@ -4,14 +4,18 @@ use clap::{Parser, Subcommand};
 use samplepost::app;
 use samplepost::config::{Overrides, Settings};
 use samplepost::domain::email::Email;
-use samplepost::services::accounts;
 use samplepost::domain::status::Role;
+use samplepost::services::accounts;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "samplepost", version, about = "Sample logistics portal with a route review board")]
+#[command(
+    name = "samplepost",
+    version,
+    about = "Sample logistics portal with a route review board"
+)]
 struct Cli {
     /// Address to listen on (env BIND, default 127.0.0.1:8080).
     #[arg(long, global = true)]
@@ -66,7 +70,8 @@ fn run(command: Command, overrides: Overrides) -> Result<(), String> {
             Ok(())
         }
         Command::CreateAdmin { email } => {
-            let email = Email::parse(&email).map_err(|_| format!("{email:?} is not an e-mail address"))?;
+            let email =
+                Email::parse(&email).map_err(|_| format!("{email:?} is not an e-mail address"))?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
             let (user, password) =
                 accounts::create_staff_account(&mut conn, &email, "Platform admin", Role::Admin)
@@ -76,11 +81,16 @@ fn run(command: Command, overrides: Overrides) -> Result<(), String> {
                         }
                         other => other.to_string(),
                     })?;
-            println!("Created admin {} with one-time password: {password}", user.email);
+            println!(
+                "Created admin {} with one-time password: {password}",
+                user.email
+            );
             Ok(())
         }
         Command::Serve => {
-            if let Some(password) = app::ensure_admin(&pool, &settings).map_err(|e| e.to_string())? {
+            if let Some(password) =
+                app::ensure_admin(&pool, &settings).map_err(|e| e.to_string())?
+            {
                 println!(
                     "Created platform admin {} with one-time password: {password}\n\
                      (shown once; you will be asked to change it at first sign-in)",

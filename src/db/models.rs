@@ -2,9 +2,7 @@
 //! Status columns are converted to their enums here via `deserialize_as`.
 
 use super::schema::*;
-use crate::domain::status::{
-    ApplicationStatus, CompanyStatus, ModuleStatus, Role, UploadKind,
-};
+use crate::domain::status::{ApplicationStatus, CompanyStatus, ModuleStatus, Role, UploadKind};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -139,7 +137,6 @@ pub struct NewLoginAttempt<'a> {
     pub outcome: &'a str,
     pub at: NaiveDateTime,
 }
-
 
 #[derive(Queryable, Identifiable, Clone, Debug)]
 #[diesel(table_name = module_applications)]

@@ -46,7 +46,9 @@ pub fn check(bytes: &[u8]) -> Result<&'static str, UploadError> {
 mod tests {
     use super::*;
 
-    const PNG_HEADER: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D];
+    const PNG_HEADER: &[u8] = &[
+        0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D,
+    ];
 
     #[test]
     fn a_png_is_recognised_by_its_content() {

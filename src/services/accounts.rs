@@ -129,10 +129,10 @@ pub fn register(conn: &mut DbConnection, form: Registration, ip: &str) -> Servic
 }
 
 fn insert_user(conn: &mut DbConnection, user: NewUser) -> QueryResult<User> {
-    diesel::insert_into(users::table).values(&user).execute(conn)?;
-    users::table
-        .filter(users::email.eq(user.email))
-        .first(conn)
+    diesel::insert_into(users::table)
+        .values(&user)
+        .execute(conn)?;
+    users::table.filter(users::email.eq(user.email)).first(conn)
 }
 
 /// How a sign-in attempt ended.

@@ -72,7 +72,8 @@ pub fn search(
     actor.require_staff()?;
     let mut query = audit_log::table.into_boxed();
     if !filter.actor.is_empty() {
-        query = query.filter(audit_log::actor_email.like(format!("%{}%", filter.actor.to_lowercase())));
+        query =
+            query.filter(audit_log::actor_email.like(format!("%{}%", filter.actor.to_lowercase())));
     }
     if !filter.action.is_empty() {
         query = query.filter(audit_log::action.like(format!("{}%", filter.action)));
@@ -80,10 +81,8 @@ pub fn search(
     if let Some(from) = filter.from {
         query = query.filter(audit_log::at.ge(from.and_time(chrono::NaiveTime::MIN)));
     }
-    if let Some(to) = filter.to {
-        if let Some(next_day) = to.succ_opt() {
-            query = query.filter(audit_log::at.lt(next_day.and_time(chrono::NaiveTime::MIN)));
-        }
+    if let Some(next_day) = filter.to.and_then(|to| to.succ_opt()) {
+        query = query.filter(audit_log::at.lt(next_day.and_time(chrono::NaiveTime::MIN)));
     }
     let rows = query
         .order((audit_log::at.desc(), audit_log::id.desc()))

@@ -14,7 +14,8 @@ use diesel::prelude::*;
 
 /// The service agreement accepted with an application (a versioned file in the repo).
 pub const AGREEMENT_VERSION: &str = "2026-11-v1";
-pub const AGREEMENT_MARKDOWN: &str = include_str!("../../agreements/service-agreement-2026-11-v1.md");
+pub const AGREEMENT_MARKDOWN: &str =
+    include_str!("../../agreements/service-agreement-2026-11-v1.md");
 
 /// What the owner states when applying.
 pub struct Application {
@@ -23,7 +24,11 @@ pub struct Application {
     pub categories: Vec<ProductCategory>,
 }
 
-pub fn apply(conn: &mut DbConnection, actor: &Actor, form: Application) -> ServiceResult<ApplicationId> {
+pub fn apply(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    form: Application,
+) -> ServiceResult<ApplicationId> {
     let company_id = actor.require_owner()?;
     write_tx(conn, |conn| {
         let company: Company = companies::table.find(company_id.0).first(conn)?;
@@ -69,7 +74,11 @@ fn join<'a>(items: impl Iterator<Item = &'a str>) -> String {
     items.collect::<Vec<_>>().join(",")
 }
 
-fn set_module_status(conn: &mut DbConnection, company: CompanyId, status: ModuleStatus) -> QueryResult<usize> {
+fn set_module_status(
+    conn: &mut DbConnection,
+    company: CompanyId,
+    status: ModuleStatus,
+) -> QueryResult<usize> {
     diesel::update(companies::table.find(company.0))
         .set((
             companies::module_status.eq(status.as_str()),
@@ -79,7 +88,10 @@ fn set_module_status(conn: &mut DbConnection, company: CompanyId, status: Module
 }
 
 /// The company's newest application, if any.
-pub fn latest(conn: &mut DbConnection, company: CompanyId) -> QueryResult<Option<ModuleApplication>> {
+pub fn latest(
+    conn: &mut DbConnection,
+    company: CompanyId,
+) -> QueryResult<Option<ModuleApplication>> {
     module_applications::table
         .filter(module_applications::company_id.eq(company.0))
         .order(module_applications::id.desc())

@@ -58,7 +58,11 @@ pub fn set_disabled(
             conn,
             actor,
             Event {
-                action: if disabled { "staff.disable_user" } else { "staff.enable_user" },
+                action: if disabled {
+                    "staff.disable_user"
+                } else {
+                    "staff.enable_user"
+                },
                 company: user.company_id.map(CompanyId),
                 target_type: "user",
                 target_id: target.to_string(),
@@ -70,13 +74,22 @@ pub fn set_disabled(
 }
 
 /// All accounts, staff first, filtered by e-mail or name.
-pub fn list(conn: &mut DbConnection, actor: &Actor, search: &str, page: i64) -> ServiceResult<Page<User>> {
+pub fn list(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    search: &str,
+    page: i64,
+) -> ServiceResult<Page<User>> {
     actor.require_admin()?;
     let mut query = users::table.into_boxed();
     let search = search.trim();
     if !search.is_empty() {
         let pattern = format!("%{}%", search.to_lowercase());
-        query = query.filter(users::email.like(pattern.clone()).or(users::display_name.like(pattern)));
+        query = query.filter(
+            users::email
+                .like(pattern.clone())
+                .or(users::display_name.like(pattern)),
+        );
     }
     let rows = query
         .order((users::company_id.is_not_null(), users::id.asc()))

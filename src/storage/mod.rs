@@ -82,6 +82,9 @@ mod tests {
     #[test]
     fn a_key_that_is_not_a_hash_is_refused() {
         let storage = LocalStorage::new(std::env::temp_dir());
-        assert!(matches!(storage.get("../etc/passwd"), Err(StorageError::BadKey)));
+        assert!(matches!(
+            storage.get("../etc/passwd"),
+            Err(StorageError::BadKey)
+        ));
     }
 }

@@ -69,8 +69,16 @@ impl RegisterForm {
         if self.password != self.password_confirm {
             errors.add("password_confirm", "error.password.mismatch");
         }
-        let display_name = errors.check("display_name", text::required(&self.display_name, 60), |e| e);
-        let company_name = errors.check("company_name", text::required(&self.company_name, 100), |e| e);
+        let display_name = errors.check(
+            "display_name",
+            text::required(&self.display_name, 60),
+            |e| e,
+        );
+        let company_name = errors.check(
+            "company_name",
+            text::required(&self.company_name, 100),
+            |e| e,
+        );
         match (email, password, display_name, company_name) {
             (Some(email), Some(password), Some(display_name), Some(company_name))
                 if errors.is_empty() =>
@@ -99,14 +107,21 @@ async fn register(
     let invalid = |ctx, mut form: RegisterForm, errors| {
         form.password.clear();
         form.password_confirm.clear();
-        render_with(&RegisterPage { ctx, form, errors }, StatusCode::UNPROCESSABLE_ENTITY)
+        render_with(
+            &RegisterPage { ctx, form, errors },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
     };
     let registration = match form.parse() {
         Ok(registration) => registration,
         Err(errors) => return invalid(ctx, form, errors),
     };
     let ip = client_ip(&req);
-    match run(&state, move |conn| accounts::register(conn, registration, &ip)).await {
+    match run(&state, move |conn| {
+        accounts::register(conn, registration, &ip)
+    })
+    .await
+    {
         Ok(user) => {
             ctx::sign_in(&session, UserId(user.id), user.session_epoch)?;
             ctx::flash(&session, "success", "flash.registered");
@@ -150,7 +165,11 @@ async fn login_form(ctx: PageCtx, query: web::Query<NextQuery>) -> Result<HttpRe
     if ctx.user.is_some() {
         return Ok(redirect("/app"));
     }
-    let next = query.next.as_deref().and_then(local_path).unwrap_or_default();
+    let next = query
+        .next
+        .as_deref()
+        .and_then(local_path)
+        .unwrap_or_default();
     render(&LoginPage {
         ctx,
         email: String::new(),
@@ -181,7 +200,11 @@ async fn login(
     let (problem, status) = match outcome {
         SignIn::Success(user) => {
             ctx::sign_in(&session, UserId(user.id), user.session_epoch)?;
-            let home = if user.role.is_staff() { "/admin" } else { "/app" };
+            let home = if user.role.is_staff() {
+                "/admin"
+            } else {
+                "/app"
+            };
             let target = local_path(&next).unwrap_or_else(|| home.to_owned());
             return Ok(redirect(&target));
         }
@@ -254,9 +277,11 @@ async fn change_password(
     let form = form.into_inner();
     let must_change = user.0.must_change_password;
     let mut errors = FieldErrors::new();
-    let new_password = errors.check("new_password", NewPassword::parse(&form.new_password), |e| {
-        e.message_key()
-    });
+    let new_password = errors.check(
+        "new_password",
+        NewPassword::parse(&form.new_password),
+        |e| e.message_key(),
+    );
     if form.new_password != form.new_password_confirm {
         errors.add("new_password_confirm", "error.password.mismatch");
     }

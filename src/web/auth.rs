@@ -13,12 +13,14 @@ use futures_util::future::LocalBoxFuture;
 const ALLOWED_BEFORE_PASSWORD_CHANGE: &[&str] = &["/account/password", "/logout"];
 
 async fn signed_in(req: &HttpRequest) -> Result<SessionUser, AppError> {
-    let user = current_user(req).await?.ok_or_else(|| AppError::LoginRequired {
-        next: match req.query_string() {
-            "" => req.path().to_owned(),
-            query => format!("{}?{}", req.path(), query),
-        },
-    })?;
+    let user = current_user(req)
+        .await?
+        .ok_or_else(|| AppError::LoginRequired {
+            next: match req.query_string() {
+                "" => req.path().to_owned(),
+                query => format!("{}?{}", req.path(), query),
+            },
+        })?;
     if user.must_change_password && !ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&req.path()) {
         return Err(AppError::PasswordChangeRequired);
     }

@@ -44,10 +44,18 @@ impl DashboardPage {
             (CompanyStatus::Unverified, _) => ("dashboard.next.verify", "/app/company"),
             (CompanyStatus::Submitted, _) => ("dashboard.next.wait_verification", "/app/company"),
             (CompanyStatus::Rejected, _) => ("dashboard.next.fix_verification", "/app/company"),
-            (CompanyStatus::Verified, ModuleStatus::None) => ("dashboard.next.apply", "/app/module"),
-            (CompanyStatus::Verified, ModuleStatus::Applied) => ("dashboard.next.wait_module", "/app/module"),
-            (CompanyStatus::Verified, ModuleStatus::Declined) => ("dashboard.next.reapply", "/app/module"),
-            (CompanyStatus::Verified, ModuleStatus::Suspended) => ("dashboard.next.suspended", "/app/module"),
+            (CompanyStatus::Verified, ModuleStatus::None) => {
+                ("dashboard.next.apply", "/app/module")
+            }
+            (CompanyStatus::Verified, ModuleStatus::Applied) => {
+                ("dashboard.next.wait_module", "/app/module")
+            }
+            (CompanyStatus::Verified, ModuleStatus::Declined) => {
+                ("dashboard.next.reapply", "/app/module")
+            }
+            (CompanyStatus::Verified, ModuleStatus::Suspended) => {
+                ("dashboard.next.suspended", "/app/module")
+            }
             (CompanyStatus::Verified, ModuleStatus::Active) => ("dashboard.next.ready", "/app"),
         }
     }
@@ -63,7 +71,10 @@ async fn dashboard(
         return Ok(redirect("/admin"));
     };
     let (company, application) = run(&state, move |conn| {
-        Ok((company::get(conn, company_id)?, module::latest(conn, company_id)?))
+        Ok((
+            company::get(conn, company_id)?,
+            module::latest(conn, company_id)?,
+        ))
     })
     .await?;
     render(&DashboardPage {
@@ -264,7 +275,10 @@ async fn submit_verification(
     let verification = parse_verification(&form, &company, &mut errors);
     let result = match verification {
         Some(verification) if errors.is_empty() => {
-            run(&state, move |conn| company::submit_verification(conn, &actor, verification)).await
+            run(&state, move |conn| {
+                company::submit_verification(conn, &actor, verification)
+            })
+            .await
         }
         _ => Err(AppError::Service(ServiceError::Invalid(errors))),
     };
@@ -296,21 +310,43 @@ fn parse_verification(
     let name_zh = errors.check("name_zh", text::required(&form.name_zh, 100), |e| e);
     let name_en = errors.check("name_en", text::required_latin(&form.name_en, 150), |e| e);
     let uscc = errors.check("uscc", Uscc::parse(&form.uscc), |e| e.message_key());
-    let legal_rep_name = errors.check("legal_rep_name", text::required(&form.legal_rep_name, 50), |e| e);
+    let legal_rep_name = errors.check(
+        "legal_rep_name",
+        text::required(&form.legal_rep_name, 50),
+        |e| e,
+    );
     // Left blank on a resubmission, the stored number stands.
     let id_input = if form.legal_rep_id.trim().is_empty() && !company.legal_rep_id.is_empty() {
         company.legal_rep_id.as_str()
     } else {
         form.legal_rep_id.as_str()
     };
-    let legal_rep_id = errors.check("legal_rep_id", ResidentId::parse(id_input), |e| e.message_key());
-    let contact_phone = errors.check("contact_phone", Phone::parse_cn(&form.contact_phone), |e| e.message_key());
+    let legal_rep_id = errors.check("legal_rep_id", ResidentId::parse(id_input), |e| {
+        e.message_key()
+    });
+    let contact_phone = errors.check("contact_phone", Phone::parse_cn(&form.contact_phone), |e| {
+        e.message_key()
+    });
     let sender_name = errors.check("sender_name", text::required(&form.sender_name, 50), |e| e);
-    let sender_phone = errors.check("sender_phone", Phone::parse_cn(&form.sender_phone), |e| e.message_key());
-    let province = errors.check("sender_province", text::required(&form.sender_province, 30), |e| e);
+    let sender_phone = errors.check("sender_phone", Phone::parse_cn(&form.sender_phone), |e| {
+        e.message_key()
+    });
+    let province = errors.check(
+        "sender_province",
+        text::required(&form.sender_province, 30),
+        |e| e,
+    );
     let city = errors.check("sender_city", text::required(&form.sender_city, 30), |e| e);
-    let address = errors.check("sender_address", text::required(&form.sender_address, 200), |e| e);
-    let postcode = errors.check("sender_postcode", text::cn_postcode(&form.sender_postcode), |e| e);
+    let address = errors.check(
+        "sender_address",
+        text::required(&form.sender_address, 200),
+        |e| e,
+    );
+    let postcode = errors.check(
+        "sender_postcode",
+        text::cn_postcode(&form.sender_postcode),
+        |e| e,
+    );
     if form.licence_id.is_none() {
         errors.add("licence", "error.upload.required");
     }

@@ -27,7 +27,10 @@ pub async fn check(
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if safe || req.path().starts_with("/api/") {
-        return next.call(req).await.map(ServiceResponse::map_into_left_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
     }
     let expected = expected_csrf(&req.get_session());
     let body = match read_body(req.take_payload()).await {
@@ -47,7 +50,9 @@ pub async fn check(
             .map_into_right_body());
     }
     req.set_payload(Payload::from(body));
-    next.call(req).await.map(ServiceResponse::map_into_left_body)
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
 }
 
 async fn read_body(mut payload: Payload) -> Result<Bytes, AppError> {
@@ -75,9 +80,10 @@ async fn token_in(headers: &HeaderMap, body: &Bytes) -> Option<String> {
 }
 
 async fn multipart_token(headers: &HeaderMap, body: Bytes) -> Option<String> {
-    let stream = futures_util::stream::once(async move {
-        Ok::<Bytes, actix_web::error::PayloadError>(body)
-    });
+    let stream =
+        futures_util::stream::once(
+            async move { Ok::<Bytes, actix_web::error::PayloadError>(body) },
+        );
     let mut multipart = actix_multipart::Multipart::new(headers, stream);
     while let Some(Ok(mut field)) = multipart.next().await {
         let is_token = field.name() == Some(FIELD);

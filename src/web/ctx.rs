@@ -148,7 +148,10 @@ pub async fn current_user(req: &HttpRequest) -> Result<Option<SessionUser>, AppE
         Some(id) => {
             let epoch = session.get::<i64>(SESSION_EPOCH).ok().flatten();
             let state = state(req)?;
-            let row = run(&state, move |conn| Ok(accounts::find_user(conn, UserId(id))?)).await?;
+            let row = run(&state, move |conn| {
+                Ok(accounts::find_user(conn, UserId(id))?)
+            })
+            .await?;
             match row {
                 Some(user) if !user.disabled && Some(user.session_epoch) == epoch => {
                     Some(SessionUser {
@@ -243,7 +246,9 @@ impl PageCtx {
             None => 0,
         };
         let session = req.get_session();
-        let flash = session.remove_as::<Flash>(SESSION_FLASH).and_then(Result::ok);
+        let flash = session
+            .remove_as::<Flash>(SESSION_FLASH)
+            .and_then(Result::ok);
         Ok(PageCtx {
             lang: lang_of(&req),
             user,

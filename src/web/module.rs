@@ -134,7 +134,10 @@ async fn load(
 ) -> Result<(Company, Option<ModuleApplication>), AppError> {
     let company_id = owner.company()?;
     run(state, move |conn| {
-        Ok((company::get(conn, company_id)?, module::latest(conn, company_id)?))
+        Ok((
+            company::get(conn, company_id)?,
+            module::latest(conn, company_id)?,
+        ))
     })
     .await
 }

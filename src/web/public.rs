@@ -47,7 +47,10 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// Handles GET /lang/{zh-CN|en}: remembers the language in a cookie and goes back.
-async fn switch_language(req: HttpRequest, code: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn switch_language(
+    req: HttpRequest,
+    code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let lang = Lang::from_code(&code).ok_or(AppError::NotFound)?;
     let cookie = Cookie::build(LANG_COOKIE, lang.code())
         .path("/")
@@ -84,8 +87,16 @@ pub fn local_path(path: &str) -> Option<String> {
 
 /// The few static files, compiled into the binary so it runs from any folder.
 const STATIC_FILES: &[(&str, &str, &str)] = &[
-    ("app.css", "text/css; charset=utf-8", include_str!("../../static/app.css")),
-    ("app.js", "text/javascript; charset=utf-8", include_str!("../../static/app.js")),
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/app.css"),
+    ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/app.js"),
+    ),
 ];
 
 /// Handles GET /static/{file}.

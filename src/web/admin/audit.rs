@@ -61,7 +61,10 @@ async fn list(
     }
     .number();
     let actor = staff.0.actor();
-    let result = run(&state, move |conn| audit::search(conn, &actor, &filter, page)).await?;
+    let result = run(&state, move |conn| {
+        audit::search(conn, &actor, &filter, page)
+    })
+    .await?;
     render(&AuditPage {
         ctx,
         pager: Pager::new(

@@ -11,8 +11,8 @@ use super::errors::AppError;
 use super::{AppState, render, run};
 use crate::db::schema::{companies, module_applications};
 use crate::domain::status::{ApplicationStatus, CompanyStatus};
-use crate::services::company::Decision;
 use crate::services::ServiceError;
+use crate::services::company::Decision;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use diesel::prelude::*;
@@ -91,7 +91,10 @@ impl DecisionForm {
                 }
             }
             _ => Err(ServiceError::Invalid(
-                crate::domain::field_errors::FieldErrors::single("decision", "error.review.decision"),
+                crate::domain::field_errors::FieldErrors::single(
+                    "decision",
+                    "error.review.decision",
+                ),
             )),
         }
     }

@@ -42,10 +42,18 @@ async fn queue(
     let status = ApplicationStatus::parse(&status_text).ok();
     let page = query.page();
     let actor = staff.0.actor();
-    let result = run(&state, move |conn| module::queue(conn, &actor, status, page)).await?;
+    let result = run(&state, move |conn| {
+        module::queue(conn, &actor, status, page)
+    })
+    .await?;
     render(&QueuePage {
         ctx,
-        pager: Pager::new("/admin/modules", &[("status", &status_text)], result.page, result.has_next),
+        pager: Pager::new(
+            "/admin/modules",
+            &[("status", &status_text)],
+            result.page,
+            result.has_next,
+        ),
         items: result.items,
         status: status_text,
         statuses: ApplicationStatus::ALL,
@@ -77,7 +85,8 @@ async fn detail(
 ) -> Result<HttpResponse, AppError> {
     let id = ApplicationId(id.into_inner());
     let actor = staff.0.actor();
-    let (application, company) = run(&state, move |conn| module::application(conn, &actor, id)).await?;
+    let (application, company) =
+        run(&state, move |conn| module::application(conn, &actor, id)).await?;
     render(&DetailPage {
         ctx,
         application,
@@ -101,7 +110,10 @@ async fn decide(
     let result = match form.parse() {
         Ok(decision) => {
             let actor = actor.clone();
-            run(&state, move |conn| module::review(conn, &actor, id, decision)).await
+            run(&state, move |conn| {
+                module::review(conn, &actor, id, decision)
+            })
+            .await
         }
         Err(error) => Err(error.into()),
     };

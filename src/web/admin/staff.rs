@@ -97,11 +97,18 @@ async fn create_operator(
     let form = form.into_inner();
     let mut errors = FieldErrors::new();
     let email = errors.check("email", Email::parse(&form.email), |e| e.message_key());
-    let name = errors.check("display_name", text::required(&form.display_name, 60), |e| e);
+    let name = errors.check(
+        "display_name",
+        text::required(&form.display_name, 60),
+        |e| e,
+    );
     let result = match (email, name) {
         (Some(email), Some(name)) => {
             let actor = admin.0.actor();
-            run(&state, move |conn| staff::create_operator(conn, &actor, &email, &name)).await
+            run(&state, move |conn| {
+                staff::create_operator(conn, &actor, &email, &name)
+            })
+            .await
         }
         _ => Err(AppError::Service(ServiceError::Invalid(errors))),
     };
@@ -183,11 +190,18 @@ async fn set_access(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    run(&state, move |conn| staff::set_disabled(conn, &actor, id, disabled)).await?;
+    run(&state, move |conn| {
+        staff::set_disabled(conn, &actor, id, disabled)
+    })
+    .await?;
     ctx::flash(
         &session,
         "success",
-        if disabled { "flash.user_disabled" } else { "flash.user_enabled" },
+        if disabled {
+            "flash.user_disabled"
+        } else {
+            "flash.user_enabled"
+        },
     );
     Ok(redirect(&format!("/admin/staff/{id}")))
 }

@@ -39,12 +39,18 @@ async fn queue(
     state: web::Data<AppState>,
     query: web::Query<QueueQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let status_text = query.status.clone().unwrap_or_else(|| "submitted".to_owned());
+    let status_text = query
+        .status
+        .clone()
+        .unwrap_or_else(|| "submitted".to_owned());
     let status = CompanyStatus::parse(&status_text).ok();
     let (q, page) = (query.q.clone(), query.page());
     let actor = staff.0.actor();
     let search = q.clone();
-    let result = run(&state, move |conn| company::queue(conn, &actor, status, &search, page)).await?;
+    let result = run(&state, move |conn| {
+        company::queue(conn, &actor, status, &search, page)
+    })
+    .await?;
     render(&QueuePage {
         ctx,
         pager: Pager::new(
@@ -113,7 +119,12 @@ async fn decide(
     let id = CompanyId(id.into_inner());
     let actor = staff.0.actor();
     let result = match form.parse() {
-        Ok(decision) => run(&state, move |conn| company::review(conn, &actor, id, decision)).await,
+        Ok(decision) => {
+            run(&state, move |conn| {
+                company::review(conn, &actor, id, decision)
+            })
+            .await
+        }
         Err(error) => Err(error.into()),
     };
     match result {

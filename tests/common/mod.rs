@@ -1,0 +1,307 @@
+//! The test harness: starts the real server on a random port against a fresh
+//! database (SQLite in a temp folder, or a new PostgreSQL database when
+//! `TEST_DATABASE_URL` is set) and talks HTTP to it like a browser.
+#![allow(dead_code)] // each test binary uses a different part of the harness
+
+use diesel::prelude::*;
+use samplepost::app;
+use samplepost::config::{Secret, Settings};
+use samplepost::db::{DbConnection, DbPool};
+use samplepost::domain::email::Email;
+use samplepost::domain::status::Role;
+use samplepost::services::accounts;
+use std::net::TcpListener;
+
+pub const PASSWORD: &str = "Correct-Horse-42";
+pub const USCC: &str = "91350100M000100Y43";
+pub const RESIDENT_ID: &str = "11010519491231002X";
+
+pub struct TestApp {
+    pub address: String,
+    pub pool: DbPool,
+    pub data_dir: tempfile::TempDir,
+    postgres: Option<(String, String)>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let (database_url, postgres) = match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin_url) if !admin_url.is_empty() => {
+                let name = format!("sp_test_{}", hex(rand_bytes()));
+                let mut admin = diesel::PgConnection::establish(&admin_url)
+                    .expect("connect to TEST_DATABASE_URL");
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .expect("create test database");
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b)
+                    .unwrap_or(&admin_url);
+                (format!("{base}/{name}"), Some((admin_url.clone(), name)))
+            }
+            _ => (
+                data_dir
+                    .path()
+                    .join("test.sqlite3")
+                    .to_string_lossy()
+                    .into_owned(),
+                None,
+            ),
+        };
+        let settings = Settings {
+            database_url,
+            bind: "127.0.0.1:0".to_owned(),
+            data_dir: data_dir.path().to_path_buf(),
+            session_key: Secret::new((0..64).map(|_| rand::random::<u8>()).collect()),
+            cookie_secure: false,
+            admin_email: "admin@samplepost.local".to_owned(),
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind random port");
+        let port = listener.local_addr().expect("local addr").port();
+        let pool = app::prepare_database(&settings).expect("database ready");
+        let server = app::serve(listener, pool.clone(), settings).expect("server starts");
+        tokio::spawn(server);
+        TestApp {
+            address: format!("http://127.0.0.1:{port}"),
+            pool,
+            data_dir,
+            postgres,
+        }
+    }
+
+    /// A new browser: its own cookie jar, redirects not followed.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base: self.address.clone(),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+        }
+    }
+
+    pub fn conn(&self) -> samplepost::db::PooledConn {
+        self.pool.get().expect("pooled connection")
+    }
+
+    /// Creates a staff account directly (no one-time password step) and signs a browser in.
+    pub async fn staff(&self, role: Role) -> Browser {
+        let email = format!("{}-{}@samplepost.test", role, hex(rand_bytes()));
+        let parsed = Email::parse(&email).expect("email");
+        let mut conn = self.conn();
+        let (user, _) =
+            accounts::create_staff_account(&mut conn, &parsed, "Staff", role).expect("staff");
+        set_password(&mut conn, user.id, PASSWORD);
+        let browser = self.browser();
+        let response = browser.sign_in(&email, PASSWORD).await;
+        assert_eq!(response.status(), 303, "staff sign-in");
+        browser
+    }
+
+    /// Registers a new seller company and returns its signed-in owner and e-mail.
+    pub async fn owner(&self, company: &str) -> (Browser, String) {
+        let browser = self.browser();
+        let email = format!("owner-{}@example.cn", hex(rand_bytes()));
+        let response = browser.register(&email, company).await;
+        assert_eq!(response.status(), 303, "registration redirects");
+        (browser, email)
+    }
+
+    /// Counts rows of a table, to check that a refused request changed nothing.
+    pub fn count(&self, table: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.conn();
+        let conn: &mut DbConnection = &mut conn;
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+            .get_result::<Count>(conn)
+            .expect("count")
+            .n
+    }
+}
+
+/// Sets a known password and clears the must-change flag.
+pub fn set_password(conn: &mut DbConnection, user_id: i64, password: &str) {
+    use samplepost::db::schema::users;
+    diesel::update(users::table.find(user_id))
+        .set((
+            users::password_hash.eq(accounts::hash_password(password)),
+            users::must_change_password.eq(false),
+        ))
+        .execute(conn)
+        .expect("set password");
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = &self.postgres
+            && let Ok(mut admin) = diesel::PgConnection::establish(admin_url)
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin);
+        }
+    }
+}
+
+fn rand_bytes() -> [u8; 6] {
+    rand::random()
+}
+
+fn hex(bytes: [u8; 6]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One browser session against the test server.
+pub struct Browser {
+    pub base: String,
+    pub client: reqwest::Client,
+}
+
+impl Browser {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn get_text(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("body")
+    }
+
+    /// The session's CSRF token, read from a page's form as a browser would see it.
+    pub async fn csrf(&self) -> String {
+        // Signed in, every page has the sign-out form; signed out, the sign-in page has its form.
+        let page = self.get_text("/").await;
+        match csrf_in(&page) {
+            Some(token) => token,
+            None => csrf_in(&self.get_text("/login").await).expect("page has a CSRF token"),
+        }
+    }
+
+    /// Posts a URL-encoded form with the session's CSRF token.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf().await;
+        let mut body: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        body.extend_from_slice(fields);
+        self.client
+            .post(self.url(path))
+            .form(&body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Posts a multipart form (the token is added first, as the page's form has it).
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        form: reqwest::multipart::Form,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .multipart(form)
+            .send()
+            .await
+            .expect("POST multipart")
+    }
+
+    pub async fn register(&self, email: &str, company: &str) -> reqwest::Response {
+        self.post_form(
+            "/register",
+            &[
+                ("company_name", company),
+                ("display_name", "Li Lei"),
+                ("email", email),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_form("/login", &[("email", email), ("password", password)])
+            .await
+    }
+
+    /// Switches this browser's pages to English.
+    pub async fn english(&self) {
+        self.get("/lang/en").await;
+    }
+}
+
+/// Extracts the value of the hidden `csrf_token` input.
+pub fn csrf_in(page: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = page.find(marker)? + marker.len();
+    let end = page[start..].find('"')?;
+    Some(page[start..start + end].to_owned())
+}
+
+/// The `Location` header of a redirect.
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A few bytes that are a PNG by content.
+pub fn png() -> Vec<u8> {
+    let mut bytes = vec![
+        0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R',
+    ];
+    bytes.extend_from_slice(&[0u8; 64]);
+    bytes
+}
+
+/// The verification form with valid data; `overrides` replace fields by name.
+pub fn verification_form(
+    csrf: &str,
+    licence: Option<(Vec<u8>, &str)>,
+    overrides: &[(&str, &str)],
+) -> reqwest::multipart::Form {
+    let mut fields: Vec<(String, String)> = [
+        ("name_zh", "深圳市样品科技有限公司"),
+        ("name_en", "Shenzhen Sample Technology Co., Ltd."),
+        ("uscc", USCC),
+        ("legal_rep_name", "王芳"),
+        ("legal_rep_id", RESIDENT_ID),
+        ("contact_phone", "13812345678"),
+        ("sender_name", "张伟"),
+        ("sender_phone", "0755-86013388"),
+        ("sender_province", "广东省"),
+        ("sender_city", "深圳市"),
+        ("sender_address", "南山区科技园科苑路 15 号"),
+        ("sender_postcode", "518000"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (key, value) in overrides {
+        if let Some(field) = fields.iter_mut().find(|(k, _)| k == key) {
+            field.1 = value.to_string();
+        }
+    }
+    let mut form = reqwest::multipart::Form::new().text("csrf_token", csrf.to_owned());
+    for (key, value) in fields {
+        form = form.text(key, value);
+    }
+    if let Some((bytes, name)) = licence {
+        let part = reqwest::multipart::Part::bytes(bytes)
+            .file_name(name.to_owned())
+            .mime_str("image/png")
+            .expect("mime");
+        form = form.part("licence", part);
+    }
+    form
+}

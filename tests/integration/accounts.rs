@@ -1,0 +1,206 @@
+use crate::common::{PASSWORD, TestApp, location};
+
+#[tokio::test]
+async fn health_check_names_the_database_backend() {
+    let app = TestApp::spawn().await;
+    let response = app.browser().get("/healthz").await;
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["status"], "ok");
+    let expected = if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    assert_eq!(body["database"], expected);
+}
+
+#[tokio::test]
+async fn registering_creates_the_owner_and_lands_on_the_dashboard() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.owner("深圳样品科技").await;
+    let dashboard = owner.get_text("/app").await;
+    assert!(dashboard.contains("深圳样品科技"));
+    assert!(dashboard.contains("data-company-status=\"unverified\""));
+    assert!(
+        dashboard.contains("href=\"/app/company\""),
+        "next step links to verification"
+    );
+}
+
+#[tokio::test]
+async fn registering_twice_with_the_same_email_in_other_case_is_refused() {
+    let app = TestApp::spawn().await;
+    let (_, email) = app.owner("First Co").await;
+    let response = app
+        .browser()
+        .register(&email.to_uppercase(), "Second Co")
+        .await;
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.expect("body");
+    assert!(page.contains("该邮箱已注册"));
+    assert!(page.contains("Second Co"), "typed values are kept");
+    assert_eq!(app.count("companies"), 1);
+}
+
+#[tokio::test]
+async fn a_short_or_common_password_is_refused_beside_the_field() {
+    let app = TestApp::spawn().await;
+    let browser = app.browser();
+    for (password, message) in [("short", "至少需要 10 个字符"), ("1234567890", "常见密码")]
+    {
+        let response = browser
+            .post_form(
+                "/register",
+                &[
+                    ("company_name", "Acme"),
+                    ("display_name", "Li"),
+                    ("email", "li@example.cn"),
+                    ("password", password),
+                    ("password_confirm", password),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 422);
+        let page = response.text().await.expect("body");
+        assert!(page.contains("id=\"password-error\""));
+        assert!(page.contains(message), "{password}: {message}");
+    }
+    assert_eq!(app.count("users"), 0);
+}
+
+#[tokio::test]
+async fn signing_in_sends_the_user_to_the_page_they_asked_for() {
+    let app = TestApp::spawn().await;
+    let (owner, email) = app.owner("Acme").await;
+    owner.post_form("/logout", &[]).await;
+    let response = owner.get("/app/company").await;
+    assert_eq!(location(&response), "/login?next=%2Fapp%2Fcompany");
+    let response = owner
+        .post_form(
+            "/login",
+            &[
+                ("email", &email),
+                ("password", PASSWORD),
+                ("next", "/app/company"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/app/company");
+}
+
+#[tokio::test]
+async fn a_next_parameter_pointing_elsewhere_is_ignored() {
+    let app = TestApp::spawn().await;
+    let (owner, email) = app.owner("Acme").await;
+    owner.post_form("/logout", &[]).await;
+    let response = owner
+        .post_form(
+            "/login",
+            &[
+                ("email", &email),
+                ("password", PASSWORD),
+                ("next", "//evil.example/x"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), "/app");
+}
+
+#[tokio::test]
+async fn six_wrong_passwords_lock_the_account_even_for_the_right_one() {
+    let app = TestApp::spawn().await;
+    let (_, email) = app.owner("Acme").await;
+    let attacker = app.browser();
+    for _ in 0..5 {
+        let response = attacker.sign_in(&email, "wrong-password-1").await;
+        assert_eq!(response.status(), 422);
+    }
+    let response = attacker.sign_in(&email, PASSWORD).await;
+    assert_eq!(response.status(), 429);
+    let page = response.text().await.expect("body");
+    assert!(page.contains("登录失败次数过多"), "says why");
+    assert!(page.contains("15 分钟"), "says how long");
+    // The lock is per account and kept in the database: a fresh browser is refused too.
+    let response = app.browser().sign_in(&email, PASSWORD).await;
+    assert_eq!(response.status(), 429);
+    let audit = app.count("audit_log");
+    assert!(audit >= 8, "every attempt is audited, found {audit}");
+}
+
+#[tokio::test]
+async fn changing_the_password_keeps_this_session_and_ends_the_others() {
+    let app = TestApp::spawn().await;
+    let (owner, email) = app.owner("Acme").await;
+    let laptop = app.browser();
+    assert_eq!(laptop.sign_in(&email, PASSWORD).await.status(), 303);
+    let response = owner
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "Another-Long-Pass-7"),
+                ("new_password_confirm", "Another-Long-Pass-7"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(owner.get("/app").await.status(), 200, "this session stays");
+    let response = laptop.get("/app").await;
+    assert_eq!(response.status(), 303, "the other session is void");
+    assert!(location(&response).starts_with("/login"));
+    assert_eq!(
+        app.browser()
+            .sign_in(&email, "Another-Long-Pass-7")
+            .await
+            .status(),
+        303
+    );
+}
+
+#[tokio::test]
+async fn the_first_admin_must_replace_the_one_time_password() {
+    let app = TestApp::spawn().await;
+    let mut conn = app.conn();
+    let email = samplepost::domain::email::Email::parse("root@samplepost.test").expect("email");
+    let password = samplepost::services::accounts::ensure_admin(&mut conn, &email)
+        .expect("admin")
+        .expect("created");
+    drop(conn);
+    let admin = app.browser();
+    assert_eq!(
+        admin
+            .sign_in("root@samplepost.test", &password)
+            .await
+            .status(),
+        303
+    );
+    let response = admin.get("/admin").await;
+    assert_eq!(location(&response), "/account/password");
+    let response = admin
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", &password),
+                ("new_password", "Admin-Chosen-Pass-9"),
+                ("new_password_confirm", "Admin-Chosen-Pass-9"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), "/admin");
+    assert_eq!(admin.get("/admin").await.status(), 200);
+}
+
+#[tokio::test]
+async fn the_language_switch_is_remembered() {
+    let app = TestApp::spawn().await;
+    let browser = app.browser();
+    assert!(browser.get_text("/login").await.contains("登录"));
+    let response = browser.get("/lang/en").await;
+    assert_eq!(response.status(), 303);
+    let page = browser.get_text("/login").await;
+    assert!(page.contains("Sign in"));
+    assert!(page.contains("lang=\"en\""));
+    assert_eq!(browser.get("/lang/fr").await.status(), 404);
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the real server on a random port, a fresh database per
+//! test (SQLite, or PostgreSQL with TEST_DATABASE_URL), HTTP as a browser speaks it.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod accounts;
+mod security;
+mod staff;
+mod verification;
