@@ -99,7 +99,8 @@ fn run(command: Command, overrides: Overrides) -> Result<(), String> {
             }
             let listener = TcpListener::bind(&settings.bind)
                 .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
-            println!("Samplepost is serving on http://{}", settings.bind);
+            let address = listener.local_addr().map_err(|e| e.to_string())?;
+            println!("Samplepost is serving on http://{address}");
             actix_web::rt::System::new().block_on(async move {
                 let server = app::serve(listener, pool, settings).map_err(|e| e.to_string())?;
                 server.await.map_err(|e| e.to_string())

@@ -55,6 +55,8 @@ struct ErrorPage {
     status: u16,
     zh: &'static str,
     en: &'static str,
+    home_zh: &'static str,
+    home_en: &'static str,
 }
 
 impl AppError {
@@ -122,6 +124,8 @@ impl ResponseError for AppError {
             status: status.as_u16(),
             zh: i18n::t(Lang::ZhCn, key),
             en: i18n::t(Lang::En, key),
+            home_zh: i18n::t(Lang::ZhCn, "error.page.home"),
+            home_en: i18n::t(Lang::En, "error.page.home"),
         };
         let body = page
             .render()

@@ -137,14 +137,24 @@ pub fn set_password(conn: &mut DbConnection, user_id: i64, password: &str) {
         .expect("set password");
 }
 
+impl TestApp {
+    /// Drops the PostgreSQL test database under the running server; false on SQLite.
+    pub fn drop_database(&self) -> bool {
+        let Some((admin_url, name)) = &self.postgres else {
+            return false;
+        };
+        let Ok(mut admin) = diesel::PgConnection::establish(admin_url) else {
+            return false;
+        };
+        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut admin)
+            .is_ok()
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
-        if let Some((admin_url, name)) = &self.postgres
-            && let Ok(mut admin) = diesel::PgConnection::establish(admin_url)
-        {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut admin);
-        }
+        self.drop_database();
     }
 }
 

@@ -204,3 +204,15 @@ async fn the_language_switch_is_remembered() {
     assert!(page.contains("lang=\"en\""));
     assert_eq!(browser.get("/lang/fr").await.status(), 404);
 }
+
+#[tokio::test]
+async fn health_check_answers_503_when_the_database_is_gone() {
+    let app = TestApp::spawn().await;
+    if !app.drop_database() {
+        return; // an open SQLite file cannot be taken away; PostgreSQL runs this test
+    }
+    let response = app.browser().get("/healthz").await;
+    assert_eq!(response.status(), 503);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["status"], "unavailable");
+}

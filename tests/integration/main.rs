@@ -5,6 +5,7 @@
 mod common;
 
 mod accounts;
+mod cli;
 mod security;
 mod staff;
 mod verification;
