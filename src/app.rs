@@ -3,7 +3,7 @@
 use crate::config::Settings;
 use crate::db::{self, Backend};
 use crate::domain::email::Email;
-use crate::services::accounts;
+use crate::services::{accounts, catalogue};
 use crate::storage::LocalStorage;
 use crate::web::{self, AppState, csrf};
 use actix_multipart::form::MultipartFormConfig;
@@ -33,7 +33,8 @@ pub enum StartError {
     Bind(#[from] std::io::Error),
 }
 
-/// Opens the pool and brings the schema up to date.
+/// Opens the pool, brings the schema up to date and loads the reference
+/// catalogue (countries, pricing defaults, demo routes) where it is empty.
 pub fn prepare_database(settings: &Settings) -> Result<db::DbPool, StartError> {
     let backend = Backend::from_url(&settings.database_url);
     let size = match backend {
@@ -43,6 +44,7 @@ pub fn prepare_database(settings: &Settings) -> Result<db::DbPool, StartError> {
     let pool = db::connect(&settings.database_url, size)?;
     let mut conn = pool.get()?;
     db::migrate(&mut conn).map_err(|e| StartError::Migrate(e.to_string()))?;
+    catalogue::seed(&mut conn).map_err(|e| StartError::Migrate(format!("reference catalogue: {e}")))?;
     Ok(pool)
 }
 

@@ -2,6 +2,8 @@
 
 use clap::{Parser, Subcommand};
 use samplepost::app;
+use samplepost::cli::{self, CliError};
+use samplepost::domain::route::Attributes;
 use samplepost::config::{Overrides, Settings};
 use samplepost::domain::email::Email;
 use samplepost::domain::status::Role;
@@ -38,6 +40,36 @@ enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Import a rate sheet (.csv or .xlsx); all-or-nothing, exits 2 listing every problem.
+    ImportRates { file: PathBuf },
+    /// Quote a parcel on every route serving the country, cheapest available first.
+    Quote {
+        /// Destination country (ISO code, e.g. US).
+        #[arg(long)]
+        to: String,
+        #[arg(long, default_value = "")]
+        postcode: String,
+        /// Actual weight in grams.
+        #[arg(long, allow_negative_numbers = true)]
+        weight_g: i64,
+        /// Outer dimensions in millimetres, LxWxH (e.g. 300x200x100).
+        #[arg(long)]
+        dims_mm: Option<String>,
+        #[arg(long)]
+        battery: bool,
+        #[arg(long)]
+        liquid: bool,
+        #[arg(long)]
+        magnetic: bool,
+        #[arg(long)]
+        powder: bool,
+        /// Declared value in USD.
+        #[arg(long)]
+        declared_usd: Option<String>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -54,17 +86,55 @@ fn main() -> ExitCode {
     };
     match run(cli.command.unwrap_or(Command::Serve), overrides) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
+        Err(CliError::BadInput(message)) => {
+            eprintln!("samplepost: {message}");
+            ExitCode::from(2)
+        }
+        Err(CliError::Failed(message)) => {
             eprintln!("samplepost: {message}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn run(command: Command, overrides: Overrides) -> Result<(), String> {
-    let settings = Settings::from_env(overrides).map_err(|e| e.to_string())?;
-    let pool = app::prepare_database(&settings).map_err(|e| e.to_string())?;
+fn run(command: Command, overrides: Overrides) -> Result<(), CliError> {
+    let settings = Settings::from_env(overrides).map_err(|e| CliError::Failed(e.to_string()))?;
+    let pool = app::prepare_database(&settings).map_err(|e| CliError::Failed(e.to_string()))?;
+    let connection = || pool.get().map_err(|e| CliError::Failed(e.to_string()));
     match command {
+        Command::ImportRates { file } => {
+            println!("{}", cli::import_rates(&mut *connection()?, &file)?);
+            Ok(())
+        }
+        Command::Quote {
+            to,
+            postcode,
+            weight_g,
+            dims_mm,
+            battery,
+            liquid,
+            magnetic,
+            powder,
+            declared_usd,
+            json,
+        } => {
+            let args = cli::QuoteArgs {
+                to,
+                postcode,
+                weight_g,
+                dims_mm,
+                attributes: Attributes {
+                    battery,
+                    liquid,
+                    magnetic,
+                    powder,
+                },
+                declared_usd,
+                json,
+            };
+            println!("{}", cli::quote(&mut *connection()?, &args)?);
+            Ok(())
+        }
         Command::Migrate => {
             println!("Database is up to date.");
             Ok(())
@@ -101,10 +171,12 @@ fn run(command: Command, overrides: Overrides) -> Result<(), String> {
                 .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
             let address = listener.local_addr().map_err(|e| e.to_string())?;
             println!("Samplepost is serving on http://{address}");
-            actix_web::rt::System::new().block_on(async move {
-                let server = app::serve(listener, pool, settings).map_err(|e| e.to_string())?;
-                server.await.map_err(|e| e.to_string())
-            })
+            actix_web::rt::System::new()
+                .block_on(async move {
+                    let server = app::serve(listener, pool, settings).map_err(|e| e.to_string())?;
+                    server.await.map_err(|e| e.to_string())
+                })
+                .map_err(CliError::Failed)
         }
     }
 }

@@ -112,9 +112,120 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    countries (code) {
+        code -> Text,
+        name_zh -> Text,
+        name_en -> Text,
+        calling_code -> Nullable<Text>,
+        postcode_regex -> Nullable<Text>,
+        postcode_example -> Nullable<Text>,
+        prohibited -> Text,
+    }
+}
+
+diesel::table! {
+    rate_sheets (id) {
+        id -> BigInt,
+        file_name -> Text,
+        file_sha256 -> Text,
+        row_count -> BigInt,
+        route_codes -> Text,
+        imported_by -> Nullable<BigInt>,
+        imported_by_name -> Text,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    routes (id) {
+        id -> BigInt,
+        code -> Text,
+        name_zh -> Text,
+        name_en -> Text,
+        transport -> Text,
+        transit_min_days -> BigInt,
+        transit_max_days -> BigInt,
+        volumetric_divisor -> BigInt,
+        accepts -> Text,
+        max_weight_g -> BigInt,
+        max_longest_side_mm -> Nullable<BigInt>,
+        ddp_offered -> Bool,
+        returns_offered -> Bool,
+        status -> Text,
+        notice -> Text,
+        current_sheet_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rate_rows (id) {
+        id -> BigInt,
+        sheet_id -> BigInt,
+        line_no -> BigInt,
+        route_code -> Text,
+        route_name_zh -> Text,
+        route_name_en -> Text,
+        transport -> Text,
+        transit_min_days -> BigInt,
+        transit_max_days -> BigInt,
+        volumetric_divisor -> BigInt,
+        accepts -> Text,
+        max_weight_g -> BigInt,
+        country -> Text,
+        min_weight_g -> BigInt,
+        step_g -> BigInt,
+        first_weight_g -> BigInt,
+        first_price -> BigInt,
+        step_price -> BigInt,
+        per_kg_price -> BigInt,
+        registration_fee -> BigInt,
+        fuel_bp -> BigInt,
+        battery_fee -> BigInt,
+        liquid_fee -> BigInt,
+        magnetic_fee -> BigInt,
+        powder_fee -> BigInt,
+        remote_postcodes -> Text,
+        remote_fee -> BigInt,
+    }
+}
+
+diesel::table! {
+    pricing_rules (id) {
+        id -> BigInt,
+        usd_cny_rate -> BigInt,
+        signature_fee -> BigInt,
+        insurance_bp -> BigInt,
+        insurance_min -> BigInt,
+        expedited_fee -> BigInt,
+        ddp_bp -> BigInt,
+        ddp_min -> BigInt,
+        erp_discount_bp -> BigInt,
+        volume_tiers -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    promotions (id) {
+        id -> BigInt,
+        code -> Text,
+        kind -> Text,
+        amount -> BigInt,
+        valid_from -> Date,
+        valid_until -> Date,
+        route_codes -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> companies (company_id));
 diesel::joinable!(module_applications -> companies (company_id));
 diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(rate_rows -> rate_sheets (sheet_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     companies,
@@ -124,4 +235,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     module_applications,
     notifications,
     audit_log,
+    countries,
+    rate_sheets,
+    routes,
+    rate_rows,
+    pricing_rules,
+    promotions,
 );

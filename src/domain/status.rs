@@ -7,10 +7,11 @@ use std::fmt;
 #[derive(Debug, thiserror::Error)]
 #[error("unknown {kind} value {value:?}")]
 pub struct UnknownValue {
-    kind: &'static str,
-    value: String,
+    pub(crate) kind: &'static str,
+    pub(crate) value: String,
 }
 
+/// Defines an enum stored as TEXT, with `ALL`, `as_str`, `parse` and the conversions diesel needs.
 macro_rules! text_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$doc])*
@@ -25,17 +26,17 @@ macro_rules! text_enum {
                 match self { $($name::$variant => $text),+ }
             }
 
-            pub fn parse(value: &str) -> Result<$name, UnknownValue> {
+            pub fn parse(value: &str) -> Result<$name, $crate::domain::status::UnknownValue> {
                 match value {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(UnknownValue { kind: stringify!($name), value: value.to_owned() }),
+                    _ => Err($crate::domain::status::UnknownValue { kind: stringify!($name), value: value.to_owned() }),
                 }
             }
         }
 
         impl TryFrom<String> for $name {
-            type Error = UnknownValue;
-            fn try_from(value: String) -> Result<$name, UnknownValue> {
+            type Error = $crate::domain::status::UnknownValue;
+            fn try_from(value: String) -> Result<$name, $crate::domain::status::UnknownValue> {
                 $name::parse(&value)
             }
         }
@@ -53,6 +54,8 @@ macro_rules! text_enum {
         }
     };
 }
+
+pub(crate) use text_enum;
 
 text_enum!(
     /// What a user may do (DESIGN.md §1).

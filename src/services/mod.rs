@@ -3,9 +3,14 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod catalogue;
 pub mod company;
 pub mod module;
 pub mod notifications;
+pub mod pricing;
+pub mod quote;
+pub mod rates;
+pub mod routes;
 pub mod staff;
 
 use crate::domain::field_errors::FieldErrors;

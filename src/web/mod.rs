@@ -11,6 +11,7 @@ pub mod errors;
 pub mod module;
 pub mod notifications;
 pub mod public;
+pub mod rates;
 
 use crate::config::Settings;
 use crate::db::{Backend, DbConnection, DbPool};
@@ -114,6 +115,7 @@ impl PageQuery {
 /// Every route of the site (DESIGN.md §8).
 pub fn routes(cfg: &mut web::ServiceConfig) {
     public::routes(cfg);
+    rates::routes(cfg);
     accounts::routes(cfg);
     company::routes(cfg);
     module::routes(cfg);

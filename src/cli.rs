@@ -1,0 +1,209 @@
+//! The catalogue commands of the CLI: `import-rates` and `quote`.
+
+use crate::db::DbConnection;
+use crate::domain::country::CountryCode;
+use crate::domain::money::UsdCents;
+use crate::domain::quote::{Dimensions, Options, Parcel, SortBy};
+use crate::domain::rate_sheet::SheetError;
+use crate::domain::route::Attributes;
+use crate::i18n::{self, Lang};
+use crate::services::quote::QuoteAnswer;
+use crate::services::rates::{self, ImportError, Importer};
+use crate::services::{ServiceError, quote};
+use serde_json::json;
+use std::path::Path;
+
+/// A failure the CLI reports: bad input exits 2, anything else 1.
+pub enum CliError {
+    BadInput(String),
+    Failed(String),
+}
+
+impl From<String> for CliError {
+    fn from(message: String) -> CliError {
+        CliError::Failed(message)
+    }
+}
+
+impl From<ServiceError> for CliError {
+    fn from(error: ServiceError) -> CliError {
+        CliError::Failed(error.to_string())
+    }
+}
+
+/// One sheet problem as a line: `row 3, column transport: unknown transport "boat"`.
+pub fn describe_sheet_error(error: &SheetError, lang: Lang) -> String {
+    let mut text = String::new();
+    if error.row > 0 {
+        text.push_str(&i18n::t(lang, "sheet.row").replace("{row}", &error.row.to_string()));
+    }
+    if !error.column.is_empty() {
+        if !text.is_empty() {
+            text.push_str(", ");
+        }
+        text.push_str(&i18n::t(lang, "sheet.column").replace("{column}", &error.column));
+    }
+    if !text.is_empty() {
+        text.push_str(": ");
+    }
+    text.push_str(i18n::t(lang, error.problem.message_key()));
+    if let Some(detail) = error.problem.detail() {
+        text.push_str(&format!(" ({detail})"));
+    }
+    text
+}
+
+/// `samplepost import-rates FILE`: same validation as the admin page.
+pub fn import_rates(conn: &mut DbConnection, path: &Path) -> Result<String, CliError> {
+    let bytes = std::fs::read(path).map_err(|e| CliError::BadInput(format!("cannot read {}: {e}", path.display())))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    match rates::import(conn, Importer::System("command line"), &name, &bytes) {
+        Ok(summary) => Ok(format!(
+            "Imported {} rows as rate sheet version {} (routes created: {}; updated: {}).",
+            summary.rows,
+            summary.sheet_id,
+            summary.routes_created.join(", "),
+            summary.routes_updated.join(", ")
+        )),
+        Err(ImportError::Sheet(errors)) => {
+            let lines: Vec<String> = errors.iter().map(|e| describe_sheet_error(e, Lang::En)).collect();
+            Err(CliError::BadInput(format!(
+                "nothing imported; {} problem(s):\n{}",
+                errors.len(),
+                lines.join("\n")
+            )))
+        }
+        Err(ImportError::Service(error)) => Err(error.into()),
+    }
+}
+
+/// The raw `quote` arguments.
+pub struct QuoteArgs {
+    pub to: String,
+    pub postcode: String,
+    pub weight_g: i64,
+    pub dims_mm: Option<String>,
+    pub attributes: Attributes,
+    pub declared_usd: Option<String>,
+    pub json: bool,
+}
+
+/// Parses `300x200x100` (millimetres, each above zero).
+pub fn parse_dims(text: &str) -> Result<Dimensions, String> {
+    let parts: Vec<&str> = text.trim().split(['x', 'X', '×']).collect();
+    let numbers: Option<Vec<u32>> = parts
+        .iter()
+        .map(|p| p.trim().parse::<u32>().ok().filter(|n| *n > 0 && *n <= 10_000))
+        .collect();
+    match numbers.as_deref() {
+        Some([l, w, h]) => Ok(Dimensions {
+            length_mm: *l,
+            width_mm: *w,
+            height_mm: *h,
+        }),
+        _ => Err(format!("malformed dimensions {text:?}: expected LxWxH in millimetres, e.g. 300x200x100")),
+    }
+}
+
+fn parcel_from(args: &QuoteArgs) -> Result<Parcel, String> {
+    let country = CountryCode::parse(&args.to).map_err(|_| format!("unknown country {:?}", args.to))?;
+    if args.weight_g <= 0 || args.weight_g > 1_000_000 {
+        return Err(format!("weight must be between 1 and 1000000 grams, got {}", args.weight_g));
+    }
+    let dimensions = args.dims_mm.as_deref().map(parse_dims).transpose()?;
+    let declared = args
+        .declared_usd
+        .as_deref()
+        .map(|v| UsdCents::parse(v).map_err(|_| format!("malformed declared value {v:?}")))
+        .transpose()?;
+    Ok(Parcel {
+        country,
+        postcode: args.postcode.clone(),
+        weight_g: args.weight_g as u32,
+        dimensions,
+        attributes: args.attributes,
+        declared,
+    })
+}
+
+/// `samplepost quote …`: every route serving the country, cheapest available first.
+pub fn quote(conn: &mut DbConnection, args: &QuoteArgs) -> Result<String, CliError> {
+    let parcel = parcel_from(args).map_err(CliError::BadInput)?;
+    let answer = quote::quote(conn, &parcel, &Options::default(), None, SortBy::Price)?;
+    Ok(if args.json {
+        quote_json(&answer).to_string()
+    } else {
+        quote_table(&answer)
+    })
+}
+
+/// The JSON form of issue #3: amounts as decimal strings.
+pub fn quote_json(answer: &QuoteAnswer) -> serde_json::Value {
+    let quotes: Vec<serde_json::Value> = answer
+        .quotes
+        .iter()
+        .map(|q| {
+            let (reason, weight, total, lines) = match &q.result {
+                Ok(priced) => (
+                    None,
+                    Some(priced.chargeable_weight_g),
+                    Some(priced.total.to_string()),
+                    priced
+                        .lines
+                        .iter()
+                        .map(|l| json!({"kind": l.kind.as_str(), "amount": l.amount.to_string()}))
+                        .collect(),
+                ),
+                Err(why) => (Some(why.english()), None, None, Vec::new()),
+            };
+            json!({
+                "route": q.route.as_str(),
+                "available": q.is_available(),
+                "reason": reason,
+                "chargeable_weight_g": weight,
+                "currency": "CNY",
+                "total": total,
+                "lines": lines,
+                "transit": {
+                    "min_days": q.transit.min_days,
+                    "max_days": q.transit.max_days,
+                    "source": q.transit.source.as_str(),
+                },
+            })
+        })
+        .collect();
+    serde_json::Value::Array(quotes)
+}
+
+fn quote_table(answer: &QuoteAnswer) -> String {
+    let mut out = format!("{:<14} {:>10} {:>8} {:>9}  {}\n", "route", "total CNY", "weight", "days", "details");
+    for q in &answer.quotes {
+        let days = format!("{}-{}", q.transit.min_days, q.transit.max_days);
+        match &q.result {
+            Ok(priced) => {
+                let lines: Vec<String> = priced
+                    .lines
+                    .iter()
+                    .map(|l| format!("{} {}", l.kind.as_str(), l.amount))
+                    .collect();
+                out.push_str(&format!(
+                    "{:<14} {:>10} {:>7}g {:>9}  {}\n",
+                    q.route.as_str(),
+                    priced.total.to_string(),
+                    priced.chargeable_weight_g,
+                    days,
+                    lines.join(", ")
+                ));
+            }
+            Err(why) => out.push_str(&format!(
+                "{:<14} {:>10} {:>8} {:>9}  unavailable: {}\n",
+                q.route.as_str(),
+                "-",
+                "-",
+                days,
+                why.english()
+            )),
+        }
+    }
+    out
+}

@@ -1,0 +1,62 @@
+//! The admin's route settings beyond what rate sheets carry: DDP, returns,
+//! size limit, suspension with a public notice.
+
+use super::audit::{self, Event};
+use super::{Actor, ServiceResult, now};
+use crate::db::catalogue::{Route, RouteChanges};
+use crate::db::schema::routes;
+use crate::db::{DbConnection, write_tx};
+use crate::domain::route::RouteStatus;
+use diesel::prelude::*;
+
+pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<Route>> {
+    routes::table.order(routes::code.asc()).load(conn)
+}
+
+pub fn get(conn: &mut DbConnection, code: &str) -> ServiceResult<Route> {
+    Ok(routes::table
+        .filter(routes::code.eq(code.to_uppercase()))
+        .first(conn)?)
+}
+
+/// The admin's edit of one route, already validated.
+pub struct RouteSettings {
+    pub name_zh: String,
+    pub name_en: String,
+    pub max_longest_side_mm: Option<i64>,
+    pub ddp_offered: bool,
+    pub returns_offered: bool,
+    pub status: RouteStatus,
+    pub notice: String,
+}
+
+pub fn update(conn: &mut DbConnection, actor: &Actor, code: &str, settings: RouteSettings) -> ServiceResult<()> {
+    actor.require_admin()?;
+    write_tx(conn, |conn| {
+        let route = get(conn, code)?;
+        diesel::update(routes::table.find(route.id))
+            .set(RouteChanges {
+                name_zh: settings.name_zh,
+                name_en: settings.name_en,
+                max_longest_side_mm: Some(settings.max_longest_side_mm),
+                ddp_offered: settings.ddp_offered,
+                returns_offered: settings.returns_offered,
+                status: settings.status.into(),
+                notice: settings.notice.clone(),
+                updated_at: now(),
+            })
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Event {
+                action: "route.update",
+                company: None,
+                target_type: "route",
+                target_id: route.code.clone(),
+                detail: format!("{} {}", settings.status, settings.notice),
+            },
+        )?;
+        Ok(())
+    })
+}

@@ -1,0 +1,215 @@
+//! The public rate calculator: a GET form, so a result can be linked.
+
+use super::ctx::PageCtx;
+use super::errors::AppError;
+use super::{AppState, render, render_with, run};
+use crate::domain::country::{self, Country, CountryCode};
+use crate::domain::field_errors::FieldErrors;
+use crate::domain::measure::{grams_from_kg, mm_from_cm};
+use crate::domain::money::UsdCents;
+use crate::domain::quote::{Dimensions, Options, Parcel, QuoteLine, RouteQuote, SortBy, Unavailable};
+use crate::domain::route::{Attribute, Attributes};
+use crate::i18n::Lang;
+use crate::services::quote::{self, QuoteAnswer};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/rates", web::get().to(calculator));
+}
+
+/// The calculator's query string as typed.
+#[derive(Deserialize, Default)]
+pub struct RateQuery {
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub postcode: String,
+    #[serde(default)]
+    pub weight_kg: String,
+    #[serde(default)]
+    pub length_cm: String,
+    #[serde(default)]
+    pub width_cm: String,
+    #[serde(default)]
+    pub height_cm: String,
+    #[serde(default)]
+    pub battery: Option<String>,
+    #[serde(default)]
+    pub liquid: Option<String>,
+    #[serde(default)]
+    pub magnetic: Option<String>,
+    #[serde(default)]
+    pub powder: Option<String>,
+    #[serde(default)]
+    pub declared_usd: String,
+    #[serde(default)]
+    pub sort: String,
+}
+
+impl RateQuery {
+    fn submitted(&self) -> bool {
+        !self.to.is_empty() || !self.weight_kg.is_empty()
+    }
+
+    pub fn has(&self, attribute: &Attribute) -> bool {
+        match attribute {
+            Attribute::Battery => self.battery.is_some(),
+            Attribute::Liquid => self.liquid.is_some(),
+            Attribute::Magnetic => self.magnetic.is_some(),
+            Attribute::Powder => self.powder.is_some(),
+        }
+    }
+
+    fn sort_by(&self) -> SortBy {
+        if self.sort == "speed" { SortBy::Speed } else { SortBy::Price }
+    }
+
+    /// The parcel, or every problem by field.
+    fn parse(&self) -> Result<Parcel, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let country = errors.check("to", CountryCode::parse(&self.to), |_| "error.rates.country");
+        let weight = errors.check("weight_kg", grams_from_kg(&self.weight_kg), |e| e);
+        let sides = [&self.length_cm, &self.width_cm, &self.height_cm];
+        let dimensions = if sides.iter().all(|s| s.trim().is_empty()) {
+            None
+        } else {
+            let length = errors.check("length_cm", mm_from_cm(&self.length_cm), |e| e);
+            let width = errors.check("width_cm", mm_from_cm(&self.width_cm), |e| e);
+            let height = errors.check("height_cm", mm_from_cm(&self.height_cm), |e| e);
+            match (length, width, height) {
+                (Some(length_mm), Some(width_mm), Some(height_mm)) => Some(Dimensions {
+                    length_mm,
+                    width_mm,
+                    height_mm,
+                }),
+                _ => None,
+            }
+        };
+        let declared = if self.declared_usd.trim().is_empty() {
+            None
+        } else {
+            errors.check("declared_usd", UsdCents::parse(&self.declared_usd), |e| e.message_key())
+        };
+        let mut attributes = Attributes::default();
+        for attribute in Attribute::ALL {
+            if self.has(attribute) {
+                attributes.insert(*attribute);
+            }
+        }
+        match (country, weight) {
+            (Some(country), Some(weight_g)) if errors.is_empty() => Ok(Parcel {
+                country,
+                postcode: self.postcode.trim().to_owned(),
+                weight_g,
+                dimensions,
+                attributes,
+                declared,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "public/rates.html")]
+struct CalculatorPage {
+    ctx: PageCtx,
+    query: RateQuery,
+    errors: FieldErrors,
+    answer: Option<QuoteAnswer>,
+    countries: &'static [Country],
+    attributes: &'static [Attribute],
+}
+
+impl CalculatorPage {
+    fn country_name<'a>(&self, country: &'a Country) -> &'a str {
+        match self.ctx.lang {
+            Lang::ZhCn => &country.name_zh,
+            Lang::En => &country.name_en,
+        }
+    }
+
+    fn route_name(&self, q: &RouteQuote) -> String {
+        let route = self.answer.as_ref().and_then(|a| a.route(q.route.as_str()));
+        match (route, self.ctx.lang) {
+            (Some(r), Lang::ZhCn) => r.name_zh.clone(),
+            (Some(r), Lang::En) => r.name_en.clone(),
+            (None, _) => q.route.to_string(),
+        }
+    }
+
+    fn kg(&self, grams: &u32) -> String {
+        crate::domain::measure::kg_text(*grams)
+    }
+
+    fn line_label(&self, line: &QuoteLine) -> String {
+        self.ctx.tv("quote.line", line.kind.as_str())
+    }
+
+    /// The reason in words, with its detail (a localised attribute name).
+    fn reason(&self, why: &Unavailable) -> String {
+        let detail = match why {
+            Unavailable::NotAccepted(attribute) => self.ctx.tv("attribute", attribute),
+            Unavailable::NoRate { country } => country::all()
+                .iter()
+                .find(|c| &c.code == country)
+                .map_or_else(|| country.clone(), |c| self.country_name(c).to_owned()),
+            other => other.detail(),
+        };
+        self.ctx.t(why.message_key()).replace("{detail}", &detail)
+    }
+
+    fn available(&self) -> Vec<&RouteQuote> {
+        self.answer
+            .iter()
+            .flat_map(|a| a.quotes.iter())
+            .filter(|q| q.is_available())
+            .collect()
+    }
+
+    fn unavailable(&self) -> Vec<(&RouteQuote, &Unavailable)> {
+        self.answer
+            .iter()
+            .flat_map(|a| a.quotes.iter())
+            .filter_map(|q| q.result.as_ref().err().map(|why| (q, why)))
+            .collect()
+    }
+}
+
+/// Handles GET /rates: the calculator, and with a query the prices of every route.
+async fn calculator(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    query: web::Query<RateQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let mut page = CalculatorPage {
+        ctx,
+        query,
+        errors: FieldErrors::new(),
+        answer: None,
+        countries: country::all(),
+        attributes: Attribute::ALL,
+    };
+    if !page.query.submitted() {
+        return render(&page);
+    }
+    match page.query.parse() {
+        Ok(parcel) => {
+            let sort = page.query.sort_by();
+            let answer = run(&state, move |conn| {
+                quote::quote(conn, &parcel, &Options::default(), None, sort)
+            })
+            .await?;
+            page.answer = Some(answer);
+            render(&page)
+        }
+        Err(errors) => {
+            page.errors = errors;
+            render_with(&page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}
