@@ -6,9 +6,9 @@
 use super::country::CountryCode;
 use super::money::{BasisPoints, Fen};
 use super::route::{Attribute, Attributes, RouteCode, Transport};
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
 
 /// The header names, in the order files are written.
@@ -195,8 +195,14 @@ impl SheetError {
     }
 }
 
-/// Route and sheet names longer than this are refused.
+/// Route names longer than this are refused.
 const MAX_NAME_CHARS: usize = 100;
+
+/// Bounds on an XLSX sheet, far above any rate sheet: a zipped sheet can
+/// unpack to far more than its upload size.
+const MAX_XLSX_ROWS: u32 = 100_000;
+const MAX_XLSX_COLUMNS: u32 = 100;
+const MAX_XLSX_TEXT_BYTES: usize = 64 << 20;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -267,7 +273,7 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<SheetRow>, SheetError> {
         .map_err(|error| SheetError::unreadable(error.to_string()))?
     {
         let line = record.position().map_or(1, |position| position.line());
-        let number = usize::try_from(line).unwrap_or(usize::MAX) - breaks_in_cells;
+        let number = line as usize - breaks_in_cells;
         let mut cells = Vec::with_capacity(record.len());
         for field in &record {
             let text = std::str::from_utf8(field).map_err(|_| {
@@ -287,35 +293,65 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<SheetRow>, SheetError> {
     let unreadable = |error: calamine::XlsxError| SheetError::unreadable(error.to_string());
     let mut workbook: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(|| SheetError::unreadable("the workbook has no worksheet"))?
+    let first_sheet = workbook
+        .sheet_names()
+        .into_iter()
+        .next()
+        .ok_or_else(|| SheetError::unreadable("the workbook has no worksheet"))?;
+    // Cells are streamed rather than read as a calamine `Range`, which is laid
+    // out densely: one stray cell far away would allocate rows × columns.
+    let mut reader = workbook
+        .worksheet_cells_reader(&first_sheet)
         .map_err(unreadable)?;
-    let first_row = range.start().map_or(0, |(row, _)| row as usize);
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(index, cells)| SheetRow {
-            number: first_row + index + 1,
-            cells: cells.iter().map(cell_text).collect(),
+    let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    let mut text_bytes = 0;
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+        let text = cell_text(cell.get_value());
+        if text.is_empty() {
+            continue;
+        }
+        let (row, column) = cell.get_position();
+        text_bytes += text.len();
+        if row >= MAX_XLSX_ROWS || column >= MAX_XLSX_COLUMNS || text_bytes > MAX_XLSX_TEXT_BYTES {
+            return Err(SheetError::unreadable(format!(
+                "the sheet is larger than a rate sheet can be \
+                 ({MAX_XLSX_ROWS} rows, {MAX_XLSX_COLUMNS} columns, {} MB of text)",
+                MAX_XLSX_TEXT_BYTES >> 20
+            )));
+        }
+        let cells = rows.entry(row).or_default();
+        let column = column as usize;
+        if cells.len() <= column {
+            cells.resize(column + 1, String::new());
+        }
+        cells[column] = text;
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(row, cells)| SheetRow {
+            number: row as usize + 1,
+            cells,
         })
         .collect())
 }
 
 /// The text of an XLSX cell, as the checks of a CSV cell expect it.
-fn cell_text(cell: &Data) -> String {
+fn cell_text(cell: &DataRef) -> String {
     match cell {
-        Data::Empty => String::new(),
-        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => text.clone(),
-        Data::Int(number) => number.to_string(),
-        Data::Float(number) => number_text(*number),
-        Data::Bool(value) => if *value { "TRUE" } else { "FALSE" }.to_owned(),
+        DataRef::Empty => String::new(),
+        DataRef::SharedString(text) => (*text).to_owned(),
+        DataRef::String(text) | DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => {
+            text.clone()
+        }
+        DataRef::Int(number) => number.to_string(),
+        DataRef::Float(number) => number_text(*number),
+        DataRef::Bool(value) => if *value { "TRUE" } else { "FALSE" }.to_owned(),
         // Shown as a date so that a cell Excel turned into one is refused by name.
-        Data::DateTime(date) => {
+        DataRef::DateTime(date) => {
             let (year, month, day, ..) = date.to_ymd_hms_milli();
             format!("{year:04}-{month:02}-{day:02}")
         }
-        Data::Error(error) => error.to_string(),
+        DataRef::Error(error) => error.to_string(),
     }
 }
 
@@ -447,7 +483,8 @@ struct RowReader<'a> {
 impl<'a> RowReader<'a> {
     /// The trimmed cell of `column`, or `None` when the file lacks the column.
     fn text(&self, column: &str) -> Option<&'a str> {
-        let position = self.layout.positions[column_index(column)?]?;
+        let index = column_index(column).expect("a name from COLUMNS");
+        let position = self.layout.positions[index]?;
         Some(self.row.cells.get(position).map_or("", |cell| cell.trim()))
     }
 
@@ -1272,6 +1309,29 @@ mod tests {
                 "transit_min_days",
                 SheetProblem::NotWholeNumber("2026-03-01".into())
             )])
+        );
+    }
+
+    #[test]
+    fn an_xlsx_cell_far_outside_a_rate_sheet_is_refused_without_laying_it_out() {
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.write_string(0, 0, "route_code").expect("cell");
+        sheet
+            .write_string(1_048_575, 16_383, "stray")
+            .expect("cell");
+        let bytes = workbook.save_to_buffer().expect("saved");
+        let errors = parse_xlsx(&bytes).expect_err("too large");
+        assert!(
+            matches!(
+                &errors[..],
+                [SheetError {
+                    row: 0,
+                    problem: SheetProblem::Unreadable(_),
+                    ..
+                }]
+            ),
+            "{errors:?}"
         );
     }
 

@@ -70,3 +70,89 @@ fn create_admin_prints_a_password_and_refuses_a_duplicate() {
     assert!(!second.status.success());
     assert!(String::from_utf8_lossy(&second.stderr).contains("exists already"));
 }
+
+fn samplepost(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_samplepost"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run samplepost")
+}
+
+#[test]
+fn quote_prints_every_route_as_json_cheapest_available_first() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = samplepost(
+        dir.path(),
+        &["quote", "--to", "US", "--postcode", "10001", "--weight-g", "480", "--dims-mm", "300x200x100", "--json"],
+    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let quotes: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let quotes = quotes.as_array().expect("array");
+    assert_eq!(quotes.len(), 8, "every route is listed");
+    let first = &quotes[0];
+    assert_eq!(first["route"], "POST-SMALL");
+    assert_eq!(first["available"], true);
+    assert_eq!(first["reason"], serde_json::Value::Null);
+    assert_eq!(first["currency"], "CNY");
+    assert_eq!(first["chargeable_weight_g"], 480);
+    // 75.00/kg × 0.48 kg + 18.00 = 54.00
+    assert_eq!(first["total"], "54.00");
+    assert_eq!(first["lines"][0]["kind"], "freight");
+    assert_eq!(first["transit"]["source"], "nominal");
+    let totals: Vec<f64> = quotes
+        .iter()
+        .filter(|q| q["available"] == true)
+        .map(|q| q["total"].as_str().and_then(|t| t.parse().ok()).expect("total"))
+        .collect();
+    assert!(totals.windows(2).all(|w| w[0] <= w[1]), "cheapest first: {totals:?}");
+    let last = quotes.last().expect("last");
+    assert_eq!(last["available"], false);
+    assert!(last["reason"].as_str().is_some_and(|r| r.contains("no rate for US")));
+}
+
+#[test]
+fn quote_refuses_bad_input_with_exit_code_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (args, message) in [
+        (vec!["quote", "--to", "XX", "--weight-g", "480"], "unknown country"),
+        (vec!["quote", "--to", "US", "--weight-g", "0"], "weight"),
+        (vec!["quote", "--to", "US", "--weight-g", "-3"], "weight"),
+        (vec!["quote", "--to", "US", "--weight-g", "480", "--dims-mm", "30x20"], "malformed dimensions"),
+    ] {
+        let output = samplepost(dir.path(), &args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.contains(message), "{stderr}");
+    }
+}
+
+#[test]
+fn import_rates_lists_every_problem_and_imports_nothing_from_a_bad_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "route_code,route_name_zh,route_name_en,transport,transit_min_days,transit_max_days,volumetric_divisor,accepts,max_weight_g,country,min_weight_g,step_g,first_weight_g,first_price,step_price,per_kg_price,registration_fee,fuel_pct,battery_fee,liquid_fee,magnetic_fee,powder_fee,remote_postcodes,remote_fee\n\
+         NEW-LINE,新线,New Line,boat,5,9,8000,,2000,DE,50,10,0,,,85.00,18.00,,,,,,,\n\
+         NEW-LINE,新线,New Line,special_line,5,9,8000,,2000,XX,50,10,0,,,85.00,18.00,,,,,,,\n",
+    )
+    .expect("write");
+    let output = samplepost(dir.path(), &["import-rates", bad.to_str().expect("path")]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("row 2, column transport"), "{stderr}");
+    assert!(stderr.contains("row 3, column country"), "{stderr}");
+    let quote = samplepost(dir.path(), &["quote", "--to", "DE", "--weight-g", "100", "--json"]);
+    assert!(!String::from_utf8_lossy(&quote.stdout).contains("NEW-LINE"));
+
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, samplepost::services::catalogue::DEMO_RATES).expect("write");
+    let output = samplepost(dir.path(), &["import-rates", good.to_str().expect("path")]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("version 2"));
+}

@@ -5,6 +5,7 @@
 mod common;
 
 mod accounts;
+mod catalogue;
 mod cli;
 mod security;
 mod staff;

@@ -1,7 +1,11 @@
 //! Platform staff pages under /admin.
 
 pub mod audit;
+pub mod countries;
 pub mod modules;
+pub mod pricing;
+pub mod rates;
+pub mod routes;
 pub mod staff;
 pub mod verifications;
 
@@ -24,6 +28,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     modules::routes(cfg);
     staff::routes(cfg);
     audit::routes(cfg);
+    routes::routes(cfg);
+    rates::routes(cfg);
+    pricing::routes(cfg);
+    countries::routes(cfg);
 }
 
 #[derive(Template)]
