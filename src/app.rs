@@ -44,7 +44,8 @@ pub fn prepare_database(settings: &Settings) -> Result<db::DbPool, StartError> {
     let pool = db::connect(&settings.database_url, size)?;
     let mut conn = pool.get()?;
     db::migrate(&mut conn).map_err(|e| StartError::Migrate(e.to_string()))?;
-    catalogue::seed(&mut conn).map_err(|e| StartError::Migrate(format!("reference catalogue: {e}")))?;
+    catalogue::seed(&mut conn)
+        .map_err(|e| StartError::Migrate(format!("reference catalogue: {e}")))?;
     Ok(pool)
 }
 

@@ -55,8 +55,12 @@ pub fn describe_sheet_error(error: &SheetError, lang: Lang) -> String {
 
 /// `samplepost import-rates FILE`: same validation as the admin page.
 pub fn import_rates(conn: &mut DbConnection, path: &Path) -> Result<String, CliError> {
-    let bytes = std::fs::read(path).map_err(|e| CliError::BadInput(format!("cannot read {}: {e}", path.display())))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let bytes = std::fs::read(path)
+        .map_err(|e| CliError::BadInput(format!("cannot read {}: {e}", path.display())))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     match rates::import(conn, Importer::System("command line"), &name, &bytes) {
         Ok(summary) => Ok(format!(
             "Imported {} rows as rate sheet version {} (routes created: {}; updated: {}).",
@@ -66,7 +70,10 @@ pub fn import_rates(conn: &mut DbConnection, path: &Path) -> Result<String, CliE
             summary.routes_updated.join(", ")
         )),
         Err(ImportError::Sheet(errors)) => {
-            let lines: Vec<String> = errors.iter().map(|e| describe_sheet_error(e, Lang::En)).collect();
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|e| describe_sheet_error(e, Lang::En))
+                .collect();
             Err(CliError::BadInput(format!(
                 "nothing imported; {} problem(s):\n{}",
                 errors.len(),
@@ -93,7 +100,12 @@ pub fn parse_dims(text: &str) -> Result<Dimensions, String> {
     let parts: Vec<&str> = text.trim().split(['x', 'X', '×']).collect();
     let numbers: Option<Vec<u32>> = parts
         .iter()
-        .map(|p| p.trim().parse::<u32>().ok().filter(|n| *n > 0 && *n <= 10_000))
+        .map(|p| {
+            p.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0 && *n <= 10_000)
+        })
         .collect();
     match numbers.as_deref() {
         Some([l, w, h]) => Ok(Dimensions {
@@ -101,14 +113,20 @@ pub fn parse_dims(text: &str) -> Result<Dimensions, String> {
             width_mm: *w,
             height_mm: *h,
         }),
-        _ => Err(format!("malformed dimensions {text:?}: expected LxWxH in millimetres, e.g. 300x200x100")),
+        _ => Err(format!(
+            "malformed dimensions {text:?}: expected LxWxH in millimetres, e.g. 300x200x100"
+        )),
     }
 }
 
 fn parcel_from(args: &QuoteArgs) -> Result<Parcel, String> {
-    let country = CountryCode::parse(&args.to).map_err(|_| format!("unknown country {:?}", args.to))?;
+    let country =
+        CountryCode::parse(&args.to).map_err(|_| format!("unknown country {:?}", args.to))?;
     if args.weight_g <= 0 || args.weight_g > 1_000_000 {
-        return Err(format!("weight must be between 1 and 1000000 grams, got {}", args.weight_g));
+        return Err(format!(
+            "weight must be between 1 and 1000000 grams, got {}",
+            args.weight_g
+        ));
     }
     let dimensions = args.dims_mm.as_deref().map(parse_dims).transpose()?;
     let declared = args
@@ -176,7 +194,10 @@ pub fn quote_json(answer: &QuoteAnswer) -> serde_json::Value {
 }
 
 fn quote_table(answer: &QuoteAnswer) -> String {
-    let mut out = format!("{:<14} {:>10} {:>8} {:>9}  {}\n", "route", "total CNY", "weight", "days", "details");
+    let mut out = format!(
+        "{:<14} {:>10} {:>8} {:>9}  {}\n",
+        "route", "total CNY", "weight", "days", "details"
+    );
     for q in &answer.quotes {
         let days = format!("{}-{}", q.transit.min_days, q.transit.max_days);
         match &q.result {

@@ -115,7 +115,8 @@ mod tests {
                 for key in used_keys(text) {
                     // A table name passed to `ctx.tv(prefix, value)` counts when the table exists.
                     let table = format!("{key}.");
-                    let known = ZH_CN.contains_key(key) || ZH_CN.keys().any(|k| k.starts_with(&table));
+                    let known =
+                        ZH_CN.contains_key(key) || ZH_CN.keys().any(|k| k.starts_with(&table));
                     if !known {
                         missing.push(key.to_owned());
                     }
@@ -169,7 +170,9 @@ mod tests {
         let mut found = Vec::new();
         for literal in text.split('"').skip(1).step_by(2) {
             let is_key = KEY_FAMILIES.iter().any(|f| literal.starts_with(f))
-                && literal.bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_')
+                && literal
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_')
                 && !literal.ends_with('.')
                 && !literal.ends_with(".html");
             if is_key {

@@ -3,9 +3,9 @@
 use clap::{Parser, Subcommand};
 use samplepost::app;
 use samplepost::cli::{self, CliError};
-use samplepost::domain::route::Attributes;
 use samplepost::config::{Overrides, Settings};
 use samplepost::domain::email::Email;
+use samplepost::domain::route::Attributes;
 use samplepost::domain::status::Role;
 use samplepost::services::accounts;
 use std::net::TcpListener;

@@ -76,7 +76,9 @@ pub fn parse_scaled(input: &str, decimals: u32) -> Result<i64, AmountError> {
     let mut fraction_value: i64 = if fraction.is_empty() {
         0
     } else {
-        fraction.parse().map_err(|_| AmountError::Format(decimals))?
+        fraction
+            .parse()
+            .map_err(|_| AmountError::Format(decimals))?
     };
     for _ in fraction.len()..decimals as usize {
         fraction_value *= 10;

@@ -1,5 +1,5 @@
 //! Rules for a password a user chooses: long enough, not absurdly long, and not
-//! one of the 1,000 most common passwords (data/common-passwords.txt).
+//! one of the 1,000 most common passwords (reference/common-passwords.txt).
 
 use std::collections::HashSet;
 use std::fmt;
@@ -13,7 +13,7 @@ pub const MAX_CHARS: usize = 128;
 
 /// The common-password list, lower-cased for case-insensitive look-up.
 static COMMON_PASSWORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
-    include_str!("../../data/common-passwords.txt")
+    include_str!("../../reference/common-passwords.txt")
         .lines()
         .filter(|line| !line.is_empty())
         .map(str::to_lowercase)
@@ -139,7 +139,7 @@ mod tests {
 
     #[test]
     fn the_bundled_list_holds_a_thousand_passwords() {
-        let list = include_str!("../../data/common-passwords.txt");
+        let list = include_str!("../../reference/common-passwords.txt");
         assert_eq!(list.lines().count(), 1000);
         assert!(COMMON_PASSWORDS.contains("password"));
         assert!(COMMON_PASSWORDS.contains("123456"));

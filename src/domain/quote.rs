@@ -311,7 +311,11 @@ fn normalised_postcode(postcode: &str) -> String {
 /// Whether the postcode falls in one of the row's remote-area prefixes.
 pub fn is_remote(postcode: &str, row: &RateRow) -> bool {
     let postcode = normalised_postcode(postcode);
-    !postcode.is_empty() && row.remote_postcodes.iter().any(|prefix| postcode.starts_with(prefix.as_str()))
+    !postcode.is_empty()
+        && row
+            .remote_postcodes
+            .iter()
+            .any(|prefix| postcode.starts_with(prefix.as_str()))
 }
 
 fn transit_of(offer: &RouteOffer) -> Transit {
@@ -383,7 +387,15 @@ pub fn quote_route(
         let row = offer.row.ok_or(Unavailable::NoRate {
             country: parcel.country.as_str().to_owned(),
         })?;
-        Ok(price(parcel, options, rules, promotion, today, &offer.code, row))
+        Ok(price(
+            parcel,
+            options,
+            rules,
+            promotion,
+            today,
+            &offer.code,
+            row,
+        ))
     });
     RouteQuote {
         route: offer.code.clone(),
@@ -432,13 +444,21 @@ fn price(
         add(LineKind::Signature, rules.signature_fee);
     }
     if options.insurance {
-        add(LineKind::Insurance, declared.percent(rules.insurance_rate).max(rules.insurance_min));
+        add(
+            LineKind::Insurance,
+            declared
+                .percent(rules.insurance_rate)
+                .max(rules.insurance_min),
+        );
     }
     if options.expedited {
         add(LineKind::Expedited, rules.expedited_fee);
     }
     if options.ddp {
-        add(LineKind::Ddp, declared.percent(rules.ddp_rate).max(rules.ddp_min));
+        add(
+            LineKind::Ddp,
+            declared.percent(rules.ddp_rate).max(rules.ddp_min),
+        );
     }
 
     // Discounts, each on the carriage and together never more than it.
@@ -578,8 +598,14 @@ mod tests {
             ddp_rate: BasisPoints(1000),
             ddp_min: Fen(1500),
             volume_tiers: vec![
-                VolumeTier { min_parcels: 100, discount: BasisPoints(500) },
-                VolumeTier { min_parcels: 500, discount: BasisPoints(1000) },
+                VolumeTier {
+                    min_parcels: 100,
+                    discount: BasisPoints(500),
+                },
+                VolumeTier {
+                    min_parcels: 500,
+                    discount: BasisPoints(1000),
+                },
             ],
             erp_discount: BasisPoints(300),
         }
@@ -590,7 +616,11 @@ mod tests {
             country: CountryCode::parse("DE").expect("DE"),
             postcode: "10115".to_owned(),
             weight_g,
-            dimensions: dims.map(|(l, w, h)| Dimensions { length_mm: l, width_mm: w, height_mm: h }),
+            dimensions: dims.map(|(l, w, h)| Dimensions {
+                length_mm: l,
+                width_mm: w,
+                height_mm: h,
+            }),
             attributes: Attributes::default(),
             declared: Some(UsdCents(800)),
         }
@@ -622,13 +652,21 @@ mod tests {
     }
 
     fn line(q: &RouteQuote, kind: LineKind) -> Option<Fen> {
-        priced(q).lines.iter().find(|l| l.kind == kind).map(|l| l.amount)
+        priced(q)
+            .lines
+            .iter()
+            .find(|l| l.kind == kind)
+            .map(|l| l.amount)
     }
 
     #[test]
     fn volumetric_weight_over_actual_is_charged_per_kg_plus_registration() {
         // 300×200×100 mm / 8000 = 750 g > 480 g; 85.00 × 0.75 + 18.00 = 81.75
-        let q = quote(&parcel(480, Some((300, 200, 100))), &Options::default(), &per_kg_row());
+        let q = quote(
+            &parcel(480, Some((300, 200, 100))),
+            &Options::default(),
+            &per_kg_row(),
+        );
         assert_eq!(priced(&q).volumetric_weight_g, 750);
         assert_eq!(priced(&q).chargeable_weight_g, 750);
         assert_eq!(line(&q, LineKind::Freight), Some(Fen(8175)));
@@ -653,7 +691,10 @@ mod tests {
 
     #[test]
     fn per_kg_freight_rounds_half_up_to_the_fen() {
-        let row = RateRow { per_kg_price: Fen(8555), ..per_kg_row() };
+        let row = RateRow {
+            per_kg_price: Fen(8555),
+            ..per_kg_row()
+        };
         // 85.55 × 0.49 = 41.9195 → 41.92; + 18.00
         let q = quote(&parcel(490, None), &Options::default(), &row);
         assert_eq!(priced(&q).total, Fen(5992));
@@ -671,9 +712,16 @@ mod tests {
 
     #[test]
     fn fuel_rounds_half_up() {
-        let row = RateRow { fuel_pct: BasisPoints(1250), ..per_kg_row() };
+        let row = RateRow {
+            fuel_pct: BasisPoints(1250),
+            ..per_kg_row()
+        };
         // freight 81.75 × 12.5 % = 10.21875 → 10.22
-        let q = quote(&parcel(480, Some((300, 200, 100))), &Options::default(), &row);
+        let q = quote(
+            &parcel(480, Some((300, 200, 100))),
+            &Options::default(),
+            &row,
+        );
         assert_eq!(line(&q, LineKind::Fuel), Some(Fen(1022)));
         assert_eq!(priced(&q).total, Fen(9197));
     }
@@ -683,8 +731,14 @@ mod tests {
         let mut p = parcel(400, None);
         p.attributes = Attributes::parse_list("battery;liquid").expect("attributes");
         let q = quote(&p, &Options::default(), &first_step_row());
-        assert_eq!(line(&q, LineKind::Surcharge(Attribute::Battery)), Some(Fen(2500)));
-        assert_eq!(line(&q, LineKind::Surcharge(Attribute::Liquid)), Some(Fen(1500)));
+        assert_eq!(
+            line(&q, LineKind::Surcharge(Attribute::Battery)),
+            Some(Fen(2500))
+        );
+        assert_eq!(
+            line(&q, LineKind::Surcharge(Attribute::Liquid)),
+            Some(Fen(1500))
+        );
         // 120.00 + 24.00 fuel + 25.00 + 15.00
         assert_eq!(priced(&q).total, Fen(18400));
     }
@@ -697,7 +751,13 @@ mod tests {
         assert_eq!(line(&q, LineKind::Remote), Some(Fen(3000)));
         assert_eq!(priced(&q).total, Fen(8965));
         p.postcode = "10115".to_owned();
-        assert_eq!(line(&quote(&p, &Options::default(), &per_kg_row()), LineKind::Remote), None);
+        assert_eq!(
+            line(
+                &quote(&p, &Options::default(), &per_kg_row()),
+                LineKind::Remote
+            ),
+            None
+        );
     }
 
     #[test]
@@ -713,7 +773,11 @@ mod tests {
     fn a_parcel_over_the_maximum_weight_or_length_is_unavailable() {
         let q = quote(&parcel(2001, None), &Options::default(), &per_kg_row());
         assert_eq!(q.result, Err(Unavailable::OverWeight { max_g: 2000 }));
-        let q = quote(&parcel(500, Some((700, 100, 100))), &Options::default(), &per_kg_row());
+        let q = quote(
+            &parcel(500, Some((700, 100, 100))),
+            &Options::default(),
+            &per_kg_row(),
+        );
         assert_eq!(q.result, Err(Unavailable::OverLength { max_mm: 600 }));
     }
 
@@ -722,8 +786,20 @@ mod tests {
         let row = per_kg_row();
         let mut o = offer(&row);
         o.row = None;
-        let q = quote_route(&parcel(500, None), &Options::default(), &rules(), None, today(), &o);
-        assert_eq!(q.result, Err(Unavailable::NoRate { country: "DE".to_owned() }));
+        let q = quote_route(
+            &parcel(500, None),
+            &Options::default(),
+            &rules(),
+            None,
+            today(),
+            &o,
+        );
+        assert_eq!(
+            q.result,
+            Err(Unavailable::NoRate {
+                country: "DE".to_owned()
+            })
+        );
     }
 
     #[test]
@@ -731,13 +807,29 @@ mod tests {
         let row = per_kg_row();
         let mut o = offer(&row);
         o.suspended = Some("Customs strike".to_owned());
-        let q = quote_route(&parcel(500, None), &Options::default(), &rules(), None, today(), &o);
-        assert_eq!(q.result.map(|_| ()).unwrap_err().english(), "route suspended: Customs strike");
+        let q = quote_route(
+            &parcel(500, None),
+            &Options::default(),
+            &rules(),
+            None,
+            today(),
+            &o,
+        );
+        assert_eq!(
+            q.result.map(|_| ()).unwrap_err().english(),
+            "route suspended: Customs strike"
+        );
     }
 
     #[test]
     fn services_and_ddp_are_their_own_lines_with_minimums() {
-        let options = Options { signature: true, insurance: true, expedited: true, ddp: true, ..Options::default() };
+        let options = Options {
+            signature: true,
+            insurance: true,
+            expedited: true,
+            ddp: true,
+            ..Options::default()
+        };
         let q = quote(&parcel(481, None), &options, &per_kg_row());
         // declared USD 8.00 × 7.0000 = 56.00 CNY; insurance 1 % = 0.56 → minimum 5.00; DDP 10 % = 5.60 → 15.00
         assert_eq!(line(&q, LineKind::Signature), Some(Fen(800)));
@@ -752,14 +844,22 @@ mod tests {
         let row = per_kg_row();
         let mut o = offer(&row);
         o.ddp_offered = false;
-        let options = Options { ddp: true, ..Options::default() };
+        let options = Options {
+            ddp: true,
+            ..Options::default()
+        };
         let q = quote_route(&parcel(500, None), &options, &rules(), None, today(), &o);
         assert_eq!(q.result, Err(Unavailable::DdpNotOffered));
     }
 
     #[test]
     fn discounts_apply_to_carriage_as_separate_negative_lines() {
-        let options = Options { parcels_this_month: 120, erp_origin: true, signature: true, ..Options::default() };
+        let options = Options {
+            parcels_this_month: 120,
+            erp_origin: true,
+            signature: true,
+            ..Options::default()
+        };
         let promotion = Promotion {
             code: "WELCOME".to_owned(),
             discount: PromotionDiscount::Fixed(Fen(1000)),
@@ -768,7 +868,14 @@ mod tests {
             routes: vec![],
         };
         let row = per_kg_row();
-        let q = quote_route(&parcel(481, None), &options, &rules(), Some(&promotion), today(), &offer(&row));
+        let q = quote_route(
+            &parcel(481, None),
+            &options,
+            &rules(),
+            Some(&promotion),
+            today(),
+            &offer(&row),
+        );
         // carriage 59.65: tier 5 % = 2.98 (2.9825), ERP 3 % = 1.79 (1.7895), promotion 10.00
         assert_eq!(line(&q, LineKind::VolumeDiscount), Some(Fen(-298)));
         assert_eq!(line(&q, LineKind::ErpDiscount), Some(Fen(-179)));
@@ -778,7 +885,10 @@ mod tests {
 
     #[test]
     fn the_highest_volume_tier_reached_applies() {
-        let options = Options { parcels_this_month: 800, ..Options::default() };
+        let options = Options {
+            parcels_this_month: 800,
+            ..Options::default()
+        };
         let q = quote(&parcel(481, None), &options, &per_kg_row());
         assert_eq!(line(&q, LineKind::VolumeDiscount), Some(Fen(-597))); // 10 % of 59.65
     }
@@ -793,14 +903,28 @@ mod tests {
             valid_until: NaiveDate::from_ymd_opt(2026, 1, 31).expect("date"),
             routes: vec![],
         };
-        let q = quote_route(&parcel(481, None), &Options::default(), &rules(), Some(&expired), today(), &offer(&row));
+        let q = quote_route(
+            &parcel(481, None),
+            &Options::default(),
+            &rules(),
+            Some(&expired),
+            today(),
+            &offer(&row),
+        );
         assert_eq!(line(&q, LineKind::Promotion), None);
         let elsewhere = Promotion {
             valid_until: today(),
             routes: vec![RouteCode::parse("US-BATT").expect("code")],
             ..expired
         };
-        let q = quote_route(&parcel(481, None), &Options::default(), &rules(), Some(&elsewhere), today(), &offer(&row));
+        let q = quote_route(
+            &parcel(481, None),
+            &Options::default(),
+            &rules(),
+            Some(&elsewhere),
+            today(),
+            &offer(&row),
+        );
         assert_eq!(line(&q, LineKind::Promotion), None);
     }
 
@@ -814,7 +938,14 @@ mod tests {
             valid_until: today(),
             routes: vec![],
         };
-        let q = quote_route(&parcel(481, None), &Options::default(), &rules(), Some(&big), today(), &offer(&row));
+        let q = quote_route(
+            &parcel(481, None),
+            &Options::default(),
+            &rules(),
+            Some(&big),
+            today(),
+            &offer(&row),
+        );
         assert_eq!(priced(&q).total, Fen::ZERO);
     }
 
@@ -822,12 +953,42 @@ mod tests {
     fn the_measured_estimate_needs_twenty_deliveries() {
         let row = per_kg_row();
         let mut o = offer(&row);
-        o.measured = Some(MeasuredTransit { median_days: 9, p90_days: 13, deliveries: 19 });
-        let nominal = quote_route(&parcel(481, None), &Options::default(), &rules(), None, today(), &o).transit;
-        assert_eq!((nominal.min_days, nominal.max_days, nominal.source), (8, 15, TransitSource::Nominal));
-        o.measured = Some(MeasuredTransit { median_days: 9, p90_days: 13, deliveries: 20 });
-        let measured = quote_route(&parcel(481, None), &Options::default(), &rules(), None, today(), &o).transit;
-        assert_eq!((measured.min_days, measured.max_days, measured.source), (9, 13, TransitSource::Measured));
+        o.measured = Some(MeasuredTransit {
+            median_days: 9,
+            p90_days: 13,
+            deliveries: 19,
+        });
+        let nominal = quote_route(
+            &parcel(481, None),
+            &Options::default(),
+            &rules(),
+            None,
+            today(),
+            &o,
+        )
+        .transit;
+        assert_eq!(
+            (nominal.min_days, nominal.max_days, nominal.source),
+            (8, 15, TransitSource::Nominal)
+        );
+        o.measured = Some(MeasuredTransit {
+            median_days: 9,
+            p90_days: 13,
+            deliveries: 20,
+        });
+        let measured = quote_route(
+            &parcel(481, None),
+            &Options::default(),
+            &rules(),
+            None,
+            today(),
+            &o,
+        )
+        .transit;
+        assert_eq!(
+            (measured.min_days, measured.max_days, measured.source),
+            (9, 13, TransitSource::Measured)
+        );
     }
 
     #[test]
@@ -836,10 +997,26 @@ mod tests {
         let dear = first_step_row();
         let mut p = parcel(481, None);
         let offers = [offer(&dear), offer(&cheap)];
-        let quotes = quote_all(&p, &Options::default(), &rules(), None, today(), &offers, SortBy::Price);
+        let quotes = quote_all(
+            &p,
+            &Options::default(),
+            &rules(),
+            None,
+            today(),
+            &offers,
+            SortBy::Price,
+        );
         assert_eq!(quotes[0].route.as_str(), "EU-ECO");
         p.attributes.battery = true;
-        let quotes = quote_all(&p, &Options::default(), &rules(), None, today(), &offers, SortBy::Price);
+        let quotes = quote_all(
+            &p,
+            &Options::default(),
+            &rules(),
+            None,
+            today(),
+            &offers,
+            SortBy::Price,
+        );
         assert_eq!(quotes[0].route.as_str(), "INTL-EXPRESS");
         assert!(!quotes[1].is_available());
     }
@@ -858,19 +1035,21 @@ mod tests {
                 0i64..20_000,
                 0i64..3000,
             )
-                .prop_map(|(divisor, min_weight_g, step_g, first_weight_g, price, fee, fuel)| RateRow {
-                    volumetric_divisor: divisor,
-                    min_weight_g,
-                    step_g,
-                    first_weight_g,
-                    first_price: Fen(price),
-                    step_price: Fen(fee),
-                    per_kg_price: Fen(price),
-                    registration_fee: Fen(fee),
-                    fuel_pct: BasisPoints(fuel),
-                    max_weight_g: 100_000,
-                    ..per_kg_row()
-                })
+                .prop_map(
+                    |(divisor, min_weight_g, step_g, first_weight_g, price, fee, fuel)| RateRow {
+                        volumetric_divisor: divisor,
+                        min_weight_g,
+                        step_g,
+                        first_weight_g,
+                        first_price: Fen(price),
+                        step_price: Fen(fee),
+                        per_kg_price: Fen(price),
+                        registration_fee: Fen(fee),
+                        fuel_pct: BasisPoints(fuel),
+                        max_weight_g: 100_000,
+                        ..per_kg_row()
+                    },
+                )
         }
 
         fn any_dims() -> impl Strategy<Value = Option<(u32, u32, u32)>> {

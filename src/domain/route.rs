@@ -73,7 +73,8 @@ impl Attributes {
     pub fn parse_list(input: &str) -> Result<Attributes, String> {
         let mut set = Attributes::default();
         for item in input.split(';').map(str::trim).filter(|i| !i.is_empty()) {
-            let attribute = Attribute::parse(&item.to_ascii_lowercase()).map_err(|_| item.to_owned())?;
+            let attribute =
+                Attribute::parse(&item.to_ascii_lowercase()).map_err(|_| item.to_owned())?;
             set.insert(attribute);
         }
         Ok(set)
@@ -126,17 +127,26 @@ mod tests {
         let set = Attributes::parse_list("liquid; BATTERY").expect("valid");
         assert!(set.battery && set.liquid && !set.magnetic);
         assert_eq!(set.to_string(), "battery;liquid");
-        assert_eq!(Attributes::parse_list("").expect("empty"), Attributes::default());
+        assert_eq!(
+            Attributes::parse_list("").expect("empty"),
+            Attributes::default()
+        );
     }
 
     #[test]
     fn an_unknown_attribute_is_named_in_the_error() {
-        assert_eq!(Attributes::parse_list("battery;laser"), Err("laser".to_owned()));
+        assert_eq!(
+            Attributes::parse_list("battery;laser"),
+            Err("laser".to_owned())
+        );
     }
 
     #[test]
     fn route_codes_are_upper_case_and_plain() {
-        assert_eq!(RouteCode::parse(" eu-eco ").map(|c| c.0), Ok("EU-ECO".to_owned()));
+        assert_eq!(
+            RouteCode::parse(" eu-eco ").map(|c| c.0),
+            Ok("EU-ECO".to_owned())
+        );
         assert!(RouteCode::parse("EU ECO").is_err());
         assert!(RouteCode::parse("X").is_err());
     }

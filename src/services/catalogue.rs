@@ -54,15 +54,19 @@ pub fn seed(conn: &mut DbConnection) -> ServiceResult<()> {
     }
     let has_routes = routes::table.count().get_result::<i64>(conn)? > 0;
     if !has_routes {
-        rates::import(conn, Importer::System("demo catalogue"), "demo-rates.csv", DEMO_RATES).map_err(
-            |error| match error {
-                rates::ImportError::Service(error) => error,
-                rates::ImportError::Sheet(errors) => {
-                    tracing::error!(?errors, "the shipped demo rate sheet is invalid");
-                    ServiceError::Conflict("error.rates.demo_invalid")
-                }
-            },
-        )?;
+        rates::import(
+            conn,
+            Importer::System("demo catalogue"),
+            "demo-rates.csv",
+            DEMO_RATES,
+        )
+        .map_err(|error| match error {
+            rates::ImportError::Service(error) => error,
+            rates::ImportError::Sheet(errors) => {
+                tracing::error!(?errors, "the shipped demo rate sheet is invalid");
+                ServiceError::Conflict("error.rates.demo_invalid")
+            }
+        })?;
     }
     Ok(())
 }

@@ -16,7 +16,11 @@ pub fn rules(conn: &mut DbConnection) -> QueryResult<PricingRules> {
     Ok(PricingRules::from(&record))
 }
 
-pub fn update_rules(conn: &mut DbConnection, actor: &Actor, rules: &PricingRules) -> ServiceResult<()> {
+pub fn update_rules(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    rules: &PricingRules,
+) -> ServiceResult<()> {
     actor.require_admin()?;
     write_tx(conn, |conn| {
         diesel::update(pricing_rules::table.find(1))
@@ -63,7 +67,11 @@ pub fn find_promotion(conn: &mut DbConnection, code: &str) -> QueryResult<Option
     Ok(record.as_ref().map(Promotion::from))
 }
 
-pub fn create_promotion(conn: &mut DbConnection, actor: &Actor, promotion: &Promotion) -> ServiceResult<()> {
+pub fn create_promotion(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    promotion: &Promotion,
+) -> ServiceResult<()> {
     actor.require_admin()?;
     let (kind, amount) = match promotion.discount {
         PromotionDiscount::Fixed(fen) => ("fixed", fen.0),
@@ -75,7 +83,10 @@ pub fn create_promotion(conn: &mut DbConnection, actor: &Actor, promotion: &Prom
         ))
         .get_result(conn)?;
         if exists {
-            return Err(ServiceError::Invalid(FieldErrors::single("code", "error.promotion.taken")));
+            return Err(ServiceError::Invalid(FieldErrors::single(
+                "code",
+                "error.promotion.taken",
+            )));
         }
         diesel::insert_into(promotions::table)
             .values(NewPromotion {
@@ -84,7 +95,12 @@ pub fn create_promotion(conn: &mut DbConnection, actor: &Actor, promotion: &Prom
                 amount,
                 valid_from: promotion.valid_from,
                 valid_until: promotion.valid_until,
-                route_codes: promotion.routes.iter().map(RouteCode::as_str).collect::<Vec<_>>().join(";"),
+                route_codes: promotion
+                    .routes
+                    .iter()
+                    .map(RouteCode::as_str)
+                    .collect::<Vec<_>>()
+                    .join(";"),
                 active: true,
                 created_at: now(),
             })
@@ -97,14 +113,22 @@ pub fn create_promotion(conn: &mut DbConnection, actor: &Actor, promotion: &Prom
                 company: None,
                 target_type: "promotion",
                 target_id: promotion.code.clone(),
-                detail: format!("{kind} {amount} {}..{}", promotion.valid_from, promotion.valid_until),
+                detail: format!(
+                    "{kind} {amount} {}..{}",
+                    promotion.valid_from, promotion.valid_until
+                ),
             },
         )?;
         Ok(())
     })
 }
 
-pub fn set_promotion_active(conn: &mut DbConnection, actor: &Actor, id: i64, active: bool) -> ServiceResult<()> {
+pub fn set_promotion_active(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+    active: bool,
+) -> ServiceResult<()> {
     actor.require_admin()?;
     write_tx(conn, |conn| {
         let record: PromotionRecord = promotions::table.find(id).first(conn)?;
@@ -115,7 +139,11 @@ pub fn set_promotion_active(conn: &mut DbConnection, actor: &Actor, id: i64, act
             conn,
             actor,
             Event {
-                action: if active { "promotion.enable" } else { "promotion.disable" },
+                action: if active {
+                    "promotion.enable"
+                } else {
+                    "promotion.disable"
+                },
                 company: None,
                 target_type: "promotion",
                 target_id: record.code,
@@ -127,7 +155,12 @@ pub fn set_promotion_active(conn: &mut DbConnection, actor: &Actor, id: i64, act
 }
 
 /// Replaces a country's prohibited keywords (`;`-separated, trimmed, lower-case).
-pub fn set_prohibited(conn: &mut DbConnection, actor: &Actor, code: &str, keywords: &str) -> ServiceResult<()> {
+pub fn set_prohibited(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    code: &str,
+    keywords: &str,
+) -> ServiceResult<()> {
     actor.require_admin()?;
     let cleaned: Vec<String> = keywords
         .split([';', '\n', '；'])

@@ -52,7 +52,9 @@ pub fn quote(
             }),
             transit_min_days: u32::try_from(route.transit_min_days).unwrap_or(0),
             transit_max_days: u32::try_from(route.transit_max_days).unwrap_or(0),
-            max_longest_side_mm: route.max_longest_side_mm.and_then(|v| u32::try_from(v).ok()),
+            max_longest_side_mm: route
+                .max_longest_side_mm
+                .and_then(|v| u32::try_from(v).ok()),
             ddp_offered: route.ddp_offered,
             suspended: (route.status == RouteStatus::Suspended).then(|| route.notice.clone()),
             row: rows.iter().find(|r| r.route_code.as_str() == route.code),

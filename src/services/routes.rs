@@ -30,7 +30,12 @@ pub struct RouteSettings {
     pub notice: String,
 }
 
-pub fn update(conn: &mut DbConnection, actor: &Actor, code: &str, settings: RouteSettings) -> ServiceResult<()> {
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    code: &str,
+    settings: RouteSettings,
+) -> ServiceResult<()> {
     actor.require_admin()?;
     write_tx(conn, |conn| {
         let route = get(conn, code)?;

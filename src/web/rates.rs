@@ -7,7 +7,9 @@ use crate::domain::country::{self, Country, CountryCode};
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::measure::{grams_from_kg, mm_from_cm};
 use crate::domain::money::UsdCents;
-use crate::domain::quote::{Dimensions, Options, Parcel, QuoteLine, RouteQuote, SortBy, Unavailable};
+use crate::domain::quote::{
+    Dimensions, Options, Parcel, QuoteLine, RouteQuote, SortBy, Unavailable,
+};
 use crate::domain::route::{Attribute, Attributes};
 use crate::i18n::Lang;
 use crate::services::quote::{self, QuoteAnswer};
@@ -64,13 +66,21 @@ impl RateQuery {
     }
 
     fn sort_by(&self) -> SortBy {
-        if self.sort == "speed" { SortBy::Speed } else { SortBy::Price }
+        if self.sort == "speed" {
+            SortBy::Speed
+        } else {
+            SortBy::Price
+        }
     }
 
     /// The parcel, or every problem by field.
     fn parse(&self) -> Result<Parcel, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let country = errors.check("to", CountryCode::parse(&self.to), |_| "error.rates.country");
+        let country = errors.check(
+            "to",
+            CountryCode::parse(&self.to),
+            |_| "error.rates.country",
+        );
         let weight = errors.check("weight_kg", grams_from_kg(&self.weight_kg), |e| e);
         let sides = [&self.length_cm, &self.width_cm, &self.height_cm];
         let dimensions = if sides.iter().all(|s| s.trim().is_empty()) {
@@ -91,7 +101,9 @@ impl RateQuery {
         let declared = if self.declared_usd.trim().is_empty() {
             None
         } else {
-            errors.check("declared_usd", UsdCents::parse(&self.declared_usd), |e| e.message_key())
+            errors.check("declared_usd", UsdCents::parse(&self.declared_usd), |e| {
+                e.message_key()
+            })
         };
         let mut attributes = Attributes::default();
         for attribute in Attribute::ALL {

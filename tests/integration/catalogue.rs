@@ -19,7 +19,9 @@ async fn upload(admin: &Browser, name: &str, body: &str) -> reqwest::Response {
         .file_name(name.to_owned())
         .mime_str("text/csv")
         .expect("mime");
-    let form = reqwest::multipart::Form::new().text("csrf_token", token).part("sheet", part);
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", token)
+        .part("sheet", part);
     admin.post_multipart("/admin/rates", form).await
 }
 
@@ -41,10 +43,18 @@ async fn the_calculator_lists_available_routes_cheapest_first_with_reasons_for_t
         .await;
     // Only the battery line and the express take a battery to the US.
     let batt = page.find("data-route=\"US-BATT\"").expect("US-BATT priced");
-    let express = page.find("data-route=\"INTL-EXPRESS\"").expect("express priced");
+    let express = page
+        .find("data-route=\"INTL-EXPRESS\"")
+        .expect("express priced");
     assert!(batt < express, "cheapest first");
-    assert!(page.contains("Does not accept battery"), "refusal explained");
-    assert!(page.contains("Does not serve United States"), "routes without a rate say so");
+    assert!(
+        page.contains("Does not accept battery"),
+        "refusal explained"
+    );
+    assert!(
+        page.contains("Does not serve United States"),
+        "routes without a rate say so"
+    );
     // 300×200×100 mm / 6000 = 1 kg chargeable; 108.00/kg + 24.00 + battery 8.00 = 140.00
     assert!(page.contains("data-total=\"140.00\""), "{page}");
 }
@@ -63,10 +73,16 @@ async fn the_calculator_explains_bad_input_beside_the_field() {
 #[tokio::test]
 async fn the_calculator_sorts_by_speed_when_asked() {
     let app = TestApp::spawn().await;
-    let page = app.browser().get_text("/rates?to=US&weight_kg=0.3&sort=speed").await;
+    let page = app
+        .browser()
+        .get_text("/rates?to=US&weight_kg=0.3&sort=speed")
+        .await;
     let express = page.find("data-route=\"INTL-EXPRESS\"").expect("express");
     let post = page.find("data-route=\"POST-SMALL\"").expect("postal");
-    assert!(express < post, "the 3–7 day express comes before the 15–30 day postal line");
+    assert!(
+        express < post,
+        "the 3–7 day express comes before the 15–30 day postal line"
+    );
 }
 
 #[tokio::test]
@@ -77,9 +93,17 @@ async fn an_admin_imports_a_sheet_as_a_new_version_and_quotes_use_it() {
     assert_eq!(response.status(), 200);
     let page = response.text().await.expect("body");
     assert!(page.contains("data-imported-version=\"2\""));
-    assert!(admin.get_text("/admin/routes").await.contains("data-route=\"TEST-LINE\""));
+    assert!(
+        admin
+            .get_text("/admin/routes")
+            .await
+            .contains("data-route=\"TEST-LINE\"")
+    );
     // 0.5 kg to GB remote postcode BT1: 90.00 × 0.5 + 18.00 = 63.00; fuel 12.5 % = 7.88 (7.875); remote 30.00
-    let quote = app.browser().get_text("/rates?to=GB&postcode=BT1+1AA&weight_kg=0.5").await;
+    let quote = app
+        .browser()
+        .get_text("/rates?to=GB&postcode=BT1+1AA&weight_kg=0.5")
+        .await;
     assert!(quote.contains("data-total=\"100.88\""), "{quote}");
     let audit = admin.get_text("/admin/audit?action=rates.import").await;
     assert!(audit.contains("test.csv"));
@@ -100,7 +124,10 @@ async fn a_sheet_with_bad_rows_is_refused_whole_with_every_error_listed() {
         "row 4, column country",
         "row 5, column accepts",
     ] {
-        assert!(page.contains(expected), "missing {expected:?} in the error list");
+        assert!(
+            page.contains(expected),
+            "missing {expected:?} in the error list"
+        );
     }
     assert_eq!(app.count("rate_rows"), rows_before, "nothing imported");
     assert_eq!(app.count("rate_sheets"), 1);
@@ -150,7 +177,10 @@ async fn an_operator_cannot_change_the_catalogue() {
     let app = TestApp::spawn().await;
     let operator = app.staff(Role::Operator).await;
     assert_eq!(operator.get("/admin/rates").await.status(), 403);
-    assert_eq!(upload(&operator, "test.csv", GOOD_SHEET).await.status(), 403);
+    assert_eq!(
+        upload(&operator, "test.csv", GOOD_SHEET).await.status(),
+        403
+    );
     assert_eq!(app.count("rate_sheets"), 1);
 }
 
@@ -171,7 +201,12 @@ async fn the_admin_changes_pricing_rules_and_creates_a_promotion() {
     ];
     let response = admin.post_form("/admin/pricing", &rules).await;
     assert_eq!(response.status(), 303);
-    assert!(admin.get_text("/admin/pricing").await.contains("value=\"7.1000\""));
+    assert!(
+        admin
+            .get_text("/admin/pricing")
+            .await
+            .contains("value=\"7.1000\"")
+    );
     rules[8] = ("volume_tiers", "lots");
     let response = admin.post_form("/admin/pricing", &rules).await;
     assert_eq!(response.status(), 422);
@@ -183,19 +218,45 @@ async fn the_admin_changes_pricing_rules_and_creates_a_promotion() {
         ("valid_until", "2030-12-31"),
         ("routes", ""),
     ];
-    assert_eq!(admin.post_form("/admin/pricing/promotions", &promotion).await.status(), 303);
+    assert_eq!(
+        admin
+            .post_form("/admin/pricing/promotions", &promotion)
+            .await
+            .status(),
+        303
+    );
     assert!(admin.get_text("/admin/pricing").await.contains("WELCOME10"));
-    assert_eq!(admin.post_form("/admin/pricing/promotions", &promotion).await.status(), 422, "codes are unique");
+    assert_eq!(
+        admin
+            .post_form("/admin/pricing/promotions", &promotion)
+            .await
+            .status(),
+        422,
+        "codes are unique"
+    );
 }
 
 #[tokio::test]
 async fn prohibited_goods_are_editable_per_country() {
     let app = TestApp::spawn().await;
     let admin = app.staff(Role::Admin).await;
-    assert!(admin.get_text("/admin/countries?q=AU").await.contains("laser pointer"));
+    assert!(
+        admin
+            .get_text("/admin/countries?q=AU")
+            .await
+            .contains("laser pointer")
+    );
     let response = admin
-        .post_form("/admin/countries/NZ", &[("prohibited", "Meat; seeds\nhoney")])
+        .post_form(
+            "/admin/countries/NZ",
+            &[("prohibited", "Meat; seeds\nhoney")],
+        )
         .await;
     assert_eq!(response.status(), 303);
-    assert!(admin.get_text("/admin/countries/NZ").await.contains("meat;seeds;honey"));
+    assert!(
+        admin
+            .get_text("/admin/countries/NZ")
+            .await
+            .contains("meat;seeds;honey")
+    );
 }

@@ -87,9 +87,24 @@ fn quote_prints_every_route_as_json_cheapest_available_first() {
     let dir = tempfile::tempdir().expect("temp dir");
     let output = samplepost(
         dir.path(),
-        &["quote", "--to", "US", "--postcode", "10001", "--weight-g", "480", "--dims-mm", "300x200x100", "--json"],
+        &[
+            "quote",
+            "--to",
+            "US",
+            "--postcode",
+            "10001",
+            "--weight-g",
+            "480",
+            "--dims-mm",
+            "300x200x100",
+            "--json",
+        ],
     );
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let quotes: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
     let quotes = quotes.as_array().expect("array");
     assert_eq!(quotes.len(), 8, "every route is listed");
@@ -106,22 +121,48 @@ fn quote_prints_every_route_as_json_cheapest_available_first() {
     let totals: Vec<f64> = quotes
         .iter()
         .filter(|q| q["available"] == true)
-        .map(|q| q["total"].as_str().and_then(|t| t.parse().ok()).expect("total"))
+        .map(|q| {
+            q["total"]
+                .as_str()
+                .and_then(|t| t.parse().ok())
+                .expect("total")
+        })
         .collect();
-    assert!(totals.windows(2).all(|w| w[0] <= w[1]), "cheapest first: {totals:?}");
+    assert!(
+        totals.windows(2).all(|w| w[0] <= w[1]),
+        "cheapest first: {totals:?}"
+    );
     let last = quotes.last().expect("last");
     assert_eq!(last["available"], false);
-    assert!(last["reason"].as_str().is_some_and(|r| r.contains("no rate for US")));
+    assert!(
+        last["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("no rate for US"))
+    );
 }
 
 #[test]
 fn quote_refuses_bad_input_with_exit_code_2() {
     let dir = tempfile::tempdir().expect("temp dir");
     for (args, message) in [
-        (vec!["quote", "--to", "XX", "--weight-g", "480"], "unknown country"),
+        (
+            vec!["quote", "--to", "XX", "--weight-g", "480"],
+            "unknown country",
+        ),
         (vec!["quote", "--to", "US", "--weight-g", "0"], "weight"),
         (vec!["quote", "--to", "US", "--weight-g", "-3"], "weight"),
-        (vec!["quote", "--to", "US", "--weight-g", "480", "--dims-mm", "30x20"], "malformed dimensions"),
+        (
+            vec![
+                "quote",
+                "--to",
+                "US",
+                "--weight-g",
+                "480",
+                "--dims-mm",
+                "30x20",
+            ],
+            "malformed dimensions",
+        ),
     ] {
         let output = samplepost(dir.path(), &args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
@@ -147,12 +188,19 @@ fn import_rates_lists_every_problem_and_imports_nothing_from_a_bad_file() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("row 2, column transport"), "{stderr}");
     assert!(stderr.contains("row 3, column country"), "{stderr}");
-    let quote = samplepost(dir.path(), &["quote", "--to", "DE", "--weight-g", "100", "--json"]);
+    let quote = samplepost(
+        dir.path(),
+        &["quote", "--to", "DE", "--weight-g", "100", "--json"],
+    );
     assert!(!String::from_utf8_lossy(&quote.stdout).contains("NEW-LINE"));
 
     let good = dir.path().join("good.csv");
     std::fs::write(&good, samplepost::services::catalogue::DEMO_RATES).expect("write");
     let output = samplepost(dir.path(), &["import-rates", good.to_str().expect("path")]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(String::from_utf8_lossy(&output.stdout).contains("version 2"));
 }

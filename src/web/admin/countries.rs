@@ -80,7 +80,13 @@ async fn update(
     let actor = admin.0.actor();
     let keywords = form.into_inner().prohibited;
     let target = code.clone();
-    run(&state, move |conn| pricing::set_prohibited(conn, &actor, &target, &keywords)).await?;
+    run(&state, move |conn| {
+        pricing::set_prohibited(conn, &actor, &target, &keywords)
+    })
+    .await?;
     ctx::flash(&session, "success", "flash.country_saved");
-    Ok(redirect(&format!("/admin/countries/{}", code.to_uppercase())))
+    Ok(redirect(&format!(
+        "/admin/countries/{}",
+        code.to_uppercase()
+    )))
 }

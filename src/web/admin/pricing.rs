@@ -20,8 +20,14 @@ use serde::Deserialize;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin/pricing", web::get().to(page))
         .route("/admin/pricing", web::post().to(update_rules))
-        .route("/admin/pricing/promotions", web::post().to(create_promotion))
-        .route("/admin/pricing/promotions/{id}", web::post().to(toggle_promotion));
+        .route(
+            "/admin/pricing/promotions",
+            web::post().to(create_promotion),
+        )
+        .route(
+            "/admin/pricing/promotions/{id}",
+            web::post().to(toggle_promotion),
+        );
 }
 
 /// The rules form as typed (amounts in CNY, rates in %).
@@ -74,11 +80,23 @@ impl RulesForm {
             errors.check(field, Fen::parse(value), |e| e.message_key())
         };
         let percent = |errors: &mut FieldErrors, field, value: &str| {
-            errors.check(field, BasisPoints::parse_percent(value).and_then(|bp| {
-                if bp.0 > 10_000 { Err(crate::domain::money::AmountError::TooLarge) } else { Ok(bp) }
-            }), |e| e.message_key())
+            errors.check(
+                field,
+                BasisPoints::parse_percent(value).and_then(|bp| {
+                    if bp.0 > 10_000 {
+                        Err(crate::domain::money::AmountError::TooLarge)
+                    } else {
+                        Ok(bp)
+                    }
+                }),
+                |e| e.message_key(),
+            )
         };
-        let usd_cny = errors.check("usd_cny", UsdCnyRate::parse(&self.usd_cny), |_| "error.pricing.rate");
+        let usd_cny = errors.check(
+            "usd_cny",
+            UsdCnyRate::parse(&self.usd_cny),
+            |_| "error.pricing.rate",
+        );
         let signature_fee = money(&mut errors, "signature_fee", &self.signature_fee);
         let insurance_rate = percent(&mut errors, "insurance_pct", &self.insurance_pct);
         let insurance_min = money(&mut errors, "insurance_min", &self.insurance_min);
@@ -93,7 +111,9 @@ impl RulesForm {
             .filter(|t| !t.trim().is_empty())
             .map(|tier| {
                 let (parcels, pct) = tier.split_once(':')?;
-                let bp = BasisPoints::parse_percent(pct).ok().filter(|bp| bp.0 <= 10_000)?;
+                let bp = BasisPoints::parse_percent(pct)
+                    .ok()
+                    .filter(|bp| bp.0 <= 10_000)?;
                 Some(format!("{}:{}", parcels.trim(), bp.0))
             })
             .collect::<Option<Vec<_>>>()
@@ -143,14 +163,24 @@ impl PromotionForm {
     fn parse(&self) -> Result<Promotion, FieldErrors> {
         let mut errors = FieldErrors::new();
         let code = self.code.trim().to_uppercase();
-        let code_ok = (3..=20).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        let code_ok = (3..=20).contains(&code.len())
+            && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
         if !code_ok {
             errors.add("code", "error.promotion.code");
         }
         let discount = match self.kind.as_str() {
-            "fixed" => errors.check("amount", Fen::parse(&self.amount), |e| e.message_key()).map(PromotionDiscount::Fixed),
+            "fixed" => errors
+                .check("amount", Fen::parse(&self.amount), |e| e.message_key())
+                .map(PromotionDiscount::Fixed),
             "percent" => errors
-                .check("amount", BasisPoints::parse_percent(&self.amount).ok().filter(|bp| bp.0 <= 10_000).ok_or(()), |_| "error.promotion.percent")
+                .check(
+                    "amount",
+                    BasisPoints::parse_percent(&self.amount)
+                        .ok()
+                        .filter(|bp| bp.0 <= 10_000)
+                        .ok_or(()),
+                    |_| "error.promotion.percent",
+                )
                 .map(PromotionDiscount::Percent),
             _ => {
                 errors.add("kind", "error.promotion.kind");
@@ -158,8 +188,16 @@ impl PromotionForm {
             }
         };
         let date = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d");
-        let valid_from = errors.check("valid_from", date(&self.valid_from), |_| "error.promotion.date");
-        let valid_until = errors.check("valid_until", date(&self.valid_until), |_| "error.promotion.date");
+        let valid_from = errors.check(
+            "valid_from",
+            date(&self.valid_from),
+            |_| "error.promotion.date",
+        );
+        let valid_until = errors.check(
+            "valid_until",
+            date(&self.valid_until),
+            |_| "error.promotion.date",
+        );
         if let (Some(from), Some(until)) = (valid_from, valid_until)
             && until < from
         {
@@ -173,13 +211,17 @@ impl PromotionForm {
             .collect();
         let routes = errors.check("routes", routes, |_| "error.promotion.routes");
         match (discount, valid_from, valid_until, routes) {
-            (Some(discount), Some(valid_from), Some(valid_until), Some(routes)) if errors.is_empty() => Ok(Promotion {
-                code,
-                discount,
-                valid_from,
-                valid_until,
-                routes,
-            }),
+            (Some(discount), Some(valid_from), Some(valid_until), Some(routes))
+                if errors.is_empty() =>
+            {
+                Ok(Promotion {
+                    code,
+                    discount,
+                    valid_from,
+                    valid_until,
+                    routes,
+                })
+            }
             _ => Err(errors),
         }
     }
@@ -207,7 +249,10 @@ impl PricingPage {
 }
 
 async fn load(ctx: PageCtx, state: &AppState) -> Result<PricingPage, AppError> {
-    let (rules, promotions) = run(state, |conn| Ok((pricing::rules(conn)?, pricing::promotions(conn)?))).await?;
+    let (rules, promotions) = run(state, |conn| {
+        Ok((pricing::rules(conn)?, pricing::promotions(conn)?))
+    })
+    .await?;
     Ok(PricingPage {
         ctx,
         form: RulesForm::from_rules(&rules),
@@ -219,7 +264,11 @@ async fn load(ctx: PageCtx, state: &AppState) -> Result<PricingPage, AppError> {
 }
 
 /// Handles GET /admin/pricing.
-async fn page(ctx: PageCtx, _admin: Admin, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+async fn page(
+    ctx: PageCtx,
+    _admin: Admin,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     render(&load(ctx, &state).await?)
 }
 
@@ -235,7 +284,10 @@ async fn update_rules(
     let result = match form.parse() {
         Ok(rules) => {
             let actor = admin.0.actor();
-            run(&state, move |conn| pricing::update_rules(conn, &actor, &rules)).await
+            run(&state, move |conn| {
+                pricing::update_rules(conn, &actor, &rules)
+            })
+            .await
         }
         Err(errors) => Err(AppError::Service(ServiceError::Invalid(errors))),
     };
@@ -266,7 +318,10 @@ async fn create_promotion(
     let result = match form.parse() {
         Ok(promotion) => {
             let actor = admin.0.actor();
-            run(&state, move |conn| pricing::create_promotion(conn, &actor, &promotion)).await
+            run(&state, move |conn| {
+                pricing::create_promotion(conn, &actor, &promotion)
+            })
+            .await
         }
         Err(errors) => Err(AppError::Service(ServiceError::Invalid(errors))),
     };
@@ -302,7 +357,10 @@ async fn toggle_promotion(
     let id = id.into_inner();
     let active = form.active == "yes";
     let actor = admin.0.actor();
-    run(&state, move |conn| pricing::set_promotion_active(conn, &actor, id, active)).await?;
+    run(&state, move |conn| {
+        pricing::set_promotion_active(conn, &actor, id, active)
+    })
+    .await?;
     ctx::flash(&session, "success", "flash.promotion_saved");
     Ok(redirect("/admin/pricing"))
 }

@@ -17,9 +17,15 @@ use askama::Template;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin/rates", web::get().to(page))
         .route("/admin/rates", web::post().to(upload))
-        .route("/admin/rates/current.{format}", web::get().to(export_current))
+        .route(
+            "/admin/rates/current.{format}",
+            web::get().to(export_current),
+        )
         .route("/admin/rates/{id}", web::get().to(version))
-        .route("/admin/rates/{id}/sheet.{format}", web::get().to(export_version));
+        .route(
+            "/admin/rates/{id}/sheet.{format}",
+            web::get().to(export_version),
+        );
 }
 
 #[derive(Template)]
@@ -43,7 +49,11 @@ async fn rates_page(ctx: PageCtx, state: &AppState) -> Result<RatesPage, AppErro
 }
 
 /// Handles GET /admin/rates: upload form and every version.
-async fn page(ctx: PageCtx, _admin: Admin, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+async fn page(
+    ctx: PageCtx,
+    _admin: Admin,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     render(&rates_page(ctx, &state).await?)
 }
 
@@ -67,7 +77,12 @@ async fn upload(
     let actor = admin.0.actor();
     let name = file.file_name.clone().unwrap_or_default();
     let result = run(&state, move |conn| {
-        Ok(rates::import(conn, Importer::Staff(&actor), &name, &file.data))
+        Ok(rates::import(
+            conn,
+            Importer::Staff(&actor),
+            &name,
+            &file.data,
+        ))
     })
     .await?;
     let lang = ctx.lang;
@@ -78,7 +93,10 @@ async fn upload(
             render(&page)
         }
         Err(ImportError::Sheet(errors)) => {
-            page.problems = errors.iter().map(|e| describe_sheet_error(e, lang)).collect();
+            page.problems = errors
+                .iter()
+                .map(|e| describe_sheet_error(e, lang))
+                .collect();
             render_with(&page, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(ImportError::Service(error)) => Err(error.into()),
@@ -133,7 +151,7 @@ async fn export_current(
     state: web::Data<AppState>,
     format: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let rows = run(&state, |conn| rates::current_rows(conn)).await?;
+    let rows = run(&state, rates::current_rows).await?;
     download(&rows, &format, "rates-current")
 }
 

@@ -5,8 +5,8 @@ use crate::domain::field_errors::FieldErrors;
 use crate::domain::measure::mm_from_cm;
 use crate::domain::route::RouteStatus;
 use crate::domain::text;
-use crate::services::routes::{self, RouteSettings};
 use crate::services::ServiceError;
+use crate::services::routes::{self, RouteSettings};
 use crate::web::auth::Admin;
 use crate::web::ctx::{self, PageCtx};
 use crate::web::errors::AppError;
@@ -31,7 +31,11 @@ struct ListPage {
 }
 
 /// Handles GET /admin/routes.
-async fn list(ctx: PageCtx, _admin: Admin, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+async fn list(
+    ctx: PageCtx,
+    _admin: Admin,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     let routes = run(&state, |conn| Ok(routes::list(conn)?)).await?;
     render(&ListPage { ctx, routes })
 }
@@ -79,16 +83,26 @@ impl RouteForm {
             Some(None)
         } else {
             errors
-                .check("max_longest_side_cm", mm_from_cm(&self.max_longest_side_cm), |e| e)
+                .check(
+                    "max_longest_side_cm",
+                    mm_from_cm(&self.max_longest_side_cm),
+                    |e| e,
+                )
                 .map(|mm| Some(i64::from(mm)))
         };
-        let status = errors.check("status", RouteStatus::parse(&self.status), |_| "error.route.status");
+        let status = errors.check(
+            "status",
+            RouteStatus::parse(&self.status),
+            |_| "error.route.status",
+        );
         let notice = self.notice.trim().chars().take(300).collect::<String>();
         if status == Some(RouteStatus::Suspended) && notice.is_empty() {
             errors.add("notice", "error.route.notice_required");
         }
         match (name_zh, name_en, max_side, status) {
-            (Some(name_zh), Some(name_en), Some(max_longest_side_mm), Some(status)) if errors.is_empty() => {
+            (Some(name_zh), Some(name_en), Some(max_longest_side_mm), Some(status))
+                if errors.is_empty() =>
+            {
                 Ok(RouteSettings {
                     name_zh,
                     name_en,
@@ -146,7 +160,10 @@ async fn update(
         Ok(settings) => {
             let actor = admin.0.actor();
             let code = code.clone();
-            run(&state, move |conn| routes::update(conn, &actor, &code, settings)).await
+            run(&state, move |conn| {
+                routes::update(conn, &actor, &code, settings)
+            })
+            .await
         }
         Err(errors) => Err(AppError::Service(ServiceError::Invalid(errors))),
     };

@@ -1,0 +1,10 @@
+//! Browser tests: the real server, driven through headless Chromium the way
+//! a person clicks through it. Skipped (with a note) when Chromium or
+//! chromedriver is not installed, unless `E2E_REQUIRED=1`.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod browser;
+mod language;
+mod onboarding;
