@@ -21,6 +21,20 @@ static COUNTRIES: LazyLock<Vec<Country>> = LazyLock::new(|| {
         .expect("reference/countries.json is valid")
 });
 
+/// The destinations sellers ship to most, offered first in forms.
+pub const MAIN_DESTINATIONS: &[&str] = &[
+    "US", "CA", "MX", "BR", "GB", "DE", "FR", "IT", "ES", "NL", "BE", "PL", "SE", "IE", "AT", "CH",
+    "JP", "KR", "AU", "NZ", "SG", "MY", "TH", "VN", "PH", "ID", "AE", "SA", "IL", "TR",
+];
+
+/// The country with this code, if known.
+pub fn find(code: &str) -> Option<&'static Country> {
+    COUNTRIES
+        .binary_search_by(|c| c.code.as_str().cmp(code))
+        .ok()
+        .map(|i| &COUNTRIES[i])
+}
+
 /// Every country, sorted by code.
 pub fn all() -> &'static [Country] {
     &COUNTRIES

@@ -38,6 +38,13 @@ impl Phone {
     }
 }
 
+/// A stored E.164 number in the national format of its country; unchanged if it does not parse.
+pub fn national(e164: &str) -> String {
+    phonenumber::parse(None, e164)
+        .map(|n| n.format().mode(phonenumber::Mode::National).to_string())
+        .unwrap_or_else(|_| e164.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,6 +61,13 @@ mod tests {
             Phone::parse_cn("0755-86013388").map(|p| p.as_str().to_owned()),
             Ok("+8675586013388".to_owned())
         );
+    }
+
+    #[test]
+    fn stored_numbers_display_in_the_national_format() {
+        assert_eq!(national("+8675586013388"), "0755 8601 3388");
+        assert_eq!(national("+8613812345678"), "138 1234 5678");
+        assert_eq!(national("garbage"), "garbage");
     }
 
     #[test]

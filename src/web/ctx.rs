@@ -202,6 +202,48 @@ impl PageCtx {
         i18n::t(self.lang, &format!("{prefix}.{value}")).to_owned()
     }
 
+    /// A country's name in the page's language, or the code when unknown.
+    pub fn country_name(&self, code: &str) -> String {
+        match (crate::domain::country::find(code), self.lang) {
+            (Some(c), Lang::ZhCn) => c.name_zh.clone(),
+            (Some(c), Lang::En) => c.name_en.clone(),
+            (None, _) => code.to_owned(),
+        }
+    }
+
+    /// A stored list of country codes (`US,DE`) as names with their codes.
+    pub fn countries_text(&self, codes: &str) -> String {
+        self.join(
+            codes
+                .split(',')
+                .filter(|c| !c.is_empty())
+                .map(|code| format!("{} {code}", self.country_name(code))),
+        )
+    }
+
+    /// A stored list of product categories (`electronics,toys`) in words.
+    pub fn categories_text(&self, categories: &str) -> String {
+        self.join(
+            categories
+                .split(',')
+                .filter(|c| !c.is_empty())
+                .map(|c| self.tv("category", c)),
+        )
+    }
+
+    fn join(&self, items: impl Iterator<Item = String>) -> String {
+        let separator = match self.lang {
+            Lang::ZhCn => "、",
+            Lang::En => ", ",
+        };
+        items.collect::<Vec<_>>().join(separator)
+    }
+
+    /// A stored E.164 phone number as people write it at home (`0755 8601 3388`).
+    pub fn phone(&self, e164: &str) -> String {
+        crate::domain::phone::national(e164)
+    }
+
     /// A stored UTC time shown in China Standard Time (UTC+8, no daylight saving).
     pub fn time(&self, at: &chrono::NaiveDateTime) -> String {
         (*at + chrono::Duration::hours(8))

@@ -113,6 +113,22 @@ impl ModulePage {
             && self.company.module_status.can_apply()
     }
 
+    /// The main destinations, as checkboxes.
+    fn main_countries(&self) -> Vec<&'static Country> {
+        country::MAIN_DESTINATIONS
+            .iter()
+            .filter_map(|code| country::find(code))
+            .collect()
+    }
+
+    /// Every other country, in the multi-select below the checkboxes.
+    fn other_countries(&self) -> Vec<&'static Country> {
+        self.countries
+            .iter()
+            .filter(|c| !country::MAIN_DESTINATIONS.contains(&c.code.as_str()))
+            .collect()
+    }
+
     fn country_name<'a>(&self, country: &'a Country) -> &'a str {
         match self.ctx.lang {
             crate::i18n::Lang::ZhCn => &country.name_zh,

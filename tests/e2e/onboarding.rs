@@ -136,8 +136,9 @@ async fn apply_for_module(tab: &Tab) {
         .await;
     tab.wait_for(r#"form[action="/app/module"]"#).await;
     tab.fill("#expected_monthly_parcels", "120").await;
-    tab.select_option("#destinations", "US").await;
-    tab.select_option("#destinations", "DE").await;
+    tab.tick("#dest-US").await;
+    tab.tick("#dest-DE").await;
+    tab.select_option("#other_destinations", "HK").await;
     tab.tick(r#"input[name="categories"]"#).await;
     tab.tick(r#"input[name="accept_agreement"]"#).await;
     tab.click(r#"form[action="/app/module"] button[type="submit"]"#)
@@ -153,8 +154,8 @@ async fn activate_module(tab: &Tab) {
     tab.wait_for(r#"[data-application-status="applied"]"#).await;
     let summary = tab.text("dl.summary").await;
     assert!(
-        summary.contains("US") && summary.contains("DE"),
-        "both chosen destinations reached the operator:\n{summary}"
+        summary.contains("US") && summary.contains("DE") && summary.contains("HK"),
+        "every chosen destination reached the operator:\n{summary}"
     );
     tab.click(r#"form.decision button[name="decision"][value="approve"]"#)
         .await;

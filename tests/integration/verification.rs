@@ -97,7 +97,8 @@ async fn a_company_is_verified_and_activated_from_registration_to_active() {
     let detail = operator
         .get_text(&format!("/admin/modules/{application_id}"))
         .await;
-    assert!(detail.contains("US,DE") && detail.contains("2026-11-v1"));
+    assert!(detail.contains("美国 US、德国 DE") && detail.contains("2026-11-v1"));
+    assert!(detail.contains("电子产品"), "categories in words");
     let response = operator
         .post_form(
             &format!("/admin/modules/{application_id}"),
