@@ -6,5 +6,6 @@
 mod common;
 
 mod browser;
+mod calculator;
 mod language;
 mod onboarding;
