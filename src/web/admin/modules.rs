@@ -74,6 +74,10 @@ impl DetailPage {
     fn pending(&self) -> bool {
         self.application.status == ApplicationStatus::Applied
     }
+
+    fn action(&self) -> String {
+        format!("/admin/modules/{}", self.application.id)
+    }
 }
 
 /// Handles GET /admin/modules/{id}.

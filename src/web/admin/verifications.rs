@@ -80,6 +80,10 @@ impl DetailPage {
         self.company.status == CompanyStatus::Submitted
     }
 
+    fn action(&self) -> String {
+        format!("/admin/verifications/{}", self.company.id)
+    }
+
     /// Label key and upload of each document the company sent.
     fn documents(&self) -> Vec<(&'static str, Option<i64>)> {
         vec![
