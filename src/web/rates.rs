@@ -48,6 +48,16 @@ pub struct RateQuery {
     #[serde(default)]
     pub declared_usd: String,
     #[serde(default)]
+    pub signature: Option<String>,
+    #[serde(default)]
+    pub insurance: Option<String>,
+    #[serde(default)]
+    pub expedited: Option<String>,
+    #[serde(default)]
+    pub ddp: Option<String>,
+    #[serde(default)]
+    pub promo: String,
+    #[serde(default)]
     pub sort: String,
 }
 
@@ -62,6 +72,17 @@ impl RateQuery {
             Attribute::Liquid => self.liquid.is_some(),
             Attribute::Magnetic => self.magnetic.is_some(),
             Attribute::Powder => self.powder.is_some(),
+        }
+    }
+
+    /// Services and DDP as the quote engine takes them.
+    fn options(&self) -> Options {
+        Options {
+            signature: self.signature.is_some(),
+            insurance: self.insurance.is_some(),
+            expedited: self.expedited.is_some(),
+            ddp: self.ddp.is_some(),
+            ..Options::default()
         }
     }
 
@@ -212,8 +233,10 @@ async fn calculator(
     match page.query.parse() {
         Ok(parcel) => {
             let sort = page.query.sort_by();
+            let options = page.query.options();
+            let promo = page.query.promo.clone();
             let answer = run(&state, move |conn| {
-                quote::quote(conn, &parcel, &Options::default(), None, sort)
+                quote::quote(conn, &parcel, &options, Some(&promo), sort)
             })
             .await?;
             page.answer = Some(answer);

@@ -260,3 +260,58 @@ async fn prohibited_goods_are_editable_per_country() {
             .contains("meat;seeds;honey")
     );
 }
+
+#[tokio::test]
+async fn services_ddp_and_a_promotion_code_appear_as_their_own_lines() {
+    let app = TestApp::spawn().await;
+    let admin = app.staff(Role::Admin).await;
+    let route = [
+        ("name_zh", "欧洲经济线"),
+        ("name_en", "Europe Economy Line"),
+        ("max_longest_side_cm", ""),
+        ("ddp_offered", "on"),
+        ("status", "active"),
+        ("notice", ""),
+    ];
+    assert_eq!(
+        admin
+            .post_form("/admin/routes/EU-ECO", &route)
+            .await
+            .status(),
+        303
+    );
+    let promotion = [
+        ("code", "SAMPLE10"),
+        ("kind", "fixed"),
+        ("amount", "10"),
+        ("valid_from", "2020-01-01"),
+        ("valid_until", "2099-12-31"),
+        ("routes", "EU-ECO"),
+    ];
+    assert_eq!(
+        admin
+            .post_form("/admin/pricing/promotions", &promotion)
+            .await
+            .status(),
+        303
+    );
+
+    let visitor = app.browser();
+    visitor.english().await;
+    let page = visitor
+        .get_text("/rates?to=DE&weight_kg=0.481&declared_usd=8&insurance=on&ddp=on&promo=sample10")
+        .await;
+    // EU-ECO: 53.28 carriage; insurance 1 % of 57.60 CNY → minimum 5.00; DDP 10 % = 5.76 → minimum 15.00; promotion −10.00
+    assert!(page.contains("data-total=\"63.28\""), "{page}");
+    assert!(
+        page.contains("Insurance") && page.contains("DDP (duties paid)") && page.contains("-10.00")
+    );
+    assert!(
+        page.contains("DDP not offered"),
+        "routes without DDP say so"
+    );
+    let page = visitor
+        .get_text("/rates?to=DE&weight_kg=0.481&promo=NOPE")
+        .await;
+    assert!(page.contains("The promotion code is unknown or expired."));
+}
