@@ -6,6 +6,7 @@ pub mod field_errors;
 pub mod ids;
 pub mod measure;
 pub mod money;
+pub mod order_state;
 pub mod password;
 pub mod phone;
 pub mod quote;

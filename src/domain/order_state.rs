@@ -1,0 +1,310 @@
+//! The sample-order lifecycle (DESIGN.md §2) as a pure state machine: which
+//! event may move an order from which state, and who may send it. Services
+//! ask here before they write; handlers never set a status themselves.
+
+use super::status::text_enum;
+
+text_enum!(
+    /// Where an order stands. One parcel is one order.
+    OrderStatus {
+        AwaitingAddress => "awaiting_address",
+        Draft => "draft",
+        PendingApproval => "pending_approval",
+        Approved => "approved",
+        Paid => "paid",
+        Received => "received",
+        OnHold => "on_hold",
+        InTransit => "in_transit",
+        Customs => "customs",
+        OutForDelivery => "out_for_delivery",
+        Delivered => "delivered",
+        Exception => "exception",
+        Returned => "returned",
+        Lost => "lost",
+        Cancelled => "cancelled",
+    }
+);
+
+impl OrderStatus {
+    /// No event leaves these states.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::Delivered | OrderStatus::Returned | OrderStatus::Lost | OrderStatus::Cancelled
+        )
+    }
+
+    /// The seller may still change the order's content.
+    pub fn is_editable(self) -> bool {
+        matches!(self, OrderStatus::Draft | OrderStatus::AwaitingAddress)
+    }
+
+    /// The route can be rated once the order reached one of these (DESIGN.md §6).
+    pub fn is_reviewable(self) -> bool {
+        matches!(self, OrderStatus::Delivered | OrderStatus::Returned | OrderStatus::Lost)
+    }
+
+    /// Money has left the balance and comes back on cancellation.
+    pub fn is_paid(self) -> bool {
+        self == OrderStatus::Paid
+    }
+}
+
+/// Who sends an event, as far as the lifecycle cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Actor {
+    /// A seller, manager or owner of the ordering company.
+    Member,
+    /// A manager or owner approving someone else's order.
+    Approver,
+    /// The recipient, through the one-time address link (no account).
+    Recipient,
+    /// Platform staff (warehouse, tracking).
+    Staff,
+    /// The platform itself (tracking silence, carrier feeds).
+    System,
+}
+
+/// Something that happens to an order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The recipient confirmed their address through the link.
+    AddressConfirmed,
+    /// Submitted; `needs_approval` is the company policy's answer for this order.
+    Submit { needs_approval: bool },
+    Approve,
+    /// Back to draft, with the approver's comment.
+    Reject { comment: String },
+    Pay,
+    /// Before the warehouse has it; a paid order is refunded in the same transaction.
+    Cancel,
+    /// The warehouse received and weighed the parcel.
+    Receive,
+    /// The weighed parcel costs more than was paid and waits for the difference.
+    Hold,
+    /// The difference was paid.
+    Release,
+    Dispatch,
+    CustomsHold,
+    OutForDelivery,
+    Deliver,
+    Exception,
+    /// An exception resolved: the parcel moves again.
+    Resume,
+    Return,
+    Lose,
+}
+
+impl Event {
+    /// The name written to `order_events.kind`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Event::AddressConfirmed => "address_confirmed",
+            Event::Submit { .. } => "submit",
+            Event::Approve => "approve",
+            Event::Reject { .. } => "reject",
+            Event::Pay => "pay",
+            Event::Cancel => "cancel",
+            Event::Receive => "receive",
+            Event::Hold => "hold",
+            Event::Release => "release",
+            Event::Dispatch => "dispatch",
+            Event::CustomsHold => "customs",
+            Event::OutForDelivery => "out_for_delivery",
+            Event::Deliver => "deliver",
+            Event::Exception => "exception",
+            Event::Resume => "resume",
+            Event::Return => "return",
+            Event::Lose => "lose",
+        }
+    }
+
+    /// Who may send this event.
+    fn allowed(&self, actor: Actor) -> bool {
+        use Actor::*;
+        match self {
+            Event::AddressConfirmed => actor == Recipient,
+            Event::Submit { .. } | Event::Pay | Event::Cancel => actor == Member,
+            Event::Approve | Event::Reject { .. } => actor == Approver,
+            Event::Receive | Event::Hold | Event::Dispatch => actor == Staff,
+            Event::Release => matches!(actor, Member | Staff),
+            Event::CustomsHold
+            | Event::OutForDelivery
+            | Event::Deliver
+            | Event::Exception
+            | Event::Resume
+            | Event::Return
+            | Event::Lose => matches!(actor, Staff | System),
+        }
+    }
+}
+
+/// Why an event was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("{actor:?} may not {event}")]
+    NotAllowed { actor: Actor, event: &'static str },
+    #[error("cannot {event} an order that is {from}")]
+    WrongState { from: OrderStatus, event: &'static str },
+    #[error("a rejection needs a comment")]
+    MissingComment,
+}
+
+impl TransitionError {
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            TransitionError::NotAllowed { .. } => "error.order.not_allowed",
+            TransitionError::WrongState { .. } => "error.order.wrong_state",
+            TransitionError::MissingComment => "error.order.comment_required",
+        }
+    }
+}
+
+/// The state after `event`, or why it cannot happen.
+pub fn next(from: OrderStatus, event: &Event, actor: Actor) -> Result<OrderStatus, TransitionError> {
+    use OrderStatus::*;
+    if !event.allowed(actor) {
+        return Err(TransitionError::NotAllowed {
+            actor,
+            event: event.name(),
+        });
+    }
+    let to = match (from, event) {
+        (AwaitingAddress, Event::AddressConfirmed) => Some(Draft),
+        (Draft, Event::Submit { needs_approval: true }) => Some(PendingApproval),
+        (Draft, Event::Submit { needs_approval: false }) => Some(Approved),
+        (PendingApproval, Event::Approve) => Some(Approved),
+        (PendingApproval, Event::Reject { comment }) => {
+            if comment.trim().is_empty() {
+                return Err(TransitionError::MissingComment);
+            }
+            Some(Draft)
+        }
+        (Approved, Event::Pay) => Some(Paid),
+        (AwaitingAddress | Draft | PendingApproval | Approved | Paid, Event::Cancel) => Some(Cancelled),
+        (Paid, Event::Receive) => Some(Received),
+        (Received, Event::Hold) => Some(OnHold),
+        (OnHold, Event::Release) => Some(Received),
+        (Received, Event::Dispatch) => Some(InTransit),
+        (InTransit, Event::CustomsHold) => Some(Customs),
+        (InTransit | Customs, Event::OutForDelivery) => Some(OutForDelivery),
+        (InTransit | Customs | OutForDelivery, Event::Deliver) => Some(Delivered),
+        (InTransit | Customs | OutForDelivery, Event::Exception) => Some(Exception),
+        (Exception, Event::Resume) => Some(InTransit),
+        (Exception, Event::Return) => Some(Returned),
+        (Exception, Event::Lose) => Some(Lost),
+        _ => None,
+    };
+    to.ok_or(TransitionError::WrongState {
+        from,
+        event: event.name(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use OrderStatus::*;
+
+    fn go(from: OrderStatus, event: Event, actor: Actor) -> Result<OrderStatus, TransitionError> {
+        next(from, &event, actor)
+    }
+
+    #[test]
+    fn the_happy_path_runs_from_draft_to_delivered() {
+        let mut state = Draft;
+        for (event, actor) in [
+            (Event::Submit { needs_approval: true }, Actor::Member),
+            (Event::Approve, Actor::Approver),
+            (Event::Pay, Actor::Member),
+            (Event::Receive, Actor::Staff),
+            (Event::Dispatch, Actor::Staff),
+            (Event::CustomsHold, Actor::System),
+            (Event::OutForDelivery, Actor::System),
+            (Event::Deliver, Actor::System),
+        ] {
+            state = next(state, &event, actor).expect("allowed");
+        }
+        assert_eq!(state, Delivered);
+        assert!(state.is_final() && state.is_reviewable());
+    }
+
+    #[test]
+    fn an_order_without_approval_needed_is_approved_on_submit() {
+        assert_eq!(go(Draft, Event::Submit { needs_approval: false }, Actor::Member), Ok(Approved));
+    }
+
+    #[test]
+    fn a_rejection_returns_the_order_to_draft_and_needs_a_comment() {
+        let reject = |comment: &str| go(PendingApproval, Event::Reject { comment: comment.into() }, Actor::Approver);
+        assert_eq!(reject("too expensive"), Ok(Draft));
+        assert_eq!(reject("  "), Err(TransitionError::MissingComment));
+    }
+
+    #[test]
+    fn a_seller_cannot_approve_and_staff_cannot_pay() {
+        assert!(matches!(go(PendingApproval, Event::Approve, Actor::Member), Err(TransitionError::NotAllowed { .. })));
+        assert!(matches!(go(Approved, Event::Pay, Actor::Staff), Err(TransitionError::NotAllowed { .. })));
+    }
+
+    #[test]
+    fn cancelling_is_possible_only_before_the_warehouse_has_the_parcel() {
+        for state in [AwaitingAddress, Draft, PendingApproval, Approved, Paid] {
+            assert_eq!(go(state, Event::Cancel, Actor::Member), Ok(Cancelled), "{state}");
+        }
+        for state in [Received, OnHold, InTransit, Delivered] {
+            assert!(matches!(go(state, Event::Cancel, Actor::Member), Err(TransitionError::WrongState { .. })), "{state}");
+        }
+    }
+
+    #[test]
+    fn a_shortfall_holds_the_parcel_until_it_is_paid() {
+        assert_eq!(go(Received, Event::Hold, Actor::Staff), Ok(OnHold));
+        assert_eq!(go(OnHold, Event::Release, Actor::Member), Ok(Received));
+        assert!(go(OnHold, Event::Dispatch, Actor::Staff).is_err());
+    }
+
+    #[test]
+    fn an_exception_ends_returned_lost_or_moving_again() {
+        assert_eq!(go(InTransit, Event::Exception, Actor::System), Ok(Exception));
+        assert_eq!(go(Exception, Event::Resume, Actor::Staff), Ok(InTransit));
+        assert_eq!(go(Exception, Event::Return, Actor::Staff), Ok(Returned));
+        assert_eq!(go(Exception, Event::Lose, Actor::Staff), Ok(Lost));
+    }
+
+    #[test]
+    fn nothing_leaves_a_final_state() {
+        let events = [
+            Event::AddressConfirmed,
+            Event::Submit { needs_approval: true },
+            Event::Approve,
+            Event::Pay,
+            Event::Cancel,
+            Event::Receive,
+            Event::Dispatch,
+            Event::Deliver,
+            Event::Exception,
+            Event::Resume,
+        ];
+        let actors = [Actor::Member, Actor::Approver, Actor::Recipient, Actor::Staff, Actor::System];
+        for state in OrderStatus::ALL.iter().filter(|s| s.is_final()) {
+            for event in &events {
+                for actor in actors {
+                    assert!(next(*state, event, actor).is_err(), "{state} {event:?} {actor:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_recipient_confirms_the_address() {
+        assert_eq!(go(AwaitingAddress, Event::AddressConfirmed, Actor::Recipient), Ok(Draft));
+        assert!(go(AwaitingAddress, Event::AddressConfirmed, Actor::Member).is_err());
+    }
+
+    #[test]
+    fn only_drafts_and_address_waits_are_editable() {
+        let editable: Vec<_> = OrderStatus::ALL.iter().filter(|s| s.is_editable()).collect();
+        assert_eq!(editable, [&AwaitingAddress, &Draft]);
+    }
+}
