@@ -1,6 +1,7 @@
 //! Database access: one connection type over SQLite and PostgreSQL, the pool,
 //! embedded migrations, and the few backend-specific spots (marked BACKEND).
 
+pub mod addresses;
 pub mod catalogue;
 pub mod models;
 pub mod schema;

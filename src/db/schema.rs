@@ -222,6 +222,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    addresses (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        name -> Text,
+        company -> Nullable<Text>,
+        line1 -> Text,
+        line2 -> Nullable<Text>,
+        city -> Text,
+        state -> Nullable<Text>,
+        postcode -> Text,
+        country -> Text,
+        phone -> Text,
+        email -> Nullable<Text>,
+        tax_id -> Nullable<Text>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> companies (company_id));
 diesel::joinable!(module_applications -> companies (company_id));
 diesel::joinable!(notifications -> users (user_id));
@@ -241,4 +262,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     rate_rows,
     pricing_rules,
     promotions,
+    addresses,
 );

@@ -13,6 +13,11 @@ pub struct Country {
     pub calling_code: Option<String>,
     pub postcode_regex: Option<String>,
     pub postcode_example: Option<String>,
+    #[serde(default)]
+    pub postcode_required: bool,
+    /// Addresses there need a state or province.
+    #[serde(default)]
+    pub state_required: bool,
 }
 
 static COUNTRIES: LazyLock<Vec<Country>> = LazyLock::new(|| {

@@ -30,7 +30,10 @@ impl OrderStatus {
     pub fn is_final(self) -> bool {
         matches!(
             self,
-            OrderStatus::Delivered | OrderStatus::Returned | OrderStatus::Lost | OrderStatus::Cancelled
+            OrderStatus::Delivered
+                | OrderStatus::Returned
+                | OrderStatus::Lost
+                | OrderStatus::Cancelled
         )
     }
 
@@ -41,7 +44,10 @@ impl OrderStatus {
 
     /// The route can be rated once the order reached one of these (DESIGN.md §6).
     pub fn is_reviewable(self) -> bool {
-        matches!(self, OrderStatus::Delivered | OrderStatus::Returned | OrderStatus::Lost)
+        matches!(
+            self,
+            OrderStatus::Delivered | OrderStatus::Returned | OrderStatus::Lost
+        )
     }
 
     /// Money has left the balance and comes back on cancellation.
@@ -71,10 +77,14 @@ pub enum Event {
     /// The recipient confirmed their address through the link.
     AddressConfirmed,
     /// Submitted; `needs_approval` is the company policy's answer for this order.
-    Submit { needs_approval: bool },
+    Submit {
+        needs_approval: bool,
+    },
     Approve,
     /// Back to draft, with the approver's comment.
-    Reject { comment: String },
+    Reject {
+        comment: String,
+    },
     Pay,
     /// Before the warehouse has it; a paid order is refunded in the same transaction.
     Cancel,
@@ -145,7 +155,10 @@ pub enum TransitionError {
     #[error("{actor:?} may not {event}")]
     NotAllowed { actor: Actor, event: &'static str },
     #[error("cannot {event} an order that is {from}")]
-    WrongState { from: OrderStatus, event: &'static str },
+    WrongState {
+        from: OrderStatus,
+        event: &'static str,
+    },
     #[error("a rejection needs a comment")]
     MissingComment,
 }
@@ -161,7 +174,11 @@ impl TransitionError {
 }
 
 /// The state after `event`, or why it cannot happen.
-pub fn next(from: OrderStatus, event: &Event, actor: Actor) -> Result<OrderStatus, TransitionError> {
+pub fn next(
+    from: OrderStatus,
+    event: &Event,
+    actor: Actor,
+) -> Result<OrderStatus, TransitionError> {
     use OrderStatus::*;
     if !event.allowed(actor) {
         return Err(TransitionError::NotAllowed {
@@ -171,8 +188,18 @@ pub fn next(from: OrderStatus, event: &Event, actor: Actor) -> Result<OrderStatu
     }
     let to = match (from, event) {
         (AwaitingAddress, Event::AddressConfirmed) => Some(Draft),
-        (Draft, Event::Submit { needs_approval: true }) => Some(PendingApproval),
-        (Draft, Event::Submit { needs_approval: false }) => Some(Approved),
+        (
+            Draft,
+            Event::Submit {
+                needs_approval: true,
+            },
+        ) => Some(PendingApproval),
+        (
+            Draft,
+            Event::Submit {
+                needs_approval: false,
+            },
+        ) => Some(Approved),
         (PendingApproval, Event::Approve) => Some(Approved),
         (PendingApproval, Event::Reject { comment }) => {
             if comment.trim().is_empty() {
@@ -181,7 +208,9 @@ pub fn next(from: OrderStatus, event: &Event, actor: Actor) -> Result<OrderStatu
             Some(Draft)
         }
         (Approved, Event::Pay) => Some(Paid),
-        (AwaitingAddress | Draft | PendingApproval | Approved | Paid, Event::Cancel) => Some(Cancelled),
+        (AwaitingAddress | Draft | PendingApproval | Approved | Paid, Event::Cancel) => {
+            Some(Cancelled)
+        }
         (Paid, Event::Receive) => Some(Received),
         (Received, Event::Hold) => Some(OnHold),
         (OnHold, Event::Release) => Some(Received),
@@ -214,7 +243,12 @@ mod tests {
     fn the_happy_path_runs_from_draft_to_delivered() {
         let mut state = Draft;
         for (event, actor) in [
-            (Event::Submit { needs_approval: true }, Actor::Member),
+            (
+                Event::Submit {
+                    needs_approval: true,
+                },
+                Actor::Member,
+            ),
             (Event::Approve, Actor::Approver),
             (Event::Pay, Actor::Member),
             (Event::Receive, Actor::Staff),
@@ -231,29 +265,62 @@ mod tests {
 
     #[test]
     fn an_order_without_approval_needed_is_approved_on_submit() {
-        assert_eq!(go(Draft, Event::Submit { needs_approval: false }, Actor::Member), Ok(Approved));
+        assert_eq!(
+            go(
+                Draft,
+                Event::Submit {
+                    needs_approval: false
+                },
+                Actor::Member
+            ),
+            Ok(Approved)
+        );
     }
 
     #[test]
     fn a_rejection_returns_the_order_to_draft_and_needs_a_comment() {
-        let reject = |comment: &str| go(PendingApproval, Event::Reject { comment: comment.into() }, Actor::Approver);
+        let reject = |comment: &str| {
+            go(
+                PendingApproval,
+                Event::Reject {
+                    comment: comment.into(),
+                },
+                Actor::Approver,
+            )
+        };
         assert_eq!(reject("too expensive"), Ok(Draft));
         assert_eq!(reject("  "), Err(TransitionError::MissingComment));
     }
 
     #[test]
     fn a_seller_cannot_approve_and_staff_cannot_pay() {
-        assert!(matches!(go(PendingApproval, Event::Approve, Actor::Member), Err(TransitionError::NotAllowed { .. })));
-        assert!(matches!(go(Approved, Event::Pay, Actor::Staff), Err(TransitionError::NotAllowed { .. })));
+        assert!(matches!(
+            go(PendingApproval, Event::Approve, Actor::Member),
+            Err(TransitionError::NotAllowed { .. })
+        ));
+        assert!(matches!(
+            go(Approved, Event::Pay, Actor::Staff),
+            Err(TransitionError::NotAllowed { .. })
+        ));
     }
 
     #[test]
     fn cancelling_is_possible_only_before_the_warehouse_has_the_parcel() {
         for state in [AwaitingAddress, Draft, PendingApproval, Approved, Paid] {
-            assert_eq!(go(state, Event::Cancel, Actor::Member), Ok(Cancelled), "{state}");
+            assert_eq!(
+                go(state, Event::Cancel, Actor::Member),
+                Ok(Cancelled),
+                "{state}"
+            );
         }
         for state in [Received, OnHold, InTransit, Delivered] {
-            assert!(matches!(go(state, Event::Cancel, Actor::Member), Err(TransitionError::WrongState { .. })), "{state}");
+            assert!(
+                matches!(
+                    go(state, Event::Cancel, Actor::Member),
+                    Err(TransitionError::WrongState { .. })
+                ),
+                "{state}"
+            );
         }
     }
 
@@ -266,7 +333,10 @@ mod tests {
 
     #[test]
     fn an_exception_ends_returned_lost_or_moving_again() {
-        assert_eq!(go(InTransit, Event::Exception, Actor::System), Ok(Exception));
+        assert_eq!(
+            go(InTransit, Event::Exception, Actor::System),
+            Ok(Exception)
+        );
         assert_eq!(go(Exception, Event::Resume, Actor::Staff), Ok(InTransit));
         assert_eq!(go(Exception, Event::Return, Actor::Staff), Ok(Returned));
         assert_eq!(go(Exception, Event::Lose, Actor::Staff), Ok(Lost));
@@ -276,7 +346,9 @@ mod tests {
     fn nothing_leaves_a_final_state() {
         let events = [
             Event::AddressConfirmed,
-            Event::Submit { needs_approval: true },
+            Event::Submit {
+                needs_approval: true,
+            },
             Event::Approve,
             Event::Pay,
             Event::Cancel,
@@ -286,11 +358,20 @@ mod tests {
             Event::Exception,
             Event::Resume,
         ];
-        let actors = [Actor::Member, Actor::Approver, Actor::Recipient, Actor::Staff, Actor::System];
+        let actors = [
+            Actor::Member,
+            Actor::Approver,
+            Actor::Recipient,
+            Actor::Staff,
+            Actor::System,
+        ];
         for state in OrderStatus::ALL.iter().filter(|s| s.is_final()) {
             for event in &events {
                 for actor in actors {
-                    assert!(next(*state, event, actor).is_err(), "{state} {event:?} {actor:?}");
+                    assert!(
+                        next(*state, event, actor).is_err(),
+                        "{state} {event:?} {actor:?}"
+                    );
                 }
             }
         }
@@ -298,13 +379,19 @@ mod tests {
 
     #[test]
     fn only_the_recipient_confirms_the_address() {
-        assert_eq!(go(AwaitingAddress, Event::AddressConfirmed, Actor::Recipient), Ok(Draft));
+        assert_eq!(
+            go(AwaitingAddress, Event::AddressConfirmed, Actor::Recipient),
+            Ok(Draft)
+        );
         assert!(go(AwaitingAddress, Event::AddressConfirmed, Actor::Member).is_err());
     }
 
     #[test]
     fn only_drafts_and_address_waits_are_editable() {
-        let editable: Vec<_> = OrderStatus::ALL.iter().filter(|s| s.is_editable()).collect();
+        let editable: Vec<_> = OrderStatus::ALL
+            .iter()
+            .filter(|s| s.is_editable())
+            .collect();
         assert_eq!(editable, [&AwaitingAddress, &Draft]);
     }
 }

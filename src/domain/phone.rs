@@ -28,6 +28,12 @@ impl Phone {
         ))
     }
 
+    /// Parses a number of the country with this ISO code.
+    pub fn parse_for(input: &str, country_code: &str) -> Result<Phone, PhoneError> {
+        let country: Id = country_code.parse().map_err(|_| PhoneError)?;
+        Phone::parse(input, country)
+    }
+
     /// Parses a Chinese number (mobile or landline with area code).
     pub fn parse_cn(input: &str) -> Result<Phone, PhoneError> {
         Phone::parse(input, Id::CN)
@@ -68,6 +74,15 @@ mod tests {
         assert_eq!(national("+8675586013388"), "0755 8601 3388");
         assert_eq!(national("+8613812345678"), "138 1234 5678");
         assert_eq!(national("garbage"), "garbage");
+    }
+
+    #[test]
+    fn a_us_number_is_parsed_for_its_country() {
+        assert_eq!(
+            Phone::parse_for("(212) 555-0123", "US").map(|p| p.as_str().to_owned()),
+            Ok("+12125550123".to_owned())
+        );
+        assert_eq!(Phone::parse_for("12345", "DE"), Err(PhoneError));
     }
 
     #[test]

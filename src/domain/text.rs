@@ -24,6 +24,18 @@ pub fn required_latin(input: &str, max: usize) -> Result<String, &'static str> {
     Ok(value)
 }
 
+/// The characters of `input` that are not Latin script (each once, at most eight),
+/// so the message can name them.
+pub fn non_latin(input: &str) -> Option<String> {
+    let mut found: Vec<char> = Vec::new();
+    for c in input.chars().filter(|c| !is_latin(*c)) {
+        if !found.contains(&c) && found.len() < 8 {
+            found.push(c);
+        }
+    }
+    (!found.is_empty()).then(|| found.into_iter().collect())
+}
+
 fn is_latin(c: char) -> bool {
     c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c)
 }
@@ -54,6 +66,12 @@ mod tests {
             required_latin("Société Générale", 50),
             Ok("Société Générale".to_owned())
         );
+    }
+
+    #[test]
+    fn the_characters_that_are_not_latin_are_named_once() {
+        assert_eq!(non_latin("深圳 Road 深圳"), Some("深圳".to_owned()));
+        assert_eq!(non_latin("Main Street 5"), None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! may do it, and writes an audit row for what it changed.
 
 pub mod accounts;
+pub mod addresses;
 pub mod audit;
 pub mod catalogue;
 pub mod company;

@@ -2,6 +2,7 @@
 //! templates mirror them under `templates/<area>/`.
 
 pub mod accounts;
+pub mod addresses;
 pub mod admin;
 pub mod auth;
 pub mod company;
@@ -117,6 +118,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     public::routes(cfg);
     rates::routes(cfg);
     accounts::routes(cfg);
+    addresses::routes(cfg);
     company::routes(cfg);
     module::routes(cfg);
     notifications::routes(cfg);

@@ -5,6 +5,7 @@
 mod common;
 
 mod accounts;
+mod addresses;
 mod catalogue;
 mod cli;
 mod security;
