@@ -54,19 +54,47 @@ pub fn seed(conn: &mut DbConnection) -> ServiceResult<()> {
     }
     let has_routes = routes::table.count().get_result::<i64>(conn)? > 0;
     if !has_routes {
-        rates::import(
-            conn,
-            Importer::System("demo catalogue"),
-            "demo-rates.csv",
-            DEMO_RATES,
-        )
-        .map_err(|error| match error {
-            rates::ImportError::Service(error) => error,
-            rates::ImportError::Sheet(errors) => {
-                tracing::error!(?errors, "the shipped demo rate sheet is invalid");
-                ServiceError::Conflict("error.rates.demo_invalid")
-            }
-        })?;
+        seed_demo_routes(conn)?;
+    }
+    Ok(())
+}
+
+/// Terms of the demo routes that rate sheets do not carry: DDP on the special
+/// lines (双清包税 is what they sell), returns and the longest side allowed.
+const DEMO_TERMS: &[(&str, bool, bool, i64)] = &[
+    ("EU-ECO", true, false, 600),
+    ("NA-SAVER", true, false, 600),
+    ("US-BATT", true, false, 600),
+    ("AU-LINE", true, false, 600),
+    ("SEA-LINE", true, false, 600),
+    ("JPKR-EXP", false, true, 1200),
+    ("POST-SMALL", false, false, 600),
+    ("INTL-EXPRESS", false, true, 1200),
+];
+
+/// Imports the shipped demo sheet through the same importer admins use.
+fn seed_demo_routes(conn: &mut DbConnection) -> ServiceResult<()> {
+    rates::import(
+        conn,
+        Importer::System("demo catalogue"),
+        "demo-rates.csv",
+        DEMO_RATES,
+    )
+    .map_err(|error| match error {
+        rates::ImportError::Service(error) => error,
+        rates::ImportError::Sheet(errors) => {
+            tracing::error!(?errors, "the shipped demo rate sheet is invalid");
+            ServiceError::Conflict("error.rates.demo_invalid")
+        }
+    })?;
+    for (code, ddp, returns, max_side_mm) in DEMO_TERMS {
+        diesel::update(routes::table.filter(routes::code.eq(code)))
+            .set((
+                routes::ddp_offered.eq(ddp),
+                routes::returns_offered.eq(returns),
+                routes::max_longest_side_mm.eq(Some(max_side_mm)),
+            ))
+            .execute(conn)?;
     }
     Ok(())
 }
