@@ -1,7 +1,6 @@
 //! Roles and lifecycle states. Each is stored as TEXT (with a CHECK constraint
 //! in the migrations) and converted here, and only here.
 
-
 /// Error for a stored value that is not one of the enum's names.
 #[derive(Debug, thiserror::Error)]
 #[error("unknown {kind} value {value:?}")]
