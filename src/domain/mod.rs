@@ -1,8 +1,10 @@
 //! Pure types and rules: no I/O here.
 
 pub mod country;
+pub mod customs;
 pub mod email;
 pub mod field_errors;
+pub mod hs;
 pub mod ids;
 pub mod measure;
 pub mod money;
