@@ -37,6 +37,17 @@ macro_rules! with_backend {
     };
 }
 
+diesel::define_sql_function! {
+    /// SQL `lower()`: searches compare lower-cased text, because LIKE ignores
+    /// case on SQLite but not on PostgreSQL.
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// A `%term%` pattern for a case-insensitive search with [`lower`].
+pub fn contains_pattern(term: &str) -> String {
+    format!("%{}%", term.trim().to_lowercase())
+}
+
 /// Which database engine a URL points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {

@@ -4,7 +4,7 @@ use super::audit::{self, Event};
 use super::{Actor, Page, ServiceResult, now};
 use crate::db::addresses::{Address, AddressFields};
 use crate::db::schema::addresses;
-use crate::db::{DbConnection, write_tx};
+use crate::db::{DbConnection, contains_pattern, lower, write_tx};
 use crate::domain::ids::CompanyId;
 use crate::domain::recipient::{Recipient, RecipientFields};
 use diesel::prelude::*;
@@ -65,13 +65,13 @@ pub fn list(
         .into_boxed();
     let search = search.trim();
     if !search.is_empty() {
-        let pattern = format!("%{search}%");
+        let pattern = contains_pattern(search);
         query = query.filter(
-            addresses::name
+            lower(addresses::name)
                 .like(pattern.clone())
-                .or(addresses::company.like(pattern.clone()))
-                .or(addresses::city.like(pattern.clone()))
-                .or(addresses::country.like(search.to_uppercase())),
+                .or(lower(addresses::company.assume_not_null()).like(pattern.clone()))
+                .or(lower(addresses::city).like(pattern.clone()))
+                .or(addresses::country.eq(search.to_uppercase())),
         );
     }
     let rows = query

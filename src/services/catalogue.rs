@@ -5,7 +5,7 @@ use super::rates::{self, Importer};
 use super::{ServiceError, ServiceResult, now};
 use crate::db::catalogue::{Country, NewCountry, PricingRulesRecord};
 use crate::db::schema::{countries, pricing_rules, routes};
-use crate::db::{DbConnection, write_tx};
+use crate::db::{DbConnection, contains_pattern, lower, write_tx};
 use crate::domain::country;
 use diesel::prelude::*;
 
@@ -121,12 +121,12 @@ pub fn countries(conn: &mut DbConnection, search: &str) -> ServiceResult<Vec<Cou
     let mut query = countries::table.into_boxed();
     let search = search.trim();
     if !search.is_empty() {
-        let pattern = format!("%{search}%");
+        let pattern = contains_pattern(search);
         query = query.filter(
             countries::code
-                .like(search.to_uppercase())
+                .eq(search.to_uppercase())
                 .or(countries::name_zh.like(pattern.clone()))
-                .or(countries::name_en.like(pattern)),
+                .or(lower(countries::name_en).like(pattern)),
         );
     }
     Ok(query.order(countries::code.asc()).load(conn)?)

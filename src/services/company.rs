@@ -5,7 +5,7 @@ use super::notifications::notify_owner;
 use super::{Actor, Page, ServiceError, ServiceResult, now};
 use crate::db::models::{Company, CompanyVerificationChanges, NewUpload, Upload};
 use crate::db::schema::{companies, uploads};
-use crate::db::{DbConnection, write_tx};
+use crate::db::{DbConnection, contains_pattern, lower, write_tx};
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::{CompanyId, UploadId};
 use crate::domain::phone::Phone;
@@ -248,13 +248,13 @@ pub fn queue(
     }
     let search = search.trim();
     if !search.is_empty() {
-        let pattern = format!("%{search}%");
+        let pattern = contains_pattern(search);
         query = query.filter(
-            companies::name
+            lower(companies::name)
                 .like(pattern.clone())
-                .or(companies::name_zh.like(pattern.clone()))
-                .or(companies::name_en.like(pattern.clone()))
-                .or(companies::uscc.like(pattern.to_uppercase())),
+                .or(lower(companies::name_zh).like(pattern.clone()))
+                .or(lower(companies::name_en).like(pattern.clone()))
+                .or(lower(companies::uscc).like(pattern)),
         );
     }
     let rows = query

@@ -4,7 +4,7 @@ use super::audit::{self, Event};
 use super::{Actor, Page, ServiceError, ServiceResult};
 use crate::db::models::User;
 use crate::db::schema::users;
-use crate::db::{DbConnection, write_tx};
+use crate::db::{DbConnection, contains_pattern, lower, write_tx};
 use crate::domain::email::Email;
 use crate::domain::ids::{CompanyId, UserId};
 use crate::domain::status::Role;
@@ -84,11 +84,11 @@ pub fn list(
     let mut query = users::table.into_boxed();
     let search = search.trim();
     if !search.is_empty() {
-        let pattern = format!("%{}%", search.to_lowercase());
+        let pattern = contains_pattern(search);
         query = query.filter(
             users::email
                 .like(pattern.clone())
-                .or(users::display_name.like(pattern)),
+                .or(lower(users::display_name).like(pattern)),
         );
     }
     let rows = query
