@@ -6,7 +6,7 @@ use crate::db::catalogue::{RateRowRecord, Route};
 use crate::db::schema::{rate_rows, routes};
 use crate::domain::quote::{self, Options, Parcel, RouteOffer, RouteQuote, SortBy};
 use crate::domain::rate_sheet::RateRow;
-use crate::domain::route::RouteStatus;
+use crate::domain::route::{RouteCode, RouteStatus};
 use diesel::prelude::*;
 
 /// What the seller asked and what every route answered.
@@ -44,12 +44,13 @@ pub fn quote(
         Some(code) => Some(pricing::find_promotion(conn, code)?),
         None => None,
     };
+    // Codes are validated when sheets are imported; a row that does not read
+    // back as a code is skipped rather than quoted under a made-up name.
     let offers: Vec<RouteOffer> = routes
         .iter()
-        .map(|route| RouteOffer {
-            code: crate::domain::route::RouteCode::parse(&route.code).unwrap_or_else(|_| {
-                crate::domain::route::RouteCode::parse("INVALID").expect("literal code")
-            }),
+        .filter_map(|route| Some((route, RouteCode::parse(&route.code).ok()?)))
+        .map(|(route, code)| RouteOffer {
+            code,
             transit_min_days: u32::try_from(route.transit_min_days).unwrap_or(0),
             transit_max_days: u32::try_from(route.transit_max_days).unwrap_or(0),
             max_longest_side_mm: route
