@@ -70,6 +70,11 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalog) {
     }
 }
 
+/// Every key of the catalogue (both catalogues have the same keys; a unit test checks).
+pub fn keys() -> impl Iterator<Item = &'static str> {
+    ZH_CN.keys().map(String::as_str)
+}
+
 /// Looks `key` up in `lang`'s catalogue; a missing key shows itself, so a gap
 /// is visible on the page (and the unit test below catches it first).
 pub fn t(lang: Lang, key: &str) -> &str {

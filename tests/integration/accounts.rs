@@ -216,3 +216,68 @@ async fn health_check_answers_503_when_the_database_is_gone() {
     let body: serde_json::Value = response.json().await.expect("json");
     assert_eq!(body["status"], "unavailable");
 }
+
+/// A message key on a page means a string is missing from the catalogue (a
+/// missing key shows itself) or a template prints a key without translating it.
+#[tokio::test]
+async fn no_page_shows_a_raw_message_key_in_either_language() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.owner("Acme").await;
+    let admin = app.staff(samplepost::domain::status::Role::Admin).await;
+    let tables: std::collections::BTreeSet<&str> = samplepost::i18n::keys()
+        .filter_map(|key| key.split('.').next())
+        .collect();
+    for language in ["zh-CN", "en"] {
+        owner.get(&format!("/lang/{language}")).await;
+        admin.get(&format!("/lang/{language}")).await;
+        let pages = [
+            (&owner, "/app"),
+            (&owner, "/app/company"),
+            (&owner, "/app/module"),
+            (&owner, "/app/addresses"),
+            (&owner, "/app/addresses/new"),
+            (&owner, "/app/notifications"),
+            (&owner, "/account/password"),
+            (
+                &owner,
+                "/rates?to=US&weight_kg=0.5&battery=on&ddp=on&promo=X",
+            ),
+            (&admin, "/admin"),
+            (&admin, "/admin/verifications"),
+            (&admin, "/admin/modules"),
+            (&admin, "/admin/routes"),
+            (&admin, "/admin/routes/EU-ECO"),
+            (&admin, "/admin/rates"),
+            (&admin, "/admin/pricing"),
+            (&admin, "/admin/countries?q=AU"),
+            (&admin, "/admin/staff"),
+        ];
+        for (browser, path) in pages {
+            let response = browser.get(path).await;
+            assert_eq!(response.status(), 200, "{language} {path}");
+            let page = response.text().await.expect("body");
+            let shown = raw_keys(&page, &tables);
+            assert!(
+                shown.is_empty(),
+                "{language} {path} shows raw keys {shown:?}"
+            );
+        }
+    }
+}
+
+/// Words of the page's text (not its tags) that look like `table.name` for a
+/// table of the catalogue.
+fn raw_keys<'a>(page: &'a str, tables: &std::collections::BTreeSet<&str>) -> Vec<&'a str> {
+    page.split('<')
+        .filter_map(|chunk| chunk.split_once('>').map(|(_, text)| text))
+        .flat_map(|text| {
+            text.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+        })
+        .map(|word| word.trim_matches('.'))
+        .filter(|word| {
+            let mut parts = word.split('.');
+            let first = parts.next().unwrap_or_default();
+            tables.contains(first) && parts.clone().count() >= 1 && parts.all(|p| !p.is_empty())
+        })
+        .collect()
+}
