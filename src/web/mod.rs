@@ -9,6 +9,7 @@ pub mod company;
 pub mod csrf;
 pub mod ctx;
 pub mod errors;
+pub mod hs_codes;
 pub mod module;
 pub mod notifications;
 pub mod public;
@@ -119,6 +120,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     rates::routes(cfg);
     accounts::routes(cfg);
     addresses::routes(cfg);
+    hs_codes::routes(cfg);
     company::routes(cfg);
     module::routes(cfg);
     notifications::routes(cfg);

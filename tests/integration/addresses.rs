@@ -261,3 +261,37 @@ async fn another_companys_address_answers_404() {
     assert!(first.get_text("/app/addresses").await.contains("Jane Doe"));
     assert!(!second.get_text("/app/addresses").await.contains("Jane Doe"));
 }
+
+#[tokio::test]
+async fn hs_code_suggestions_answer_in_english_and_chinese() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.owner("Acme").await;
+    let suggestions: serde_json::Value = owner
+        .get("/app/hs-codes?q=power+bank")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(suggestions[0]["hs6"], "850760");
+    let suggestions: serde_json::Value = owner
+        .get("/app/hs-codes?q=口红")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(suggestions[0]["hs6"], "330410");
+    assert!(
+        suggestions[0]["description_zh"]
+            .as_str()
+            .is_some_and(|d| !d.is_empty())
+    );
+    let nothing: serde_json::Value = owner
+        .get("/app/hs-codes?q=zzzz")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(nothing, serde_json::json!([]));
+    let response = app.browser().get("/app/hs-codes?q=power").await;
+    assert!(location(&response).starts_with("/login"), "members only");
+}
