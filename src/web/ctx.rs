@@ -165,7 +165,9 @@ pub async fn current_user(req: &HttpRequest) -> Result<Option<SessionUser>, AppE
                     })
                 }
                 _ => {
-                    sign_out(&session);
+                    // Cleared rather than purged, so the cookie survives to
+                    // carry the message to the sign-in page.
+                    session.clear();
                     flash(&session, "error", "flash.session_ended");
                     None
                 }

@@ -131,6 +131,10 @@ async fn a_cookie_from_before_the_account_was_disabled_is_signed_out() {
     let response = owner.get("/app").await;
     assert_eq!(response.status(), 303);
     assert!(location(&response).starts_with("/login"));
+    assert!(
+        owner.get_text("/login").await.contains("您的登录已失效"),
+        "the reason is shown"
+    );
     let response = app.browser().sign_in(&email, crate::common::PASSWORD).await;
     assert_eq!(response.status(), 422, "a disabled account cannot sign in");
 }
