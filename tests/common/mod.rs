@@ -255,6 +255,18 @@ pub fn csrf_in(page: &str) -> Option<String> {
     Some(page[start..start + end].to_owned())
 }
 
+/// The number right after the first `marker` on a page, e.g. the id in
+/// `href="/admin/verifications/12"` for the marker `href="/admin/verifications/`.
+pub fn first_id(page: &str, marker: &str) -> i64 {
+    let start = page.find(marker).expect("marker on the page") + marker.len();
+    page[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .expect("a number after the marker")
+}
+
 /// The `Location` header of a redirect.
 pub fn location(response: &reqwest::Response) -> String {
     response

@@ -1,4 +1,4 @@
-use crate::common::{Browser, TestApp, location};
+use crate::common::{Browser, TestApp, first_id, location};
 use samplepost::domain::status::Role;
 
 fn us_address<'a>(overrides: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
@@ -24,14 +24,7 @@ fn us_address<'a>(overrides: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
 }
 
 fn first_address_id(page: &str) -> i64 {
-    let marker = "data-address=\"";
-    let start = page.find(marker).expect("an address row") + marker.len();
-    page[start..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .expect("id")
+    first_id(page, "data-address=\"")
 }
 
 async fn add(owner: &Browser, overrides: &[(&str, &str)]) -> reqwest::Response {

@@ -1,4 +1,4 @@
-use crate::common::{TestApp, location};
+use crate::common::{TestApp, first_id, location};
 use samplepost::domain::status::Role;
 
 #[tokio::test]
@@ -35,12 +35,7 @@ async fn disabling_needs_a_confirmation() {
     let admin = app.staff(Role::Admin).await;
     let (_, email) = app.owner("Acme").await;
     let list = admin.get_text(&format!("/admin/staff?q={email}")).await;
-    let marker = "href=\"/admin/staff/";
-    let start = list.find(marker).expect("user listed") + marker.len();
-    let id: String = list[start..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
+    let id = first_id(&list, "href=\"/admin/staff/");
     let response = admin
         .post_form(
             &format!("/admin/staff/{id}/access"),

@@ -1,4 +1,4 @@
-use crate::common::{Browser, RESIDENT_ID, TestApp, location, png, verification_form};
+use crate::common::{Browser, RESIDENT_ID, TestApp, first_id, location, png, verification_form};
 use samplepost::domain::status::Role;
 
 async fn submit(
@@ -13,17 +13,6 @@ async fn submit(
             verification_form(&token, licence, overrides),
         )
         .await
-}
-
-/// The id in the first `href="{prefix}N"` of a page.
-fn first_id(page: &str, prefix: &str) -> i64 {
-    let start = page.find(prefix).expect("link") + prefix.len();
-    page[start..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .expect("id")
 }
 
 #[tokio::test]
