@@ -267,6 +267,20 @@ pub fn first_id(page: &str, marker: &str) -> i64 {
         .expect("a number after the marker")
 }
 
+/// Asserts a form was refused with 422 and a message beside each of `fields`;
+/// returns the page for further checks.
+pub async fn refused_beside(response: reqwest::Response, fields: &[&str]) -> String {
+    assert_eq!(response.status(), 422, "the form is refused");
+    let page = response.text().await.expect("body");
+    for field in fields {
+        assert!(
+            page.contains(&format!("id=\"{field}-error\"")),
+            "no message beside {field}"
+        );
+    }
+    page
+}
+
 /// The `Location` header of a redirect.
 pub fn location(response: &reqwest::Response) -> String {
     response

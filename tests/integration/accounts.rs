@@ -1,4 +1,4 @@
-use crate::common::{PASSWORD, TestApp, location};
+use crate::common::{PASSWORD, TestApp, location, refused_beside};
 
 #[tokio::test]
 async fn health_check_names_the_database_backend() {
@@ -61,9 +61,7 @@ async fn a_short_or_common_password_is_refused_beside_the_field() {
                 ],
             )
             .await;
-        assert_eq!(response.status(), 422);
-        let page = response.text().await.expect("body");
-        assert!(page.contains("id=\"password-error\""));
+        let page = refused_beside(response, &["password"]).await;
         assert!(page.contains(message), "{password}: {message}");
     }
     assert_eq!(app.count("users"), 0);

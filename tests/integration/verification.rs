@@ -1,4 +1,6 @@
-use crate::common::{Browser, RESIDENT_ID, TestApp, first_id, location, png, verification_form};
+use crate::common::{
+    Browser, RESIDENT_ID, TestApp, first_id, location, png, refused_beside, verification_form,
+};
 use samplepost::domain::status::Role;
 
 async fn submit(
@@ -186,9 +188,7 @@ async fn an_invalid_credit_code_is_shown_beside_its_field_and_the_rest_is_kept()
         Some((png(), "licence.png")),
     )
     .await;
-    assert_eq!(response.status(), 422);
-    let page = response.text().await.expect("body");
-    assert!(page.contains("id=\"uscc-error\""));
+    let page = refused_beside(response, &["uscc"]).await;
     assert!(page.contains("校验位不正确"));
     assert!(
         page.contains("Shenzhen Sample Technology Co., Ltd."),
@@ -216,9 +216,7 @@ async fn a_wrong_id_check_digit_is_refused() {
         Some((png(), "licence.png")),
     )
     .await;
-    assert_eq!(response.status(), 422);
-    let page = response.text().await.expect("body");
-    assert!(page.contains("id=\"legal_rep_id-error\""));
+    refused_beside(response, &["legal_rep_id"]).await;
 }
 
 #[tokio::test]
@@ -231,10 +229,7 @@ async fn chinese_in_the_english_name_and_a_bad_phone_are_refused() {
         Some((png(), "licence.png")),
     )
     .await;
-    assert_eq!(response.status(), 422);
-    let page = response.text().await.expect("body");
-    assert!(page.contains("id=\"name_en-error\""));
-    assert!(page.contains("id=\"contact_phone-error\""));
+    refused_beside(response, &["name_en", "contact_phone"]).await;
 }
 
 #[tokio::test]
@@ -242,14 +237,7 @@ async fn a_licence_is_required() {
     let app = TestApp::spawn().await;
     let (owner, _) = app.owner("Acme").await;
     let response = submit(&owner, &[], None).await;
-    assert_eq!(response.status(), 422);
-    assert!(
-        response
-            .text()
-            .await
-            .expect("body")
-            .contains("id=\"licence-error\"")
-    );
+    refused_beside(response, &["licence"]).await;
 }
 
 #[tokio::test]
