@@ -1,7 +1,7 @@
 //! Who may open a page, as extractors: a handler that takes `Owner` cannot
 //! run for anyone else. Signed-out visitors are sent to the sign-in page.
 
-use super::ctx::{SessionUser, current_user};
+use super::ctx::{SessionUser, current_user, flash_if_session_ended};
 use super::errors::AppError;
 use crate::domain::ids::CompanyId;
 use crate::domain::status::Role;
@@ -13,14 +13,15 @@ use futures_util::future::LocalBoxFuture;
 const ALLOWED_BEFORE_PASSWORD_CHANGE: &[&str] = &["/account/password", "/logout"];
 
 async fn signed_in(req: &HttpRequest) -> Result<SessionUser, AppError> {
-    let user = current_user(req)
-        .await?
-        .ok_or_else(|| AppError::LoginRequired {
+    let Some(user) = current_user(req).await? else {
+        flash_if_session_ended(req);
+        return Err(AppError::LoginRequired {
             next: match req.query_string() {
                 "" => req.path().to_owned(),
                 query => format!("{}?{}", req.path(), query),
             },
-        })?;
+        });
+    };
     if user.must_change_password && !ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&req.path()) {
         return Err(AppError::PasswordChangeRequired);
     }

@@ -134,6 +134,22 @@ pub fn lang_of(req: &HttpRequest) -> Lang {
         .unwrap_or_default()
 }
 
+const SESSION_ENDED: &str = "flash.session_ended";
+
+/// Marks a request whose session was just voided. Extractors run in no fixed
+/// order, so a page context may already have taken the flash message; the
+/// sign-in redirect puts it back (see `flash_if_session_ended`).
+#[derive(Clone, Copy)]
+struct SessionEnded;
+
+/// Keeps the "your session ended" message for the sign-in page this request
+/// is being redirected to.
+pub fn flash_if_session_ended(req: &HttpRequest) {
+    if req.extensions().get::<SessionEnded>().is_some() {
+        flash(&req.get_session(), "error", SESSION_ENDED);
+    }
+}
+
 /// The user of this request's session, checked once against the database and
 /// cached for the rest of the request. A disabled user or a session from an
 /// older epoch (password changed, account disabled) is signed out.
@@ -168,7 +184,8 @@ pub async fn current_user(req: &HttpRequest) -> Result<Option<SessionUser>, AppE
                     // Cleared rather than purged, so the cookie survives to
                     // carry the message to the sign-in page.
                     session.clear();
-                    flash(&session, "error", "flash.session_ended");
+                    flash(&session, "error", SESSION_ENDED);
+                    req.extensions_mut().insert(SessionEnded);
                     None
                 }
             }
