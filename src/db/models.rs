@@ -34,6 +34,7 @@ pub struct Company {
     pub submitted_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub require_backup_route: bool,
 }
 
 #[derive(Insertable)]

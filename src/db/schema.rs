@@ -25,6 +25,7 @@ diesel::table! {
         submitted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        require_backup_route -> Bool,
     }
 }
 
@@ -243,7 +244,123 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    order_counters (day) {
+        day -> Text,
+        last_seq -> BigInt,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> BigInt,
+        order_no -> Text,
+        company_id -> BigInt,
+        created_by -> BigInt,
+        form_token -> Text,
+        status -> Text,
+        sender_address_id -> Nullable<BigInt>,
+        purpose -> Text,
+        reference -> Text,
+        weight_g -> Nullable<BigInt>,
+        length_mm -> Nullable<BigInt>,
+        width_mm -> Nullable<BigInt>,
+        height_mm -> Nullable<BigInt>,
+        battery -> Text,
+        liquid -> Bool,
+        magnetic -> Bool,
+        powder -> Bool,
+        route_code -> Nullable<Text>,
+        backup_route_code -> Nullable<Text>,
+        signature -> Bool,
+        insurance -> Bool,
+        expedited -> Bool,
+        ddp -> Bool,
+        recipient_token_sha256 -> Nullable<Text>,
+        recipient_token_expires_at -> Nullable<Timestamp>,
+        submitted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_recipients (order_id) {
+        order_id -> BigInt,
+        name -> Text,
+        company -> Text,
+        line1 -> Text,
+        line2 -> Text,
+        city -> Text,
+        state -> Text,
+        postcode -> Text,
+        country -> Text,
+        phone -> Text,
+        email -> Text,
+        tax_id -> Text,
+    }
+}
+
+diesel::table! {
+    order_quotes (order_id) {
+        order_id -> BigInt,
+        route_code -> Text,
+        rate_sheet_id -> BigInt,
+        total_fen -> BigInt,
+        chargeable_weight_g -> BigInt,
+        lines -> Text,
+        transit_min_days -> BigInt,
+        transit_max_days -> BigInt,
+        quoted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_items (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        position -> BigInt,
+        description_en -> Text,
+        description_zh -> Text,
+        quantity -> Nullable<BigInt>,
+        unit_value_cents -> Nullable<BigInt>,
+        hs_code -> Text,
+        origin -> Text,
+        photo_upload_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    order_events (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        kind -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor_id -> Nullable<BigInt>,
+        note -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_documents (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        document -> Text,
+        upload_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> companies (company_id));
+diesel::joinable!(orders -> companies (company_id));
+diesel::joinable!(orders -> users (created_by));
+diesel::joinable!(order_items -> orders (order_id));
+diesel::joinable!(order_recipients -> orders (order_id));
+diesel::joinable!(order_quotes -> orders (order_id));
+diesel::joinable!(order_events -> orders (order_id));
+diesel::joinable!(order_documents -> orders (order_id));
 diesel::joinable!(module_applications -> companies (company_id));
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(rate_rows -> rate_sheets (sheet_id));
@@ -263,4 +380,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     pricing_rules,
     promotions,
     addresses,
+    order_counters,
+    orders,
+    order_recipients,
+    order_quotes,
+    order_items,
+    order_events,
+    order_documents,
 );

@@ -1,13 +1,17 @@
 //! Validation messages keyed by form field, shown beside the field.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+
+/// A form field's name: mostly fixed, numbered for repeated rows (`item2_hs_code`).
+pub type FieldName = Cow<'static, str>;
 
 /// Field name → message key in the catalogue, and what exactly was wrong
 /// when the message should name it (e.g. the characters that are not allowed).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FieldErrors(
-    BTreeMap<&'static str, &'static str>,
-    BTreeMap<&'static str, String>,
+    BTreeMap<FieldName, &'static str>,
+    BTreeMap<FieldName, String>,
 );
 
 impl FieldErrors {
@@ -16,16 +20,44 @@ impl FieldErrors {
     }
 
     /// Keeps the first message for a field: it is the most basic problem.
-    pub fn add(&mut self, field: &'static str, message_key: &'static str) {
-        self.0.entry(field).or_insert(message_key);
+    pub fn add(&mut self, field: impl Into<FieldName>, message_key: &'static str) {
+        self.0.entry(field.into()).or_insert(message_key);
     }
 
     /// Like [`FieldErrors::add`], with the offending value shown after the message.
-    pub fn add_detail(&mut self, field: &'static str, message_key: &'static str, detail: String) {
-        if !self.0.contains_key(field) {
-            self.0.insert(field, message_key);
+    pub fn add_detail(
+        &mut self,
+        field: impl Into<FieldName>,
+        message_key: &'static str,
+        detail: String,
+    ) {
+        let field = field.into();
+        if !self.0.contains_key(&field) {
+            self.0.insert(field.clone(), message_key);
             self.1.insert(field, detail);
         }
+    }
+
+    /// Takes in the errors of a part of the form (one item row, say), their
+    /// field names prefixed with `prefix`.
+    pub fn merge_prefixed(&mut self, prefix: &str, other: FieldErrors) {
+        let FieldErrors(messages, mut details) = other;
+        for (field, key) in messages {
+            let name = format!("{prefix}{field}");
+            match details.remove(&field) {
+                Some(detail) => self.add_detail(name, key, detail),
+                None => self.add(name, key),
+            }
+        }
+    }
+
+    /// Every field with its message key, in field-name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &'static str)> {
+        self.0.iter().map(|(field, key)| (field.as_ref(), *key))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
     }
 
     pub fn detail(&self, field: &str) -> Option<&str> {
@@ -40,7 +72,7 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
-    pub fn single(field: &'static str, message_key: &'static str) -> FieldErrors {
+    pub fn single(field: impl Into<FieldName>, message_key: &'static str) -> FieldErrors {
         let mut errors = FieldErrors::new();
         errors.add(field, message_key);
         errors
@@ -49,7 +81,7 @@ impl FieldErrors {
     /// Records the error of a parse, returning its value when there was none.
     pub fn check<T, E>(
         &mut self,
-        field: &'static str,
+        field: impl Into<FieldName>,
         result: Result<T, E>,
         key: impl Fn(&E) -> &'static str,
     ) -> Option<T> {

@@ -28,6 +28,14 @@ pub fn kg_text(grams: u32) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
+/// Millimetres shown as cm with up to one decimal: 305 → "30.5".
+pub fn cm_text(mm: u32) -> String {
+    match mm % 10 {
+        0 => (mm / 10).to_string(),
+        tenths => format!("{}.{tenths}", mm / 10),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ pub mod hs;
 pub mod ids;
 pub mod measure;
 pub mod money;
+pub mod order;
 pub mod order_no;
 pub mod order_state;
 pub mod password;

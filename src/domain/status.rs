@@ -122,6 +122,8 @@ text_enum!(
         Licence => "licence",
         IdFront => "id_front",
         IdBack => "id_back",
+        ItemPhoto => "item_photo",
+        OrderDocument => "order_document",
     }
 );
 

@@ -70,7 +70,7 @@ pub const ATTRIBUTE_KEYWORDS: &[(Attribute, &[&str])] = &[
 const NOT_KEYWORDS: &[&str] = &["粉色", "粉红"];
 
 /// One customs item as typed in the order form or an import row.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(default)]
 pub struct ItemFields {
     pub description_en: String,
@@ -137,7 +137,7 @@ pub fn parse_items(rows: &[ItemFields]) -> Result<Vec<CustomsItem>, Vec<(usize, 
 }
 
 impl ItemFields {
-    fn is_blank(&self) -> bool {
+    pub fn is_blank(&self) -> bool {
         [
             &self.description_en,
             &self.description_zh,
@@ -219,7 +219,7 @@ fn description_zh(errors: &mut FieldErrors, input: &str) -> Option<Option<String
         .map(Some)
 }
 
-fn quantity(input: &str) -> Result<u32, &'static str> {
+pub(crate) fn quantity(input: &str) -> Result<u32, &'static str> {
     let digits = halfwidth(input);
     let digits = digits.trim();
     if !digits.is_empty()
@@ -231,7 +231,7 @@ fn quantity(input: &str) -> Result<u32, &'static str> {
     Err("error.items.quantity")
 }
 
-fn unit_value(input: &str) -> Result<UsdCents, &'static str> {
+pub(crate) fn unit_value(input: &str) -> Result<UsdCents, &'static str> {
     match UsdCents::parse(&halfwidth(input)) {
         Ok(value) if value > UsdCents(0) && value <= MAX_UNIT_VALUE => Ok(value),
         _ => Err("error.items.unit_value"),
@@ -318,6 +318,19 @@ fn vague(description: &str) -> Option<String> {
     } else {
         found.join(" ")
     })
+}
+
+/// A description of a single word ("clothes"), or with a vague word among
+/// specific ones ("phone accessories"): allowed, but customs may ask.
+fn broad(description: &str) -> bool {
+    let words: Vec<String> = words(description)
+        .into_iter()
+        .filter(|word| !is_stop_word(word))
+        .collect();
+    words.len() == 1
+        || words
+            .iter()
+            .any(|word| VAGUE_WORDS.contains(&word.as_str()))
 }
 
 /// Whether `text` mentions `keyword`: as whole words (case-insensitive, a
@@ -411,6 +424,15 @@ pub enum Warning {
         attribute: Attribute,
         keyword: String,
     },
+    /// A description customs may query: one word, or a vague word beside
+    /// specific ones ("phone accessories"). Vague words alone are an error.
+    VagueDescription {
+        row: usize,
+    },
+    /// The company sent to this recipient within the last 14 days.
+    SameRecipient {
+        order_no: String,
+    },
 }
 
 impl Warning {
@@ -419,6 +441,8 @@ impl Warning {
             Warning::DeclaredOver { .. } => "warning.declared_over_10",
             Warning::UnitValueOver { .. } => "warning.unit_over_5",
             Warning::UndeclaredAttribute { .. } => "warning.undeclared_attribute",
+            Warning::VagueDescription { .. } => "warning.vague_description",
+            Warning::SameRecipient { .. } => "warning.same_recipient",
         }
     }
 
@@ -432,6 +456,8 @@ impl Warning {
                 attribute,
                 keyword,
             } => format!("#{}: \"{keyword}\" ({attribute})", row + 1),
+            Warning::VagueDescription { row } => format!("#{}", row + 1),
+            Warning::SameRecipient { order_no } => order_no.clone(),
         }
     }
 }
@@ -452,6 +478,9 @@ pub fn warnings(items: &[CustomsItem], declared: &Declared) -> Vec<Warning> {
                 row,
                 value: item.unit_value,
             });
+        }
+        if broad(&item.description_en) {
+            warnings.push(Warning::VagueDescription { row });
         }
         let descriptions: Vec<String> = [Some(&item.description_en), item.description_zh.as_ref()]
             .into_iter()

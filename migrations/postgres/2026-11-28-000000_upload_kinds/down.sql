@@ -1,0 +1,3 @@
+ALTER TABLE uploads DROP CONSTRAINT uploads_kind_check;
+ALTER TABLE uploads ADD CONSTRAINT uploads_kind_check
+    CHECK (kind IN ('licence', 'id_front', 'id_back'));
