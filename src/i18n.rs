@@ -134,6 +134,9 @@ mod tests {
     /// Keys built from enum values in templates (`ctx.tv("company_status", …)`).
     #[test]
     fn every_status_role_and_category_has_a_label() {
+        use crate::domain::customs::Battery;
+        use crate::domain::order::Purpose;
+        use crate::domain::order_state::OrderStatus;
         use crate::domain::status::*;
         let mut keys: Vec<String> = Vec::new();
         keys.extend(
@@ -153,11 +156,29 @@ mod tests {
         );
         keys.extend(Role::ALL.iter().map(|s| format!("role.{s}")));
         keys.extend(ProductCategory::ALL.iter().map(|s| format!("category.{s}")));
+        keys.extend(OrderStatus::ALL.iter().map(|s| format!("order_status.{s}")));
+        keys.extend(Purpose::ALL.iter().map(|s| format!("purpose.{s}")));
+        keys.extend(Battery::ALL.iter().map(|s| format!("battery.{s}")));
+        keys.extend(
+            [
+                "create",
+                "edit",
+                "address_confirmed",
+                "submit",
+                "approve",
+                "reject",
+                "pay",
+                "cancel",
+            ]
+            .iter()
+            .map(|s| format!("order_event.{s}")),
+        );
         for kind in [
             "company.verified",
             "company.rejected",
             "module.active",
             "module.declined",
+            "order.address_confirmed",
         ] {
             keys.push(format!("notify.{kind}"));
         }

@@ -4,6 +4,7 @@
 pub mod addresses;
 pub mod catalogue;
 pub mod models;
+pub mod orders;
 pub mod schema;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};

@@ -52,6 +52,16 @@ pub fn get(conn: &mut DbConnection, actor: &Actor, id: i64) -> ServiceResult<Add
         .first(conn)?)
 }
 
+/// Every address of the company by name, for the order form's pickers.
+pub fn all(conn: &mut DbConnection, actor: &Actor) -> ServiceResult<Vec<Address>> {
+    let company = actor.company()?;
+    Ok(addresses::table
+        .filter(addresses::company_id.eq(company.0))
+        .order((addresses::name.asc(), addresses::id.asc()))
+        .limit(1000)
+        .load(conn)?)
+}
+
 /// The company's addresses by name; `search` matches name, company, city and country.
 pub fn list(
     conn: &mut DbConnection,
@@ -104,23 +114,29 @@ fn record(
 }
 
 pub fn create(conn: &mut DbConnection, actor: &Actor, recipient: Recipient) -> ServiceResult<i64> {
+    write_tx(conn, |conn| insert(conn, actor, recipient))
+}
+
+/// Adds an address inside the caller's transaction (the order form saves
+/// its recipient to the book this way).
+pub(crate) fn insert(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    recipient: Recipient,
+) -> ServiceResult<i64> {
     let company = actor.company()?;
-    let at = now();
-    write_tx(conn, |conn| {
-        let row = fields(recipient);
-        let name = row.name.clone();
-        let id: i64 = crate::with_backend!(conn, |c| diesel::insert_into(addresses::table)
-            .values((
-                &row,
-                addresses::company_id.eq(company.0),
-                addresses::created_by.eq(actor.user_id.0),
-                addresses::created_at.eq(at),
-            ))
-            .returning(addresses::id)
-            .get_result(c))?;
-        record(conn, actor, "address.create", company, id, &name)?;
-        Ok(id)
-    })
+    let row = fields(recipient);
+    let id: i64 = crate::with_backend!(conn, |c| diesel::insert_into(addresses::table)
+        .values((
+            &row,
+            addresses::company_id.eq(company.0),
+            addresses::created_by.eq(actor.user_id.0),
+            addresses::created_at.eq(now()),
+        ))
+        .returning(addresses::id)
+        .get_result(c))?;
+    record(conn, actor, "address.create", company, id, &row.name)?;
+    Ok(id)
 }
 
 pub fn update(

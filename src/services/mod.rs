@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod company;
 pub mod module;
 pub mod notifications;
+pub mod orders;
 pub mod pricing;
 pub mod quote;
 pub mod rates;

@@ -5,10 +5,8 @@ use super::ctx::{self, PageCtx};
 use super::errors::AppError;
 use super::{AppState, PageQuery, Pager, redirect, render, render_with, run};
 use crate::db::addresses::Address;
-use crate::domain::country::{self, Country};
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::recipient::RecipientFields;
-use crate::i18n::Lang;
 use crate::services::{ServiceError, addresses};
 use actix_session::Session;
 use actix_web::http::StatusCode;
@@ -85,24 +83,6 @@ impl FormPage {
         match self.id {
             Some(id) => format!("/app/addresses/{id}"),
             None => "/app/addresses".to_owned(),
-        }
-    }
-
-    /// Main destinations first, then every other country.
-    fn countries(&self) -> Vec<&'static Country> {
-        let main = country::MAIN_DESTINATIONS
-            .iter()
-            .filter_map(|c| country::find(c));
-        let others = country::all()
-            .iter()
-            .filter(|c| !country::MAIN_DESTINATIONS.contains(&c.code.as_str()));
-        main.chain(others).collect()
-    }
-
-    fn country_name<'a>(&self, country: &'a Country) -> &'a str {
-        match self.ctx.lang {
-            Lang::ZhCn => &country.name_zh,
-            Lang::En => &country.name_en,
         }
     }
 }

@@ -221,6 +221,18 @@ impl PageCtx {
         i18n::t(self.lang, &format!("{prefix}.{value}")).to_owned()
     }
 
+    /// Every country for a destination picker: the main destinations first.
+    pub fn destinations(&self) -> Vec<&'static crate::domain::country::Country> {
+        use crate::domain::country;
+        let main = country::MAIN_DESTINATIONS
+            .iter()
+            .filter_map(|c| country::find(c));
+        let others = country::all()
+            .iter()
+            .filter(|c| !country::MAIN_DESTINATIONS.contains(&c.code.as_str()));
+        main.chain(others).collect()
+    }
+
     /// A country's name in the page's language, or the code when unknown.
     pub fn country_name(&self, code: &str) -> String {
         match (crate::domain::country::find(code), self.lang) {

@@ -12,6 +12,7 @@ pub mod errors;
 pub mod hs_codes;
 pub mod module;
 pub mod notifications;
+pub mod orders;
 pub mod public;
 pub mod rates;
 
@@ -120,6 +121,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     rates::routes(cfg);
     accounts::routes(cfg);
     addresses::routes(cfg);
+    orders::routes(cfg);
     hs_codes::routes(cfg);
     company::routes(cfg);
     module::routes(cfg);

@@ -1,0 +1,165 @@
+//! The recipient link (issue #4): the recipient of a sample fills in their
+//! own address at `/r/{token}`, without an account. The token is 32 random
+//! bytes; only its SHA-256 is stored, it expires after 14 days and works once.
+
+use super::{add_event, draft_of, recipient_row};
+use crate::db::models::NewNotification;
+use crate::db::orders::{Order, OrderRecipient};
+use crate::db::schema::{notifications, order_recipients, orders};
+use crate::db::{DbConnection, write_tx};
+use crate::domain::order_state::{self, OrderStatus};
+use crate::domain::recipient::RecipientFields;
+use crate::services::{Actor, ServiceError, ServiceResult, now};
+use chrono::Duration;
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+/// How long a recipient link works.
+pub const VALID_DAYS: i64 = 14;
+
+fn digest(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Gives the order a new link (the previous one stops working) and returns its token.
+pub(crate) fn issue(conn: &mut DbConnection, order_id: i64) -> QueryResult<String> {
+    let token = hex::encode(rand::random::<[u8; 32]>());
+    diesel::update(orders::table.find(order_id))
+        .set((
+            orders::recipient_token_sha256.eq(Some(digest(&token))),
+            orders::recipient_token_expires_at.eq(Some(now() + Duration::days(VALID_DAYS))),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// A new link for an order still waiting for its address.
+pub fn reissue(conn: &mut DbConnection, actor: &Actor, order_no: &str) -> ServiceResult<String> {
+    write_tx(conn, |conn| {
+        let order = super::find(conn, actor, order_no)?;
+        if order.status != OrderStatus::AwaitingAddress {
+            return Err(ServiceError::Conflict("error.order.wrong_state"));
+        }
+        let token = issue(conn, order.id)?;
+        super::audit(
+            conn,
+            actor,
+            "order.recipient_link",
+            crate::domain::ids::CompanyId(order.company_id),
+            &order.order_no,
+            String::new(),
+        )?;
+        Ok(token)
+    })
+}
+
+/// Why a link does not open.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LinkProblem {
+    /// Never issued, replaced, or already used.
+    Unknown,
+    Expired,
+}
+
+/// The order a live link belongs to, with what the recipient sees of it.
+pub struct LinkedOrder {
+    pub order: Order,
+    pub recipient: RecipientFields,
+    pub sender_company: String,
+}
+
+/// The order behind a token, if the link still works.
+pub fn open(
+    conn: &mut DbConnection,
+    token: &str,
+) -> ServiceResult<Result<LinkedOrder, LinkProblem>> {
+    let order: Option<Order> = orders::table
+        .filter(orders::recipient_token_sha256.eq(digest(token.trim())))
+        .filter(orders::status.eq(OrderStatus::AwaitingAddress.as_str()))
+        .first(conn)
+        .optional()?;
+    let Some(order) = order else {
+        return Ok(Err(LinkProblem::Unknown));
+    };
+    if order.recipient_token_expires_at.is_none_or(|at| at < now()) {
+        return Ok(Err(LinkProblem::Expired));
+    }
+    let recipient: OrderRecipient = order_recipients::table.find(order.id).first(conn)?;
+    let sender_company = crate::db::schema::companies::table
+        .find(order.company_id)
+        .select(crate::db::schema::companies::name_en)
+        .first(conn)?;
+    Ok(Ok(LinkedOrder {
+        recipient: draft_of(&order, &recipient, &[]).recipient,
+        order,
+        sender_company,
+    }))
+}
+
+/// The recipient confirms their address: checked like the order form, then
+/// the order becomes a draft again, the link dies and the seller is told.
+pub fn confirm(
+    conn: &mut DbConnection,
+    token: &str,
+    fields: &RecipientFields,
+) -> ServiceResult<Result<String, LinkProblem>> {
+    write_tx(conn, |conn| {
+        let linked = match open(conn, token)? {
+            Ok(linked) => linked,
+            Err(problem) => return Ok(Err(problem)),
+        };
+        let recipient = fields.parse().map_err(ServiceError::Invalid)?;
+        let order = linked.order;
+        let event = order_state::Event::AddressConfirmed;
+        let to = order_state::next(order.status, &event, order_state::Actor::Recipient)
+            .map_err(|error| ServiceError::Conflict(error.message_key()))?;
+        let typed = RecipientFields {
+            name: recipient.name.clone(),
+            company: recipient.company.clone().unwrap_or_default(),
+            line1: recipient.line1.clone(),
+            line2: recipient.line2.clone().unwrap_or_default(),
+            city: recipient.city.clone(),
+            state: recipient.state.clone().unwrap_or_default(),
+            postcode: recipient.postcode.clone(),
+            country: recipient.country.as_str().to_owned(),
+            phone: recipient.phone.as_str().to_owned(),
+            email: recipient
+                .email
+                .as_ref()
+                .map(|e| e.as_str().to_owned())
+                .unwrap_or_default(),
+            tax_id: recipient.tax_id.clone().unwrap_or_default(),
+        };
+        diesel::update(order_recipients::table.find(order.id))
+            .set(&recipient_row(order.id, &typed))
+            .execute(conn)?;
+        diesel::update(orders::table.find(order.id))
+            .set((
+                orders::status.eq(to.as_str()),
+                orders::recipient_token_sha256.eq(None::<String>),
+                orders::recipient_token_expires_at.eq(None::<chrono::NaiveDateTime>),
+                orders::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        add_event(
+            conn,
+            order.id,
+            event.name(),
+            Some(order.status),
+            to,
+            None,
+            &typed.name,
+        )?;
+        let link = format!("/app/orders/{}", order.order_no);
+        diesel::insert_into(notifications::table)
+            .values(NewNotification {
+                user_id: order.created_by,
+                kind: "order.address_confirmed",
+                detail: &order.order_no,
+                link: &link,
+                created_at: now(),
+            })
+            .execute(conn)?;
+        Ok(Ok(order.order_no))
+    })
+}

@@ -1,0 +1,529 @@
+//! Sample orders of a seller company: create and edit drafts, look them up,
+//! list them. Submitting is in `submit`, the recipient link in `link`.
+
+pub mod link;
+mod list;
+mod submit;
+
+pub use list::{OrderFilter, OrderRow, SortOrder, list, members};
+pub use submit::{Submission, quote_for, submit};
+
+use super::audit::{self, Event};
+use super::{Actor, ServiceError, ServiceResult, addresses, now, pricing};
+use crate::db::orders::{
+    NewOrderEvent, NewOrderItem, Order, OrderContent, OrderDocument, OrderEvent, OrderItem,
+    OrderQuote, OrderRecipient,
+};
+use crate::db::schema::{
+    companies, order_counters, order_documents, order_events, order_items, order_quotes,
+    order_recipients, orders, users,
+};
+use crate::db::{DbConnection, write_tx};
+use crate::domain::customs::{Battery, Declared};
+use crate::domain::ids::CompanyId;
+use crate::domain::money::UsdCents;
+use crate::domain::order::{Draft, DraftItem, Services};
+use crate::domain::order_no::OrderNo;
+use crate::domain::order_state::{self, OrderStatus};
+use crate::domain::recipient::RecipientFields;
+use crate::domain::route::RouteCode;
+use crate::domain::status::ModuleStatus;
+use diesel::prelude::*;
+
+/// Everything the order page shows.
+pub struct OrderView {
+    pub order: Order,
+    pub draft: Draft,
+    pub items: Vec<OrderItem>,
+    pub quote: Option<OrderQuote>,
+    /// Events with the name of who sent them, oldest first.
+    pub events: Vec<(OrderEvent, Option<String>)>,
+    pub documents: Vec<OrderDocument>,
+    pub creator: String,
+}
+
+/// Where `create` left the order, and whether this call made it.
+pub struct Created {
+    pub order_no: String,
+    /// False when the same form was posted before (a double click).
+    pub new: bool,
+    /// The one-time recipient link token, when the recipient fills in the address.
+    pub link_token: Option<String>,
+}
+
+/// One order of the actor's company by number; any other is "not found".
+pub fn find(conn: &mut DbConnection, actor: &Actor, order_no: &str) -> ServiceResult<Order> {
+    let company = actor.company()?;
+    let number =
+        OrderNo::parse(order_no).map_err(|_| ServiceError::Db(diesel::result::Error::NotFound))?;
+    Ok(orders::table
+        .filter(orders::order_no.eq(number.as_str()))
+        .filter(orders::company_id.eq(company.0))
+        .first(conn)?)
+}
+
+/// The order with its recipient, items, quote, timeline and documents.
+pub fn view(conn: &mut DbConnection, actor: &Actor, order_no: &str) -> ServiceResult<OrderView> {
+    let order = find(conn, actor, order_no)?;
+    let recipient: OrderRecipient = order_recipients::table.find(order.id).first(conn)?;
+    let items: Vec<OrderItem> = order_items::table
+        .filter(order_items::order_id.eq(order.id))
+        .order(order_items::position.asc())
+        .load(conn)?;
+    let quote = order_quotes::table.find(order.id).first(conn).optional()?;
+    let events = order_events::table
+        .left_join(users::table.on(users::id.nullable().eq(order_events::actor_id)))
+        .filter(order_events::order_id.eq(order.id))
+        .order((order_events::at.asc(), order_events::id.asc()))
+        .select((OrderEvent::as_select(), users::display_name.nullable()))
+        .load(conn)?;
+    let documents = order_documents::table
+        .filter(order_documents::order_id.eq(order.id))
+        .order(order_documents::id.asc())
+        .load(conn)?;
+    let creator = users::table
+        .find(order.created_by)
+        .select(users::display_name)
+        .first(conn)?;
+    Ok(OrderView {
+        draft: draft_of(&order, &recipient, &items),
+        order,
+        items,
+        quote,
+        events,
+        documents,
+        creator,
+    })
+}
+
+/// The draft stored for an order, as the domain sees it.
+pub fn draft_of(order: &Order, recipient: &OrderRecipient, items: &[OrderItem]) -> Draft {
+    let number = |value: Option<i64>| value.and_then(|v| u32::try_from(v).ok());
+    let route = |code: &Option<String>| code.as_deref().and_then(|c| RouteCode::parse(c).ok());
+    Draft {
+        sender_address_id: order.sender_address_id,
+        recipient: RecipientFields {
+            name: recipient.name.clone(),
+            company: recipient.company.clone(),
+            line1: recipient.line1.clone(),
+            line2: recipient.line2.clone(),
+            city: recipient.city.clone(),
+            state: recipient.state.clone(),
+            postcode: recipient.postcode.clone(),
+            country: recipient.country.clone(),
+            phone: recipient.phone.clone(),
+            email: recipient.email.clone(),
+            tax_id: recipient.tax_id.clone(),
+        },
+        purpose: order.purpose,
+        reference: order.reference.clone(),
+        weight_g: number(order.weight_g),
+        length_mm: number(order.length_mm),
+        width_mm: number(order.width_mm),
+        height_mm: number(order.height_mm),
+        declared: Declared {
+            battery: Battery::parse(&order.battery).unwrap_or_default(),
+            liquid: order.liquid,
+            magnetic: order.magnetic,
+            powder: order.powder,
+        },
+        items: items
+            .iter()
+            .map(|item| DraftItem {
+                description_en: item.description_en.clone(),
+                description_zh: item.description_zh.clone(),
+                quantity: number(item.quantity),
+                unit_value: item.unit_value_cents.map(UsdCents),
+                hs_code: item.hs_code.clone(),
+                origin: item.origin.clone(),
+            })
+            .collect(),
+        route: route(&order.route_code),
+        backup_route: route(&order.backup_route_code),
+        services: Services {
+            signature: order.signature,
+            insurance: order.insurance,
+            expedited: order.expedited,
+            ddp: order.ddp,
+        },
+    }
+}
+
+fn content(draft: &Draft) -> OrderContent {
+    let number = |value: Option<u32>| value.map(i64::from);
+    OrderContent {
+        sender_address_id: draft.sender_address_id,
+        purpose: draft.purpose.as_str().to_owned(),
+        reference: draft.reference.clone(),
+        weight_g: number(draft.weight_g),
+        length_mm: number(draft.length_mm),
+        width_mm: number(draft.width_mm),
+        height_mm: number(draft.height_mm),
+        battery: draft.declared.battery.as_str().to_owned(),
+        liquid: draft.declared.liquid,
+        magnetic: draft.declared.magnetic,
+        powder: draft.declared.powder,
+        route_code: draft.route.as_ref().map(|r| r.as_str().to_owned()),
+        backup_route_code: draft.backup_route.as_ref().map(|r| r.as_str().to_owned()),
+        signature: draft.services.signature,
+        insurance: draft.services.insurance,
+        expedited: draft.services.expedited,
+        ddp: draft.services.ddp,
+        updated_at: now(),
+    }
+}
+
+fn recipient_row(order_id: i64, fields: &RecipientFields) -> OrderRecipient {
+    OrderRecipient {
+        order_id,
+        name: fields.name.clone(),
+        company: fields.company.clone(),
+        line1: fields.line1.clone(),
+        line2: fields.line2.clone(),
+        city: fields.city.clone(),
+        state: fields.state.clone(),
+        postcode: fields.postcode.clone(),
+        country: fields.country.trim().to_ascii_uppercase(),
+        phone: fields.phone.clone(),
+        email: fields.email.clone(),
+        tax_id: fields.tax_id.clone(),
+    }
+}
+
+/// Writes the recipient and items of a draft, replacing what was there.
+/// Photos stay with the item in the same position.
+fn write_parts(conn: &mut DbConnection, order_id: i64, draft: &Draft) -> QueryResult<()> {
+    let row = recipient_row(order_id, &draft.recipient);
+    let updated = diesel::update(order_recipients::table.find(order_id))
+        .set(&row)
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(order_recipients::table)
+            .values(&row)
+            .execute(conn)?;
+    }
+    let photos: Vec<(i64, Option<i64>)> = order_items::table
+        .filter(order_items::order_id.eq(order_id))
+        .select((order_items::position, order_items::photo_upload_id))
+        .load(conn)?;
+    diesel::delete(order_items::table.filter(order_items::order_id.eq(order_id))).execute(conn)?;
+    let rows: Vec<NewOrderItem> = draft
+        .items
+        .iter()
+        .enumerate()
+        .map(|(position, item)| {
+            let position = position as i64;
+            NewOrderItem {
+                order_id,
+                position,
+                description_en: item.description_en.clone(),
+                description_zh: item.description_zh.clone(),
+                quantity: item.quantity.map(i64::from),
+                unit_value_cents: item.unit_value.map(|v| v.0),
+                hs_code: item.hs_code.clone(),
+                origin: item.origin.clone(),
+                photo_upload_id: photos
+                    .iter()
+                    .find(|(p, _)| *p == position)
+                    .and_then(|(_, photo)| *photo),
+            }
+        })
+        .collect();
+    if !rows.is_empty() {
+        crate::with_backend!(conn, |c| diesel::insert_into(order_items::table)
+            .values(&rows)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// Appends to the order's timeline.
+pub(crate) fn add_event(
+    conn: &mut DbConnection,
+    order_id: i64,
+    kind: &str,
+    from: Option<OrderStatus>,
+    to: OrderStatus,
+    actor: Option<&Actor>,
+    note: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(order_events::table)
+        .values(NewOrderEvent {
+            order_id,
+            kind,
+            from_status: from.map(OrderStatus::as_str),
+            to_status: to.as_str(),
+            actor_id: actor.map(|a| a.user_id.0),
+            note,
+            at: now(),
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+pub(crate) fn audit(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action: &str,
+    company: CompanyId,
+    order_no: &str,
+    detail: String,
+) -> QueryResult<()> {
+    audit::record(
+        conn,
+        actor,
+        Event {
+            action,
+            company: Some(company),
+            target_type: "order",
+            target_id: order_no.to_owned(),
+            detail,
+        },
+    )
+}
+
+/// The next order number of today (China time). The counter row is updated
+/// before it is read, so two writers queue on its lock instead of sharing a number.
+fn next_order_no(conn: &mut DbConnection) -> QueryResult<OrderNo> {
+    let today = pricing::today();
+    let day = today.format("%Y-%m-%d").to_string();
+    let updated = diesel::update(order_counters::table.find(&day))
+        .set(order_counters::last_seq.eq(order_counters::last_seq + 1))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(order_counters::table)
+            .values((order_counters::day.eq(&day), order_counters::last_seq.eq(1)))
+            .execute(conn)?;
+    }
+    let seq: i64 = order_counters::table
+        .find(&day)
+        .select(order_counters::last_seq)
+        .first(conn)?;
+    Ok(OrderNo::new(today, u32::try_from(seq).unwrap_or(u32::MAX)))
+}
+
+/// Checks that the sender address, if one is chosen, is in the company's book.
+fn check_sender(conn: &mut DbConnection, actor: &Actor, draft: &Draft) -> ServiceResult<()> {
+    if let Some(id) = draft.sender_address_id {
+        addresses::get(conn, actor, id).map_err(|_| {
+            ServiceError::Invalid(crate::domain::field_errors::FieldErrors::single(
+                "sender",
+                "error.order.sender",
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+/// Orders are for companies whose sample-logistics module is active.
+fn require_active(conn: &mut DbConnection, company: CompanyId) -> ServiceResult<()> {
+    let status: String = companies::table
+        .find(company.0)
+        .select(companies::module_status)
+        .first(conn)?;
+    if status == ModuleStatus::Active.as_str() {
+        Ok(())
+    } else {
+        Err(ServiceError::Conflict("error.order.module_inactive"))
+    }
+}
+
+/// How a new order starts.
+pub enum Start {
+    /// The seller typed (or picked) the recipient; `save_recipient` also
+    /// puts a valid one in the address book.
+    Draft { save_recipient: bool },
+    /// The recipient fills in the address through a one-time link.
+    RecipientLink,
+}
+
+/// Creates an order from the form. Posting the same form token again
+/// (a double click) returns the order the first post created.
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    form_token: &str,
+    draft: &Draft,
+    start: Start,
+) -> ServiceResult<Created> {
+    let company = actor.company()?;
+    write_tx(conn, |conn| {
+        let existing: Option<String> = orders::table
+            .filter(orders::form_token.eq(form_token))
+            .filter(orders::company_id.eq(company.0))
+            .select(orders::order_no)
+            .first(conn)
+            .optional()?;
+        if let Some(order_no) = existing {
+            return Ok(Created {
+                order_no,
+                new: false,
+                link_token: None,
+            });
+        }
+        require_active(conn, company)?;
+        check_sender(conn, actor, draft)?;
+        let order_no = next_order_no(conn)?;
+        let at = now();
+        let status = match start {
+            Start::Draft { .. } => OrderStatus::Draft,
+            Start::RecipientLink => OrderStatus::AwaitingAddress,
+        };
+        let mut draft = draft.clone();
+        if let Start::RecipientLink = start {
+            // Whatever was typed is replaced by what the recipient confirms;
+            // only the destination country is kept for the quote.
+            draft.recipient = RecipientFields {
+                country: draft.recipient.country.clone(),
+                ..RecipientFields::default()
+            };
+        }
+        let order_id: i64 = crate::with_backend!(conn, |c| diesel::insert_into(orders::table)
+            .values((
+                content(&draft),
+                orders::order_no.eq(order_no.as_str()),
+                orders::company_id.eq(company.0),
+                orders::created_by.eq(actor.user_id.0),
+                orders::form_token.eq(form_token),
+                orders::status.eq(status.as_str()),
+                orders::created_at.eq(at),
+            ))
+            .returning(orders::id)
+            .get_result(c))?;
+        write_parts(conn, order_id, &draft)?;
+        add_event(conn, order_id, "create", None, status, Some(actor), "")?;
+        audit(
+            conn,
+            actor,
+            "order.create",
+            company,
+            order_no.as_str(),
+            draft.recipient.name.clone(),
+        )?;
+        let link_token = match start {
+            Start::Draft { save_recipient } => {
+                if save_recipient {
+                    save_to_book(conn, actor, &draft)?;
+                }
+                None
+            }
+            Start::RecipientLink => Some(link::issue(conn, order_id)?),
+        };
+        Ok(Created {
+            order_no: order_no.as_str().to_owned(),
+            new: true,
+            link_token,
+        })
+    })
+}
+
+/// Puts the draft's recipient in the address book when it is valid.
+fn save_to_book(conn: &mut DbConnection, actor: &Actor, draft: &Draft) -> ServiceResult<()> {
+    let recipient = draft.recipient.parse().map_err(ServiceError::Invalid)?;
+    addresses::insert(conn, actor, recipient)?;
+    Ok(())
+}
+
+/// Saves a draft's new content. Only drafts (and orders still waiting for
+/// the recipient's address) can be edited.
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    order_no: &str,
+    draft: &Draft,
+    save_recipient: bool,
+) -> ServiceResult<()> {
+    write_tx(conn, |conn| {
+        let order = find(conn, actor, order_no)?;
+        if !order.status.is_editable() {
+            return Err(ServiceError::Conflict("error.order.not_editable"));
+        }
+        check_sender(conn, actor, draft)?;
+        let mut draft = draft.clone();
+        if order.status == OrderStatus::AwaitingAddress {
+            // The address is the recipient's to give.
+            let recipient: OrderRecipient = order_recipients::table.find(order.id).first(conn)?;
+            draft.recipient = draft_of(&order, &recipient, &[]).recipient;
+        }
+        diesel::update(orders::table.find(order.id))
+            .set(content(&draft))
+            .execute(conn)?;
+        write_parts(conn, order.id, &draft)?;
+        add_event(
+            conn,
+            order.id,
+            "edit",
+            Some(order.status),
+            order.status,
+            Some(actor),
+            "",
+        )?;
+        audit(
+            conn,
+            actor,
+            "order.edit",
+            CompanyId(order.company_id),
+            &order.order_no,
+            String::new(),
+        )?;
+        if save_recipient && order.status == OrderStatus::Draft {
+            save_to_book(conn, actor, &draft)?;
+        }
+        Ok(())
+    })
+}
+
+/// Cancels an order that has not been handed over (DESIGN.md §2).
+pub fn cancel(conn: &mut DbConnection, actor: &Actor, order_no: &str) -> ServiceResult<()> {
+    write_tx(conn, |conn| -> ServiceResult<()> {
+        let order = find(conn, actor, order_no)?;
+        let event = order_state::Event::Cancel;
+        let to = order_state::next(order.status, &event, order_state::Actor::Member)
+            .map_err(|error| ServiceError::Conflict(error.message_key()))?;
+        diesel::update(orders::table.find(order.id))
+            .set((
+                orders::status.eq(to.as_str()),
+                orders::recipient_token_sha256.eq(None::<String>),
+                orders::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        add_event(
+            conn,
+            order.id,
+            event.name(),
+            Some(order.status),
+            to,
+            Some(actor),
+            "",
+        )?;
+        audit(
+            conn,
+            actor,
+            "order.cancel",
+            CompanyId(order.company_id),
+            &order.order_no,
+            order.status.as_str().to_owned(),
+        )?;
+        Ok(())
+    })
+}
+
+/// A new draft with the content of an existing order (of any state).
+pub fn duplicate(conn: &mut DbConnection, actor: &Actor, order_no: &str) -> ServiceResult<String> {
+    let source = view(conn, actor, order_no)?;
+    let created = create(
+        conn,
+        actor,
+        &new_form_token(),
+        &source.draft,
+        Start::Draft {
+            save_recipient: false,
+        },
+    )?;
+    Ok(created.order_no)
+}
+
+/// A fresh one-time token for an order form (idempotent creation).
+pub fn new_form_token() -> String {
+    hex::encode(rand::random::<[u8; 16]>())
+}

@@ -1,0 +1,107 @@
+//! `/r/{token}`: the recipient of a sample fills in and confirms their own
+//! address, without an account, checked exactly like the order form.
+
+use super::super::ctx::PageCtx;
+use super::super::errors::AppError;
+use super::super::{AppState, render, render_with, run};
+use crate::domain::field_errors::FieldErrors;
+use crate::domain::recipient::RecipientFields;
+use crate::services::ServiceError;
+use crate::services::orders::link::{self, LinkProblem};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/r/{token}", web::get().to(show))
+        .route("/r/{token}", web::post().to(confirm));
+}
+
+#[derive(Template)]
+#[template(path = "public/recipient_link.html")]
+struct LinkPage {
+    ctx: PageCtx,
+    token: String,
+    sender_company: String,
+    order_no: String,
+    form: RecipientFields,
+    errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "public/recipient_done.html")]
+struct DonePage {
+    ctx: PageCtx,
+    /// `None` when the address was confirmed; else why the link does not work.
+    problem: Option<&'static str>,
+}
+
+fn problem_page(ctx: PageCtx, problem: LinkProblem) -> Result<HttpResponse, AppError> {
+    let (key, status) = match problem {
+        LinkProblem::Unknown => ("recipient_link.unknown", StatusCode::NOT_FOUND),
+        LinkProblem::Expired => ("recipient_link.expired", StatusCode::GONE),
+    };
+    render_with(
+        &DonePage {
+            ctx,
+            problem: Some(key),
+        },
+        status,
+    )
+}
+
+/// Handles GET /r/{token}.
+async fn show(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let lookup = token.clone();
+    match run(&state, move |conn| link::open(conn, &lookup)).await? {
+        Ok(linked) => render(&LinkPage {
+            ctx,
+            token,
+            sender_company: linked.sender_company,
+            order_no: linked.order.order_no,
+            form: linked.recipient,
+            errors: FieldErrors::new(),
+        }),
+        Err(problem) => problem_page(ctx, problem),
+    }
+}
+
+/// Handles POST /r/{token}: confirms the address, or shows what to fix.
+async fn confirm(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    form: web::Form<RecipientFields>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let form = form.into_inner();
+    let (lookup, fields) = (token.clone(), form.clone());
+    match run(&state, move |conn| link::confirm(conn, &lookup, &fields)).await {
+        Ok(Ok(_)) => render(&DonePage { ctx, problem: None }),
+        Ok(Err(problem)) => problem_page(ctx, problem),
+        Err(AppError::Service(ServiceError::Invalid(errors))) => {
+            let lookup = token.clone();
+            let linked = run(&state, move |conn| link::open(conn, &lookup)).await?;
+            match linked {
+                Ok(linked) => render_with(
+                    &LinkPage {
+                        ctx,
+                        token,
+                        sender_company: linked.sender_company,
+                        order_no: linked.order.order_no,
+                        form,
+                        errors,
+                    },
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                Err(problem) => problem_page(ctx, problem),
+            }
+        }
+        Err(error) => Err(error),
+    }
+}
