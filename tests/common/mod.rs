@@ -109,6 +109,36 @@ impl TestApp {
         (browser, email)
     }
 
+    /// An owner whose company is verified and has the sample-logistics module
+    /// active (set directly: the review steps have their own tests).
+    pub async fn seller(&self, company: &str) -> (Browser, String) {
+        use samplepost::db::schema::{companies, users};
+        let (browser, email) = self.owner(company).await;
+        let mut conn = self.conn();
+        let conn: &mut DbConnection = &mut conn;
+        let company_id: i64 = users::table
+            .filter(users::email.eq(&email))
+            .select(users::company_id.assume_not_null())
+            .first(conn)
+            .expect("company of the owner");
+        diesel::update(companies::table.find(company_id))
+            .set((
+                companies::status.eq("verified"),
+                companies::module_status.eq("active"),
+                companies::name_zh.eq(format!("{company}样品有限公司")),
+                companies::name_en.eq(format!("{company} Samples Co., Ltd.")),
+                companies::sender_name.eq("Li Lei"),
+                companies::sender_phone.eq("+8613800138000"),
+                companies::sender_province.eq("广东省"),
+                companies::sender_city.eq("深圳市"),
+                companies::sender_address.eq("南山区科技园 1 号"),
+                companies::sender_postcode.eq("518000"),
+            ))
+            .execute(conn)
+            .expect("activate the company");
+        (browser, email)
+    }
+
     /// Counts rows of a table, to check that a refused request changed nothing.
     pub fn count(&self, table: &str) -> i64 {
         #[derive(QueryableByName)]

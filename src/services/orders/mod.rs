@@ -346,74 +346,83 @@ pub fn create(
     draft: &Draft,
     start: Start,
 ) -> ServiceResult<Created> {
+    write_tx(conn, |conn| insert(conn, actor, form_token, draft, start))
+}
+
+/// [`create`] inside the caller's transaction (an import creates many).
+pub(crate) fn insert(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    form_token: &str,
+    draft: &Draft,
+    start: Start,
+) -> ServiceResult<Created> {
     let company = actor.company()?;
-    write_tx(conn, |conn| {
-        let existing: Option<String> = orders::table
-            .filter(orders::form_token.eq(form_token))
-            .filter(orders::company_id.eq(company.0))
-            .select(orders::order_no)
-            .first(conn)
-            .optional()?;
-        if let Some(order_no) = existing {
-            return Ok(Created {
-                order_no,
-                new: false,
-                link_token: None,
-            });
-        }
-        require_active(conn, company)?;
-        check_sender(conn, actor, draft)?;
-        let order_no = next_order_no(conn)?;
-        let at = now();
-        let status = match start {
-            Start::Draft { .. } => OrderStatus::Draft,
-            Start::RecipientLink => OrderStatus::AwaitingAddress,
+    let existing: Option<String> = orders::table
+        .filter(orders::form_token.eq(form_token))
+        .filter(orders::company_id.eq(company.0))
+        .select(orders::order_no)
+        .first(conn)
+        .optional()?;
+    if let Some(order_no) = existing {
+        return Ok(Created {
+            order_no,
+            new: false,
+            link_token: None,
+        });
+    }
+    require_active(conn, company)?;
+    check_sender(conn, actor, draft)?;
+    let order_no = next_order_no(conn)?;
+    let at = now();
+    let status = match start {
+        Start::Draft { .. } => OrderStatus::Draft,
+        Start::RecipientLink => OrderStatus::AwaitingAddress,
+    };
+    let mut draft = draft.clone();
+    if let Start::RecipientLink = start {
+        // Whatever was typed is replaced by what the recipient confirms;
+        // only the destination country is kept for the quote.
+        draft.recipient = RecipientFields {
+            country: draft.recipient.country.clone(),
+            ..RecipientFields::default()
         };
-        let mut draft = draft.clone();
-        if let Start::RecipientLink = start {
-            // Whatever was typed is replaced by what the recipient confirms;
-            // only the destination country is kept for the quote.
-            draft.recipient = RecipientFields {
-                country: draft.recipient.country.clone(),
-                ..RecipientFields::default()
-            };
-        }
-        let order_id: i64 = crate::with_backend!(conn, |c| diesel::insert_into(orders::table)
-            .values((
-                content(&draft),
-                orders::order_no.eq(order_no.as_str()),
-                orders::company_id.eq(company.0),
-                orders::created_by.eq(actor.user_id.0),
-                orders::form_token.eq(form_token),
-                orders::status.eq(status.as_str()),
-                orders::created_at.eq(at),
-            ))
-            .returning(orders::id)
-            .get_result(c))?;
-        write_parts(conn, order_id, &draft)?;
-        add_event(conn, order_id, "create", None, status, Some(actor), "")?;
-        audit(
-            conn,
-            actor,
-            "order.create",
-            company,
-            order_no.as_str(),
-            draft.recipient.name.clone(),
-        )?;
-        let link_token = match start {
-            Start::Draft { save_recipient } => {
-                if save_recipient {
-                    save_to_book(conn, actor, &draft)?;
-                }
-                None
+    }
+    let order_id: i64 = crate::with_backend!(conn, |c| diesel::insert_into(orders::table)
+        .values((
+            content(&draft),
+            orders::order_no.eq(order_no.as_str()),
+            orders::company_id.eq(company.0),
+            orders::created_by.eq(actor.user_id.0),
+            orders::form_token.eq(form_token),
+            orders::status.eq(status.as_str()),
+            orders::created_at.eq(at),
+        ))
+        .returning(orders::id)
+        .get_result(c))?;
+    write_parts(conn, order_id, &draft)?;
+    add_event(conn, order_id, "create", None, status, Some(actor), "")?;
+    audit(
+        conn,
+        actor,
+        "order.create",
+        company,
+        order_no.as_str(),
+        draft.recipient.name.clone(),
+    )?;
+    let link_token = match start {
+        Start::Draft { save_recipient } => {
+            if save_recipient {
+                save_to_book(conn, actor, &draft)?;
             }
-            Start::RecipientLink => Some(link::issue(conn, order_id)?),
-        };
-        Ok(Created {
-            order_no: order_no.as_str().to_owned(),
-            new: true,
-            link_token,
-        })
+            None
+        }
+        Start::RecipientLink => Some(link::issue(conn, order_id)?),
+    };
+    Ok(Created {
+        order_no: order_no.as_str().to_owned(),
+        new: true,
+        link_token,
     })
 }
 

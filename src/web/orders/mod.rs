@@ -3,6 +3,7 @@
 
 mod form;
 mod link;
+mod sheet;
 
 use super::auth::Member;
 use super::ctx::{self, PageCtx};
@@ -21,6 +22,7 @@ use form::{Extras, Posted};
 use serde::Deserialize;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    sheet::routes(cfg);
     cfg.route("/app/orders", web::get().to(list))
         .route("/app/orders", web::post().to(create))
         .route("/app/orders/new", web::get().to(new_form))
