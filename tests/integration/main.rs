@@ -8,6 +8,8 @@ mod accounts;
 mod addresses;
 mod catalogue;
 mod cli;
+mod orders;
+mod recipient_link;
 mod security;
 mod staff;
 mod verification;

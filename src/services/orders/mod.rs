@@ -329,6 +329,7 @@ fn require_active(conn: &mut DbConnection, company: CompanyId) -> ServiceResult<
 }
 
 /// How a new order starts.
+#[derive(Clone, Copy, Debug)]
 pub enum Start {
     /// The seller typed (or picked) the recipient; `save_recipient` also
     /// puts a valid one in the address book.
@@ -346,7 +347,15 @@ pub fn create(
     draft: &Draft,
     start: Start,
 ) -> ServiceResult<Created> {
-    write_tx(conn, |conn| insert(conn, actor, form_token, draft, start))
+    match write_tx(conn, |conn| insert(conn, actor, form_token, draft, start)) {
+        // Two posts of one form racing (PostgreSQL lets both look before
+        // either writes): the loser's retry finds the winner's order.
+        Err(ServiceError::Db(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ))) => write_tx(conn, |conn| insert(conn, actor, form_token, draft, start)),
+        result => result,
+    }
 }
 
 /// [`create`] inside the caller's transaction (an import creates many).

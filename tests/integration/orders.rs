@@ -1,0 +1,450 @@
+use crate::common::{Browser, TestApp, location, refused_beside};
+
+/// A complete order to London on the postal small-packet line.
+fn order<'a>(overrides: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut fields = vec![
+        ("name", "Jane Smith"),
+        ("company", ""),
+        ("line1", "1 High Street"),
+        ("line2", ""),
+        ("city", "London"),
+        ("state", ""),
+        ("postcode", "SW1A 1AA"),
+        ("country", "GB"),
+        ("phone", "020 7946 0958"),
+        ("email", ""),
+        ("tax_id", ""),
+        ("purpose", "influencer"),
+        ("reference", "SPRING-26"),
+        ("weight_kg", "0.48"),
+        ("length_cm", "30"),
+        ("width_cm", "20"),
+        ("height_cm", "5"),
+        ("battery", "none"),
+        ("item_count", "1"),
+        ("item0_description_en", "Cotton T-shirt"),
+        ("item0_description_zh", "棉质T恤"),
+        ("item0_quantity", "2"),
+        ("item0_unit_value_usd", "3.50"),
+        ("item0_hs_code", "6109.10"),
+        ("item0_origin", "CN"),
+        ("route", "POST-SMALL"),
+        ("backup_route", ""),
+        ("form_token", "token-1"),
+        ("action", "submit"),
+    ];
+    for (key, value) in overrides {
+        match fields.iter_mut().find(|(k, _)| k == key) {
+            Some(field) => field.1 = value,
+            None => fields.push((key, value)),
+        }
+    }
+    fields
+}
+
+async fn post_order(seller: &Browser, overrides: &[(&str, &str)]) -> reqwest::Response {
+    seller.post_form("/app/orders", &order(overrides)).await
+}
+
+/// The order number a redirect to its page names.
+fn order_no(response: &reqwest::Response) -> String {
+    let target = location(response);
+    target
+        .strip_prefix("/app/orders/")
+        .map(|rest| rest.trim_end_matches("/edit").to_owned())
+        .unwrap_or_else(|| panic!("not an order page: {target}"))
+}
+
+/// Submits an order and returns its number.
+async fn submitted(seller: &Browser, overrides: &[(&str, &str)]) -> String {
+    let response = post_order(seller, overrides).await;
+    assert_eq!(response.status(), 303, "submitted");
+    order_no(&response)
+}
+
+#[tokio::test]
+async fn a_complete_order_is_submitted_with_its_quote_frozen() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let list = seller.get_text("/app/orders").await;
+    assert!(list.contains("创建第一个样品订单"), "empty state");
+    let no = submitted(&seller, &[]).await;
+    assert!(
+        no.starts_with("SP") && no.len() == 14,
+        "human-friendly number: {no}"
+    );
+    let page = seller.get_text(&format!("/app/orders/{no}")).await;
+    assert!(page.contains("data-status=\"approved\""), "{page}");
+    assert!(page.contains("Jane Smith") && page.contains("+442079460958"));
+    assert!(page.contains("610910"), "HS code stored as digits");
+    assert!(page.contains("data-total=\""), "the frozen quote is shown");
+    assert!(page.contains("data-event=\"submit\""), "timeline");
+    let list = seller.get_text("/app/orders").await;
+    assert!(list.contains(&no) && list.contains("SPRING-26"));
+    assert_eq!(app.count("order_quotes"), 1);
+    let audit = app.count("audit_log");
+    assert!(audit >= 2, "create and submit are audited");
+}
+
+#[tokio::test]
+async fn a_draft_saves_incomplete_and_says_what_is_missing() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let response = seller
+        .post_form(
+            "/app/orders",
+            &[
+                ("name", "Jane Smith"),
+                ("form_token", "t"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let no = order_no(&response);
+    let page = seller.get_text(&format!("/app/orders/{no}")).await;
+    assert!(page.contains("data-status=\"draft\""));
+    assert!(
+        page.contains("data-field=\"weight_kg\""),
+        "missing weight named"
+    );
+    assert!(page.contains("data-field=\"route\""));
+    let edit = seller.get_text(&format!("/app/orders/{no}/edit")).await;
+    assert!(
+        edit.contains("value=\"Jane Smith\""),
+        "what was typed is kept"
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_weight_is_refused_beside_it_and_nothing_is_saved() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let response = post_order(&seller, &[("weight_kg", "heavy"), ("action", "save")]).await;
+    let page = refused_beside(response, &["weight_kg"]).await;
+    assert!(page.contains("value=\"Cotton T-shirt\""), "typed data kept");
+    assert_eq!(app.count("orders"), 0);
+}
+
+#[tokio::test]
+async fn item_rows_are_added_and_removed_without_losing_what_was_typed() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let page = post_order(&seller, &[("action", "add_item")]).await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.expect("body");
+    assert!(
+        page.contains("name=\"item1_description_en\""),
+        "a second row"
+    );
+    assert!(page.contains("value=\"Cotton T-shirt\""));
+    assert!(page.contains("value=\"Jane Smith\""));
+    let page = post_order(
+        &seller,
+        &[
+            ("item_count", "2"),
+            ("item1_description_en", "Silk scarf"),
+            ("action", "remove_item:0"),
+        ],
+    )
+    .await
+    .text()
+    .await
+    .expect("body");
+    assert!(page.contains("value=\"Silk scarf\""));
+    assert!(
+        !page.contains("value=\"Cotton T-shirt\""),
+        "the first row is gone"
+    );
+    assert_eq!(app.count("orders"), 0, "redrawing saves nothing");
+}
+
+#[tokio::test]
+async fn address_rules_are_checked_at_submit_beside_each_field() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let response = post_order(&seller, &[("line1", "伦敦高街1号"), ("form_token", "a")]).await;
+    let page = refused_beside(response, &["line1"]).await;
+    assert!(
+        page.contains("伦敦高街"),
+        "names the characters not allowed"
+    );
+    let response = post_order(&seller, &[("phone", "123"), ("form_token", "b")]).await;
+    refused_beside(response, &["phone"]).await;
+    for (country, postcode, phone) in [
+        ("GB", "12345", "020 7946 0958"),
+        ("US", "ABCDE", "(212) 555-0123"),
+        ("DE", "1011", "030 123456"),
+        ("JP", "1000", "03-1234-5678"),
+    ] {
+        let token = format!("postcode-{country}");
+        let response = post_order(
+            &seller,
+            &[
+                ("country", country),
+                ("postcode", postcode),
+                ("phone", phone),
+                ("state", "NY"),
+                ("form_token", &token),
+            ],
+        )
+        .await;
+        refused_beside(response, &["postcode"]).await;
+    }
+    assert_eq!(
+        app.count("order_quotes"),
+        0,
+        "nothing was submitted; the drafts are kept"
+    );
+}
+
+#[tokio::test]
+async fn a_vague_description_is_refused_and_a_broad_one_is_a_warning() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let response = post_order(&seller, &[("item0_description_en", "gift")]).await;
+    refused_beside(response, &["item0_description_en"]).await;
+    let response = post_order(
+        &seller,
+        &[("item0_description_en", "Clothes"), ("form_token", "2")],
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.expect("body");
+    assert!(page.contains("data-warning=\"warning.vague_description\""));
+}
+
+#[tokio::test]
+async fn a_battery_on_a_route_that_refuses_it_is_an_error_beside_the_route() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let us = [
+        ("country", "US"),
+        ("state", "NY"),
+        ("postcode", "10118"),
+        ("phone", "(212) 555-0123"),
+        ("battery", "in_equipment"),
+        ("item0_description_en", "Bluetooth speaker"),
+        ("item0_hs_code", "851822"),
+        ("route", "NA-SAVER"),
+    ];
+    let response = post_order(&seller, &us).await;
+    let page = refused_beside(response, &["route"]).await;
+    assert!(page.contains("battery"), "says which attribute");
+    assert!(
+        page.contains("data-route=\"US-BATT\""),
+        "other routes are offered"
+    );
+}
+
+#[tokio::test]
+async fn a_category_the_destination_prohibits_is_refused_with_the_reason() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let response = post_order(
+        &seller,
+        &[
+            ("country", "AU"),
+            ("state", "NSW"),
+            ("city", "Sydney"),
+            ("postcode", "2000"),
+            ("phone", "02 9374 4000"),
+            ("item0_description_en", "Laser pointer"),
+            ("item0_hs_code", "901320"),
+        ],
+    )
+    .await;
+    let page = refused_beside(response, &["item0_description_en"]).await;
+    assert!(page.contains("laser pointer"));
+}
+
+#[tokio::test]
+async fn a_backup_route_is_required_when_the_company_says_so() {
+    use diesel::prelude::*;
+    use samplepost::db::schema::companies;
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    {
+        let mut conn = app.conn();
+        let conn: &mut samplepost::db::DbConnection = &mut conn;
+        diesel::update(companies::table)
+            .set(companies::require_backup_route.eq(true))
+            .execute(conn)
+            .expect("policy");
+    }
+    let response = post_order(&seller, &[]).await;
+    refused_beside(response, &["backup_route"]).await;
+    let response = post_order(
+        &seller,
+        &[("backup_route", "INTL-EXPRESS"), ("form_token", "2")],
+    )
+    .await;
+    assert_eq!(response.status(), 303, "with a backup it goes through");
+}
+
+#[tokio::test]
+async fn warnings_must_be_acknowledged_before_the_order_is_submitted() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let response = post_order(&seller, &[("item0_unit_value_usd", "8.00")]).await;
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.expect("body");
+    assert!(page.contains("data-warning=\"warning.unit_over_5\""));
+    assert!(page.contains("data-warning=\"warning.declared_over_10\""));
+    assert!(page.contains("name=\"acknowledge\""));
+    let action = "action=\"/app/orders/";
+    let start = page.find(action).expect("the saved order's form") + action.len();
+    let no: String = page[start..].chars().take(14).collect();
+    assert_eq!(app.count("order_quotes"), 0);
+    let response = seller
+        .post_form(
+            &format!("/app/orders/{no}"),
+            &order(&[("item0_unit_value_usd", "8.00"), ("acknowledge", "yes")]),
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let page = seller.get_text(&format!("/app/orders/{no}")).await;
+    assert!(page.contains("data-status=\"approved\""));
+    assert!(
+        page.contains("warning.unit_over_5"),
+        "acknowledged warnings are on the timeline"
+    );
+}
+
+#[tokio::test]
+async fn the_same_recipient_within_14_days_is_a_warning() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let first = submitted(&seller, &[]).await;
+    let response = post_order(&seller, &[("form_token", "again")]).await;
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.expect("body");
+    assert!(page.contains("data-warning=\"warning.same_recipient\""));
+    assert!(page.contains(&first), "names the earlier order");
+}
+
+#[tokio::test]
+async fn a_double_clicked_submit_creates_one_order() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let fields = order(&[("form_token", "double")]);
+    let (first, second) = tokio::join!(
+        seller.post_form("/app/orders", &fields),
+        seller.post_form("/app/orders", &fields)
+    );
+    assert_eq!(first.status(), 303);
+    assert_eq!(second.status(), 303);
+    assert_eq!(location(&first), location(&second));
+    assert_eq!(app.count("orders"), 1);
+    assert_eq!(app.count("order_quotes"), 1);
+}
+
+#[tokio::test]
+async fn a_submitted_order_cannot_be_edited() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let no = submitted(&seller, &[]).await;
+    let response = seller.get(&format!("/app/orders/{no}/edit")).await;
+    assert_eq!(response.status(), 409);
+    let response = seller
+        .post_form(
+            &format!("/app/orders/{no}"),
+            &order(&[("name", "Someone Else"), ("action", "save")]),
+        )
+        .await;
+    assert_eq!(response.status(), 409);
+    assert!(response.text().await.expect("body").contains("不能再修改"));
+    let page = seller.get_text(&format!("/app/orders/{no}")).await;
+    assert!(page.contains("Jane Smith") && !page.contains("Someone Else"));
+}
+
+#[tokio::test]
+async fn another_companys_order_answers_404_everywhere() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let no = submitted(&seller, &[]).await;
+    let (other, _) = app.seller("Globex").await;
+    for path in [
+        format!("/app/orders/{no}"),
+        format!("/app/orders/{no}/edit"),
+        format!("/app/orders/{no}/pi"),
+        format!("/app/orders/{no}/pi.pdf"),
+    ] {
+        assert_eq!(other.get(&path).await.status(), 404, "{path}");
+    }
+    let response = other
+        .post_form(&format!("/app/orders/{no}/cancel"), &[("confirm", "yes")])
+        .await;
+    assert_eq!(response.status(), 404);
+    assert!(!other.get_text("/app/orders").await.contains(&no));
+}
+
+#[tokio::test]
+async fn a_cancellation_needs_confirmation_and_is_on_the_timeline() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let no = submitted(&seller, &[]).await;
+    let path = format!("/app/orders/{no}/cancel");
+    seller.post_form(&path, &[]).await;
+    assert!(
+        seller
+            .get_text(&format!("/app/orders/{no}"))
+            .await
+            .contains("data-status=\"approved\""),
+        "not without the confirmation"
+    );
+    seller.post_form(&path, &[("confirm", "yes")]).await;
+    let page = seller.get_text(&format!("/app/orders/{no}")).await;
+    assert!(page.contains("data-status=\"cancelled\""));
+    assert!(page.contains("data-event=\"cancel\""));
+}
+
+#[tokio::test]
+async fn a_duplicate_is_a_new_draft_with_the_same_content() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let no = submitted(&seller, &[]).await;
+    let response = seller
+        .post_form(&format!("/app/orders/{no}/duplicate"), &[])
+        .await;
+    assert_eq!(response.status(), 303);
+    let copy = order_no(&response);
+    assert_ne!(copy, no);
+    let page = seller.get_text(&format!("/app/orders/{copy}")).await;
+    assert!(page.contains("data-status=\"draft\"") && page.contains("Cotton T-shirt"));
+}
+
+#[tokio::test]
+async fn the_list_filters_by_country_and_searches_references() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let london = submitted(&seller, &[]).await;
+    let berlin = submitted(
+        &seller,
+        &[
+            ("name", "Max Muster"),
+            ("city", "Berlin"),
+            ("country", "DE"),
+            ("postcode", "10115"),
+            ("phone", "030 123456"),
+            ("reference", "BERLIN-1"),
+            ("form_token", "2"),
+        ],
+    )
+    .await;
+    let de = seller.get_text("/app/orders?country=DE").await;
+    assert!(de.contains(&berlin) && !de.contains(&london));
+    let search = seller.get_text("/app/orders?q=berlin-1").await;
+    assert!(search.contains(&berlin) && !search.contains(&london));
+    let none = seller.get_text("/app/orders?status=paid").await;
+    assert!(!none.contains(&berlin) && none.contains("没有符合条件的记录"));
+}
+
+#[tokio::test]
+async fn an_inactive_company_cannot_create_orders() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.owner("Acme").await;
+    let response = post_order(&owner, &[]).await;
+    assert_eq!(response.status(), 409);
+    assert_eq!(app.count("orders"), 0);
+}
