@@ -32,7 +32,7 @@ async fn order_with_link(seller: &crate::common::Browser) -> (String, String) {
     (no, link)
 }
 
-fn address<'a>(postcode: &'a str) -> Vec<(&'a str, &'a str)> {
+fn address(postcode: &str) -> Vec<(&str, &str)> {
     vec![
         ("name", "Amy Influencer"),
         ("line1", "10 Downing Street"),
