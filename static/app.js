@@ -10,3 +10,10 @@ document.addEventListener("submit", (event) => {
   form.dataset.submitting = "yes";
   setTimeout(() => { delete form.dataset.submitting; }, 4000);
 });
+
+document.addEventListener("click", (event) => {
+  // The proforma invoice's print button.
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});

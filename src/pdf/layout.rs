@@ -309,7 +309,7 @@ impl Layout<'_> {
             self.inv.weight_g % 1000
         );
         let facts = [
-            ("Purpose of shipment 寄件目的:", "Sample 样品"),
+            ("Purpose of shipment 寄件目的:", self.inv.purpose.as_str()),
             ("Route 运输线路:", self.inv.route_name.as_str()),
             ("Gross weight 毛重:", kg.as_str()),
             ("Currency 币种:", self.inv.currency),

@@ -25,6 +25,8 @@ pub struct ProformaInvoice {
     /// ISO currency code of the values, "USD".
     pub currency: &'static str,
     pub route_name: String,
+    /// Why the parcel is sent, in English and Chinese ("Sample 样品").
+    pub purpose: String,
     /// Gross weight of the parcel in grams.
     pub weight_g: u32,
 }

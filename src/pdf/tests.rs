@@ -59,6 +59,7 @@ fn invoice(items: Vec<InvoiceItem>) -> ProformaInvoice {
         items,
         currency: "USD",
         route_name: "Yanwen Special Line 燕文专线".into(),
+        purpose: "Sample 样品".into(),
         weight_g: 450,
     }
 }

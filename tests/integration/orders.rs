@@ -448,3 +448,33 @@ async fn an_inactive_company_cannot_create_orders() {
     assert_eq!(response.status(), 409);
     assert_eq!(app.count("orders"), 0);
 }
+
+#[tokio::test]
+async fn the_proforma_invoice_prints_and_downloads_as_a_pdf() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let no = submitted(&seller, &[]).await;
+    let page = seller.get_text(&format!("/app/orders/{no}/pi")).await;
+    assert!(page.contains("PROFORMA INVOICE") && page.contains(&no));
+    assert!(
+        page.contains("Acme Samples Co., Ltd."),
+        "the sender company"
+    );
+    assert!(page.contains("Jane Smith") && page.contains("610910"));
+    assert!(page.contains("data-declared=\"700\""), "2 × USD 3.50");
+    assert!(page.contains("no commercial value"));
+    assert!(
+        page.contains("Influencer 达人推广"),
+        "the purpose in both languages"
+    );
+    assert!(page.contains("Signature"));
+    let response = seller.get(&format!("/app/orders/{no}/pi.pdf")).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"].to_str().expect("type"),
+        "application/pdf"
+    );
+    let bytes = response.bytes().await.expect("pdf");
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(bytes.len() > 2000);
+}

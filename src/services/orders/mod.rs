@@ -3,9 +3,11 @@
 
 pub mod link;
 mod list;
+mod proforma;
 mod submit;
 
 pub use list::{OrderFilter, OrderRow, SortOrder, list, members};
+pub use proforma::proforma;
 pub use submit::{Submission, quote_for, submit};
 
 use super::audit::{self, Event};

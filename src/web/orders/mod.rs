@@ -3,6 +3,7 @@
 
 mod form;
 mod link;
+mod pi;
 mod sheet;
 
 use super::auth::Member;
@@ -33,6 +34,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/app/orders/{no}/cancel", web::post().to(cancel))
         .route("/app/orders/{no}/duplicate", web::post().to(duplicate))
         .route("/app/orders/{no}/link", web::post().to(reissue_link));
+    pi::routes(cfg);
     link::routes(cfg);
 }
 
