@@ -55,10 +55,32 @@ pub fn store_upload(
     bytes: &[u8],
     original_name: &str,
 ) -> ServiceResult<UploadId> {
-    let company = actor.require_owner()?;
-    let mime = upload::check(bytes).map_err(|error| {
-        ServiceError::Invalid(FieldErrors::single(kind.as_str(), error.message_key()))
-    })?;
+    actor.require_owner()?;
+    put_upload(
+        conn,
+        storage,
+        actor,
+        kind,
+        kind.as_str(),
+        bytes,
+        original_name,
+    )
+}
+
+/// Stores a file of the actor's company after checking its type and size by
+/// content; a refusal is reported beside `field`.
+pub(crate) fn put_upload(
+    conn: &mut DbConnection,
+    storage: &dyn Storage,
+    actor: &Actor,
+    kind: UploadKind,
+    field: &'static str,
+    bytes: &[u8],
+    original_name: &str,
+) -> ServiceResult<UploadId> {
+    let company = actor.company()?;
+    let mime = upload::check(bytes)
+        .map_err(|error| ServiceError::Invalid(FieldErrors::single(field, error.message_key())))?;
     let key = storage.put(bytes)?;
     let name: String = original_name.chars().take(200).collect();
     let id: i64 = with_backend!(conn, |c| diesel::insert_into(uploads::table)
@@ -77,13 +99,19 @@ pub fn store_upload(
     Ok(UploadId(id))
 }
 
-/// An upload the actor may see: staff see all, an owner their company's.
+/// An upload the actor may see: staff see all, an owner their company's,
+/// other members their company's order files (not the verification papers).
 /// Anyone else gets "not found", so ids cannot be probed.
 pub fn find_upload(conn: &mut DbConnection, actor: &Actor, id: UploadId) -> ServiceResult<Upload> {
     let upload: Upload = uploads::table.find(id.0).first(conn)?;
+    let same_company =
+        upload.company_id.is_some() && actor.company_id.map(|c| c.0) == upload.company_id;
+    let order_file = matches!(
+        upload.kind,
+        UploadKind::ItemPhoto | UploadKind::OrderDocument
+    );
     let visible = actor.role.is_staff()
-        || (actor.require_owner().ok().map(|c| c.0) == upload.company_id
-            && upload.company_id.is_some());
+        || (same_company && (order_file || actor.role == crate::domain::status::Role::Owner));
     if visible {
         Ok(upload)
     } else {

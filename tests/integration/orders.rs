@@ -478,3 +478,64 @@ async fn the_proforma_invoice_prints_and_downloads_as_a_pdf() {
     assert!(bytes.starts_with(b"%PDF-"));
     assert!(bytes.len() > 2000);
 }
+
+#[tokio::test]
+async fn documents_and_item_photos_attach_to_a_draft_and_stay_private() {
+    use reqwest::multipart::{Form, Part};
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let response = post_order(&seller, &[("battery", "in_equipment"), ("action", "save")]).await;
+    let no = order_no(&response);
+    let page = seller.get_text(&format!("/app/orders/{no}")).await;
+    assert!(
+        page.contains("UN38.3"),
+        "the documents a battery needs are named"
+    );
+    let file = |token: String| {
+        Form::new()
+            .text("csrf_token", token)
+            .text("document", "un38_3")
+            .part(
+                "file",
+                Part::bytes(crate::common::png()).file_name("un38.png"),
+            )
+    };
+    let response = seller
+        .post_multipart(
+            &format!("/app/orders/{no}/documents"),
+            file(seller.csrf().await),
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let response = seller
+        .post_multipart(
+            &format!("/app/orders/{no}/items/0/photo"),
+            file(seller.csrf().await),
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let page = seller.get_text(&format!("/app/orders/{no}")).await;
+    assert!(page.contains("data-document=\"un38_3\""));
+    assert!(page.contains("data-photo=\"0\""));
+    let upload = crate::common::first_id(&page, "data-document=\"un38_3\"><a href=\"/uploads/");
+    let path = format!("/uploads/{upload}");
+    assert_eq!(seller.get(&path).await.status(), 200);
+    let (other, _) = app.seller("Globex").await;
+    assert_eq!(other.get(&path).await.status(), 404);
+    let exe = Form::new()
+        .text("csrf_token", seller.csrf().await)
+        .text("document", "msds")
+        .part(
+            "file",
+            Part::bytes(b"MZ\x90\x00not a pdf".to_vec()).file_name("msds.pdf"),
+        );
+    seller
+        .post_multipart(&format!("/app/orders/{no}/documents"), exe)
+        .await;
+    let page = seller.get_text(&format!("/app/orders/{no}")).await;
+    assert!(
+        page.contains("文件格式不支持"),
+        "a refused file is explained"
+    );
+    assert!(!page.contains("data-document=\"msds\""));
+}

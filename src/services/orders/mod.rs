@@ -1,6 +1,7 @@
 //! Sample orders of a seller company: create and edit drafts, look them up,
 //! list them. Submitting is in `submit`, the recipient link in `link`.
 
+pub mod attachments;
 pub mod link;
 mod list;
 mod proforma;

@@ -1,6 +1,7 @@
 //! Sample orders: the list, the order page and its actions, the form
 //! (`form`), and the recipient's address link (`link`).
 
+mod attachments;
 mod form;
 mod link;
 mod pi;
@@ -35,6 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/app/orders/{no}/duplicate", web::post().to(duplicate))
         .route("/app/orders/{no}/link", web::post().to(reissue_link));
     pi::routes(cfg);
+    attachments::routes(cfg);
     link::routes(cfg);
 }
 
@@ -244,6 +246,10 @@ impl DetailPage {
             ),
             _ => String::new(),
         }
+    }
+
+    fn document_kinds(&self) -> &'static [&'static str] {
+        orders::attachments::DOCUMENTS
     }
 
     fn documents_needed(&self) -> Vec<&'static str> {

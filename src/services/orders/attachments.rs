@@ -1,0 +1,125 @@
+//! Files attached to a draft: the documents sensitive goods need
+//! (DESIGN.md §5) and a photo per customs item.
+
+use super::{add_event, audit, find};
+use crate::db::schema::{order_documents, order_items};
+use crate::db::{DbConnection, write_tx};
+use crate::domain::field_errors::FieldErrors;
+use crate::domain::ids::CompanyId;
+use crate::domain::status::UploadKind;
+use crate::services::company::put_upload;
+use crate::services::{Actor, ServiceError, ServiceResult, now};
+use crate::storage::Storage;
+use diesel::prelude::*;
+
+/// The documents a seller may attach, as named in `document.*` messages.
+pub const DOCUMENTS: &[&str] = &["un38_3", "battery_test_summary", "msds", "magnetic_test"];
+
+fn editable_order(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    order_no: &str,
+) -> ServiceResult<crate::db::orders::Order> {
+    let order = find(conn, actor, order_no)?;
+    if !order.status.is_editable() {
+        return Err(ServiceError::Conflict("error.order.not_editable"));
+    }
+    Ok(order)
+}
+
+/// Attaches a document (UN38.3, safety data sheet, …) to a draft.
+pub fn attach_document(
+    conn: &mut DbConnection,
+    storage: &dyn Storage,
+    actor: &Actor,
+    order_no: &str,
+    document: &str,
+    bytes: &[u8],
+    file_name: &str,
+) -> ServiceResult<()> {
+    let Some(document) = DOCUMENTS.iter().find(|d| **d == document) else {
+        return Err(ServiceError::Invalid(FieldErrors::single(
+            "document",
+            "error.order.document_kind",
+        )));
+    };
+    write_tx(conn, |conn| {
+        let order = editable_order(conn, actor, order_no)?;
+        let upload = put_upload(
+            conn,
+            storage,
+            actor,
+            UploadKind::OrderDocument,
+            "file",
+            bytes,
+            file_name,
+        )?;
+        diesel::insert_into(order_documents::table)
+            .values((
+                order_documents::order_id.eq(order.id),
+                order_documents::document.eq(*document),
+                order_documents::upload_id.eq(upload.0),
+                order_documents::created_at.eq(now()),
+            ))
+            .execute(conn)?;
+        add_event(
+            conn,
+            order.id,
+            "document",
+            Some(order.status),
+            order.status,
+            Some(actor),
+            document,
+        )?;
+        audit(
+            conn,
+            actor,
+            "order.document",
+            CompanyId(order.company_id),
+            &order.order_no,
+            (*document).to_owned(),
+        )?;
+        Ok(())
+    })
+}
+
+/// Sets the photo of item `position` (counted from 0) of a draft.
+pub fn attach_photo(
+    conn: &mut DbConnection,
+    storage: &dyn Storage,
+    actor: &Actor,
+    order_no: &str,
+    position: i64,
+    bytes: &[u8],
+    file_name: &str,
+) -> ServiceResult<()> {
+    write_tx(conn, |conn| {
+        let order = editable_order(conn, actor, order_no)?;
+        let item = order_items::table
+            .filter(order_items::order_id.eq(order.id))
+            .filter(order_items::position.eq(position))
+            .select(order_items::id)
+            .first::<i64>(conn)?;
+        let upload = put_upload(
+            conn,
+            storage,
+            actor,
+            UploadKind::ItemPhoto,
+            "file",
+            bytes,
+            file_name,
+        )?;
+        diesel::update(order_items::table.find(item))
+            .set(order_items::photo_upload_id.eq(Some(upload.0)))
+            .execute(conn)?;
+        audit(
+            conn,
+            actor,
+            "order.item_photo",
+            CompanyId(order.company_id),
+            &order.order_no,
+            format!("#{}", position + 1),
+        )?;
+        Ok(())
+    })
+}
