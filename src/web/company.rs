@@ -56,7 +56,9 @@ impl DashboardPage {
             (CompanyStatus::Verified, ModuleStatus::Suspended) => {
                 ("dashboard.next.suspended", "/app/module")
             }
-            (CompanyStatus::Verified, ModuleStatus::Active) => ("dashboard.next.ready", "/app"),
+            (CompanyStatus::Verified, ModuleStatus::Active) => {
+                ("dashboard.next.ready", "/app/orders/new")
+            }
         }
     }
 }
