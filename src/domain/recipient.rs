@@ -62,6 +62,30 @@ fn latin(
         .map(Some)
 }
 
+impl Recipient {
+    /// The recipient as a form shows it, in its normal form (E.164 phone,
+    /// upper-case postcode).
+    pub fn to_fields(&self) -> RecipientFields {
+        RecipientFields {
+            name: self.name.clone(),
+            company: self.company.clone().unwrap_or_default(),
+            line1: self.line1.clone(),
+            line2: self.line2.clone().unwrap_or_default(),
+            city: self.city.clone(),
+            state: self.state.clone().unwrap_or_default(),
+            postcode: self.postcode.clone(),
+            country: self.country.as_str().to_owned(),
+            phone: self.phone.as_str().to_owned(),
+            email: self
+                .email
+                .as_ref()
+                .map(|e| e.as_str().to_owned())
+                .unwrap_or_default(),
+            tax_id: self.tax_id.clone().unwrap_or_default(),
+        }
+    }
+}
+
 impl RecipientFields {
     pub fn parse(&self) -> Result<Recipient, FieldErrors> {
         let mut errors = FieldErrors::new();

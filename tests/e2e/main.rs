@@ -9,3 +9,4 @@ mod browser;
 mod calculator;
 mod language;
 mod onboarding;
+mod orders;

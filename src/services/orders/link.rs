@@ -113,23 +113,7 @@ pub fn confirm(
         let event = order_state::Event::AddressConfirmed;
         let to = order_state::next(order.status, &event, order_state::Actor::Recipient)
             .map_err(|error| ServiceError::Conflict(error.message_key()))?;
-        let typed = RecipientFields {
-            name: recipient.name.clone(),
-            company: recipient.company.clone().unwrap_or_default(),
-            line1: recipient.line1.clone(),
-            line2: recipient.line2.clone().unwrap_or_default(),
-            city: recipient.city.clone(),
-            state: recipient.state.clone().unwrap_or_default(),
-            postcode: recipient.postcode.clone(),
-            country: recipient.country.as_str().to_owned(),
-            phone: recipient.phone.as_str().to_owned(),
-            email: recipient
-                .email
-                .as_ref()
-                .map(|e| e.as_str().to_owned())
-                .unwrap_or_default(),
-            tax_id: recipient.tax_id.clone().unwrap_or_default(),
-        };
+        let typed = recipient.to_fields();
         diesel::update(order_recipients::table.find(order.id))
             .set(&recipient_row(order.id, &typed))
             .execute(conn)?;

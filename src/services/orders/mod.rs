@@ -205,33 +205,43 @@ fn write_parts(conn: &mut DbConnection, order_id: i64, draft: &Draft) -> QueryRe
             .values(&row)
             .execute(conn)?;
     }
-    let photos: Vec<(i64, Option<i64>)> = order_items::table
-        .filter(order_items::order_id.eq(order_id))
-        .select((order_items::position, order_items::photo_upload_id))
-        .load(conn)?;
-    diesel::delete(order_items::table.filter(order_items::order_id.eq(order_id))).execute(conn)?;
     let rows: Vec<NewOrderItem> = draft
         .items
         .iter()
         .enumerate()
-        .map(|(position, item)| {
-            let position = position as i64;
-            NewOrderItem {
-                order_id,
-                position,
-                description_en: item.description_en.clone(),
-                description_zh: item.description_zh.clone(),
-                quantity: item.quantity.map(i64::from),
-                unit_value_cents: item.unit_value.map(|v| v.0),
-                hs_code: item.hs_code.clone(),
-                origin: item.origin.clone(),
-                photo_upload_id: photos
-                    .iter()
-                    .find(|(p, _)| *p == position)
-                    .and_then(|(_, photo)| *photo),
-            }
+        .map(|(position, item)| NewOrderItem {
+            order_id,
+            position: position as i64,
+            description_en: item.description_en.clone(),
+            description_zh: item.description_zh.clone(),
+            quantity: item.quantity.map(i64::from),
+            unit_value_cents: item.unit_value.map(|v| v.0),
+            hs_code: item.hs_code.clone(),
+            origin: item.origin.clone(),
+            photo_upload_id: None,
         })
         .collect();
+    replace_items(conn, order_id, rows)
+}
+
+/// Replaces the order's items; each keeps the photo of the item that was in
+/// its position before.
+pub(crate) fn replace_items(
+    conn: &mut DbConnection,
+    order_id: i64,
+    mut rows: Vec<NewOrderItem>,
+) -> QueryResult<()> {
+    let photos: Vec<(i64, Option<i64>)> = order_items::table
+        .filter(order_items::order_id.eq(order_id))
+        .select((order_items::position, order_items::photo_upload_id))
+        .load(conn)?;
+    for row in &mut rows {
+        row.photo_upload_id = photos
+            .iter()
+            .find(|(position, _)| *position == row.position)
+            .and_then(|(_, photo)| *photo);
+    }
+    diesel::delete(order_items::table.filter(order_items::order_id.eq(order_id))).execute(conn)?;
     if !rows.is_empty() {
         crate::with_backend!(conn, |c| diesel::insert_into(order_items::table)
             .values(&rows)

@@ -278,33 +278,10 @@ fn freeze(
     complete: &CompleteOrder,
     chosen: &RouteQuote,
 ) -> ServiceResult<()> {
-    let recipient = &complete.recipient;
-    let row = OrderRecipient {
-        order_id: order.id,
-        name: recipient.name.clone(),
-        company: recipient.company.clone().unwrap_or_default(),
-        line1: recipient.line1.clone(),
-        line2: recipient.line2.clone().unwrap_or_default(),
-        city: recipient.city.clone(),
-        state: recipient.state.clone().unwrap_or_default(),
-        postcode: recipient.postcode.clone(),
-        country: recipient.country.as_str().to_owned(),
-        phone: recipient.phone.as_str().to_owned(),
-        email: recipient
-            .email
-            .as_ref()
-            .map(|e| e.as_str().to_owned())
-            .unwrap_or_default(),
-        tax_id: recipient.tax_id.clone().unwrap_or_default(),
-    };
+    let row = super::recipient_row(order.id, &complete.recipient.to_fields());
     diesel::update(order_recipients::table.find(order.id))
         .set(&row)
         .execute(conn)?;
-    let photos: Vec<(i64, Option<i64>)> = order_items::table
-        .filter(order_items::order_id.eq(order.id))
-        .select((order_items::position, order_items::photo_upload_id))
-        .load(conn)?;
-    diesel::delete(order_items::table.filter(order_items::order_id.eq(order.id))).execute(conn)?;
     let rows: Vec<NewOrderItem> = complete
         .items
         .iter()
@@ -318,15 +295,10 @@ fn freeze(
             unit_value_cents: Some(item.unit_value.0),
             hs_code: item.hs_code.clone(),
             origin: item.origin.as_str().to_owned(),
-            photo_upload_id: photos
-                .iter()
-                .find(|(p, _)| *p == position as i64)
-                .and_then(|(_, photo)| *photo),
+            photo_upload_id: None,
         })
         .collect();
-    crate::with_backend!(conn, |c| diesel::insert_into(order_items::table)
-        .values(&rows)
-        .execute(c))?;
+    super::replace_items(conn, order.id, rows)?;
     let Ok(priced) = &chosen.result else {
         return Err(ServiceError::Conflict("error.order.unknown_route"));
     };
