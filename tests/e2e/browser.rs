@@ -164,7 +164,7 @@ impl Browsers {
             "--disable-sync",
             "--no-first-run",
             "--disable-quic",
-            "--window-size=1280,1000",
+            "--window-size=1280,1600",
         ]
         .map(String::from)
         .into_iter()
@@ -241,6 +241,16 @@ impl Tab {
             .goto(&url)
             .await
             .unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
+    }
+
+    /// Saves what the window shows to `target/e2e-screenshots/<name>.png`,
+    /// for a person to look at (see the `tour` test).
+    #[allow(dead_code, reason = "used by the ignored tour only")]
+    pub async fn screenshot(&self, name: &str) {
+        let dir = target_dir().join("e2e-screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot folder");
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
     }
 
     /// Reloads the current page.

@@ -10,3 +10,4 @@ mod calculator;
 mod language;
 mod onboarding;
 mod orders;
+mod tour;

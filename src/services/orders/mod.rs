@@ -19,7 +19,7 @@ use crate::db::orders::{
 };
 use crate::db::schema::{
     companies, order_counters, order_documents, order_events, order_items, order_quotes,
-    order_recipients, orders, users,
+    order_recipients, orders, routes, users,
 };
 use crate::db::{DbConnection, write_tx};
 use crate::domain::customs::{Battery, Declared};
@@ -43,6 +43,8 @@ pub struct OrderView {
     pub events: Vec<(OrderEvent, Option<String>)>,
     pub documents: Vec<OrderDocument>,
     pub creator: String,
+    /// The chosen route's names ("欧洲经济线 · EU Economy"), if it exists.
+    pub route_name: Option<String>,
 }
 
 /// Where `create` left the order, and whether this call made it.
@@ -88,7 +90,17 @@ pub fn view(conn: &mut DbConnection, actor: &Actor, order_no: &str) -> ServiceRe
         .find(order.created_by)
         .select(users::display_name)
         .first(conn)?;
+    let route_name = match &order.route_code {
+        Some(code) => routes::table
+            .filter(routes::code.eq(code))
+            .select((routes::name_zh, routes::name_en))
+            .first::<(String, String)>(conn)
+            .optional()?
+            .map(|(zh, en)| format!("{zh} · {en}")),
+        None => None,
+    };
     Ok(OrderView {
+        route_name,
         draft: draft_of(&order, &recipient, &items),
         order,
         items,

@@ -1,0 +1,58 @@
+//! Not a check but a look: `cargo test --test e2e tour -- --ignored` walks a
+//! seller through the order pages and saves a screenshot of each to
+//! `target/e2e-screenshots/tour-*.png`, for a person to review the layout.
+
+use crate::browser::browser_test;
+use crate::common::{PASSWORD, TestApp};
+
+#[tokio::test]
+#[ignore = "produces screenshots to look at; asserts nothing new"]
+async fn tour() {
+    browser_test("tour", async |browsers| {
+        let app = TestApp::spawn().await;
+        let (seller, email) = app.seller("Acme").await;
+        let fields = [
+            ("name", "Jane Smith"),
+            ("line1", "1 High Street"),
+            ("city", "London"),
+            ("postcode", "SW1A 1AA"),
+            ("country", "GB"),
+            ("phone", "020 7946 0958"),
+            ("weight_kg", "0.48"),
+            ("item_count", "1"),
+            ("item0_description_en", "Cotton T-shirt"),
+            ("item0_quantity", "2"),
+            ("item0_unit_value_usd", "3.50"),
+            ("item0_hs_code", "610910"),
+            ("route", "POST-SMALL"),
+            ("form_token", "tour"),
+            ("action", "submit"),
+        ];
+        seller.post_form("/app/orders", &fields).await;
+        let tab = browsers.open(&app.address).await;
+        tab.goto("/login").await;
+        tab.fill("#email", &email).await;
+        tab.fill("#password", PASSWORD).await;
+        tab.click(r#"form[action="/login"] button[type="submit"]"#)
+            .await;
+        tab.wait_for(r#"header a[href="/app/orders"]"#).await;
+        tab.screenshot("tour-1-dashboard").await;
+        tab.goto("/app/orders").await;
+        tab.screenshot("tour-2-orders").await;
+        tab.click("table.orders a.order-no").await;
+        tab.wait_for("[data-status]").await;
+        tab.screenshot("tour-3-order").await;
+        tab.click(r#".actions a[href$="/pi"]"#).await;
+        tab.wait_for("main.invoice").await;
+        tab.screenshot("tour-4-invoice").await;
+        tab.goto("/app/orders/new").await;
+        tab.select_option("#country", "US").await;
+        tab.fill("#weight_kg", "1.2").await;
+        tab.fill("#item0_description_en", "Power bank 10000mAh")
+            .await;
+        tab.click(r#"button[value="refresh"]"#).await;
+        tab.wait_for("table.routes").await;
+        tab.screenshot("tour-5-form").await;
+    })
+    .await;
+}
