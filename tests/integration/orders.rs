@@ -397,6 +397,19 @@ async fn a_cancellation_needs_confirmation_and_is_on_the_timeline() {
     let page = seller.get_text(&format!("/app/orders/{no}")).await;
     assert!(page.contains("data-status=\"cancelled\""));
     assert!(page.contains("data-event=\"cancel\""));
+    let actions: Vec<String> = {
+        use diesel::prelude::*;
+        use samplepost::db::schema::audit_log;
+        let mut conn = app.conn();
+        let conn: &mut samplepost::db::DbConnection = &mut conn;
+        audit_log::table
+            .filter(audit_log::target_id.eq(&no))
+            .order(audit_log::id.asc())
+            .select(audit_log::action)
+            .load(conn)
+            .expect("audit")
+    };
+    assert_eq!(actions, ["order.create", "order.submit", "order.cancel"]);
 }
 
 #[tokio::test]
