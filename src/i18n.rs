@@ -179,6 +179,7 @@ mod tests {
             "module.active",
             "module.declined",
             "order.address_confirmed",
+            "team.invitation_accepted",
         ] {
             keys.push(format!("notify.{kind}"));
         }

@@ -222,3 +222,35 @@ pub struct NewAuditEntry<'a> {
     pub detail: &'a str,
     pub ip: &'a str,
 }
+
+#[derive(Queryable, Identifiable, Clone, Debug)]
+#[diesel(table_name = invitations)]
+pub struct Invitation {
+    pub id: i64,
+    pub company_id: i64,
+    pub email: String,
+    #[diesel(deserialize_as = String)]
+    pub role: Role,
+    pub token_sha256: String,
+    pub invited_by: i64,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub accepted_user_id: Option<i64>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+impl Invitation {
+    /// Where the invitation stands at `now`: pending, accepted, revoked or expired.
+    pub fn state(&self, now: NaiveDateTime) -> &'static str {
+        if self.accepted_at.is_some() {
+            "accepted"
+        } else if self.revoked_at.is_some() {
+            "revoked"
+        } else if self.expires_at < now {
+            "expired"
+        } else {
+            "pending"
+        }
+    }
+}

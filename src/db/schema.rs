@@ -353,7 +353,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    invitations (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        email -> Text,
+        role -> Text,
+        token_sha256 -> Text,
+        invited_by -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_user_id -> Nullable<BigInt>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> companies (company_id));
+diesel::joinable!(invitations -> companies (company_id));
 diesel::joinable!(orders -> companies (company_id));
 diesel::joinable!(orders -> users (created_by));
 diesel::joinable!(order_items -> orders (order_id));
@@ -387,4 +404,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_items,
     order_events,
     order_documents,
+    invitations,
 );

@@ -14,6 +14,7 @@ pub mod quote;
 pub mod rates;
 pub mod routes;
 pub mod staff;
+pub mod team;
 
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::{CompanyId, UserId};

@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod orders;
 pub mod public;
 pub mod rates;
+pub mod team;
 
 use crate::config::Settings;
 use crate::db::{Backend, DbConnection, DbPool};
@@ -126,5 +127,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     company::routes(cfg);
     module::routes(cfg);
     notifications::routes(cfg);
+    team::routes(cfg);
     admin::routes(cfg);
 }
