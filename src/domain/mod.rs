@@ -19,6 +19,7 @@ pub mod rate_sheet;
 pub mod recipient;
 pub mod resident_id;
 pub mod route;
+pub mod spreadsheet;
 pub mod status;
 pub mod tax_id;
 pub mod text;
