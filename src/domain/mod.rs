@@ -10,6 +10,7 @@ pub mod measure;
 pub mod money;
 pub mod order;
 pub mod order_no;
+pub mod order_sheet;
 pub mod order_state;
 pub mod password;
 pub mod phone;
