@@ -79,6 +79,9 @@ pub const YES_NO: [&str; 7] = [
     "ddp",
 ];
 
+/// The destination of the template's example row.
+pub const TEMPLATE_COUNTRY: &str = "GB";
+
 /// One order as a row: its number and status as exported, and its content.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SheetOrder {

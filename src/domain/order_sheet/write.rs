@@ -1,7 +1,7 @@
 //! Writing order sheets: orders out as CSV or XLSX, columns in `COLUMNS`
 //! order, cells as the order form shows them, so they read back the same.
 
-use super::{COLUMNS, ITEM_SLOTS, SheetOrder};
+use super::{COLUMNS, ITEM_SLOTS, SheetOrder, TEMPLATE_COUNTRY};
 use crate::domain::customs::ItemFields;
 use crate::domain::money::UsdCents;
 use crate::domain::order::{Draft, DraftItem, Purpose, Services};
@@ -23,7 +23,7 @@ pub fn write_xlsx(orders: &[SheetOrder]) -> Result<Vec<u8>, String> {
     write_workbook(orders).map_err(|error| error.to_string())
 }
 
-/// The template's example row: a valid order to the United Kingdom on
+/// The template's example row: a valid order to [`TEMPLATE_COUNTRY`] on
 /// `route`, so that the template imports as it is.
 pub fn template(route: Option<RouteCode>) -> SheetOrder {
     SheetOrder {
@@ -36,7 +36,7 @@ pub fn template(route: Option<RouteCode>) -> SheetOrder {
                 line1: "1 High Street".to_owned(),
                 city: "London".to_owned(),
                 postcode: "SW1A 1AA".to_owned(),
-                country: "GB".to_owned(),
+                country: TEMPLATE_COUNTRY.to_owned(),
                 phone: "020 7946 0958".to_owned(),
                 email: "jane@example.com".to_owned(),
                 ..RecipientFields::default()
