@@ -1,5 +1,6 @@
-//! Reading rate sheets: CSV and XLSX files into cell text, then the single
-//! row validation both formats share (header, every cell, then across rows).
+//! Reading rate sheets: the cell text of a CSV or XLSX file (`spreadsheet`)
+//! through the one validation both formats share (header, every cell, then
+//! across rows).
 
 use super::{COLUMNS, RateRow, SheetError, SheetProblem};
 use crate::domain::country::CountryCode;
