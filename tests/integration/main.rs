@@ -8,6 +8,7 @@ mod accounts;
 mod addresses;
 mod catalogue;
 mod cli;
+mod order_sheet;
 mod orders;
 mod recipient_link;
 mod security;

@@ -199,6 +199,3 @@ impl SheetError {
         }
     }
 }
-
-/// Written at the start of every CSV, skipped when one is read.
-const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";

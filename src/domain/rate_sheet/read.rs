@@ -1,214 +1,56 @@
-//! Reading rate sheets: CSV and XLSX files into cell text, then the single
-//! row validation both formats share (header, every cell, then across rows).
+//! Reading rate sheets: the cell text of a CSV or XLSX file (`spreadsheet`)
+//! through the one validation both formats share (header, every cell, then
+//! across rows).
 
-use super::{COLUMNS, RateRow, SheetError, SheetProblem, UTF8_BOM};
+use super::{COLUMNS, RateRow, SheetError, SheetProblem};
 use crate::domain::country::CountryCode;
 use crate::domain::money::{BasisPoints, Fen};
 use crate::domain::route::{Attribute, Attributes, RouteCode, Transport};
-use calamine::{DataRef, Reader, Xlsx};
-use std::collections::{BTreeMap, HashMap};
-use std::io::Cursor;
+use crate::domain::spreadsheet::{self, HeaderProblem, Layout, SheetRow};
+use std::collections::HashMap;
 
 /// Route names longer than this are refused.
 const MAX_NAME_CHARS: usize = 100;
 
-/// Bounds on an XLSX sheet, far above any rate sheet: a zipped sheet can
-/// unpack to far more than its upload size.
-const MAX_XLSX_ROWS: u32 = 100_000;
-const MAX_XLSX_COLUMNS: u32 = 100;
-const MAX_XLSX_TEXT_BYTES: usize = 64 << 20;
-
 /// Parses a rate sheet, choosing the format by the file name's extension
 /// (`.csv` or `.xlsx`, any case).
 pub fn parse(file_name: &str, bytes: &[u8]) -> Result<Vec<RateRow>, Vec<SheetError>> {
-    let extension = file_name
-        .rsplit_once('.')
-        .map(|(_, extension)| extension.to_ascii_lowercase());
-    match extension.as_deref() {
-        Some("csv") => parse_csv(bytes),
-        Some("xlsx") => parse_xlsx(bytes),
-        _ => Err(vec![SheetError::unreadable(
-            "expected a .csv or .xlsx file",
-        )]),
-    }
+    check_rows(spreadsheet::read(file_name, bytes).map_err(unreadable)?)
 }
 
 /// Parses a comma-separated UTF-8 rate sheet (with or without a byte-order
 /// mark), header row first.
 pub fn parse_csv(bytes: &[u8]) -> Result<Vec<RateRow>, Vec<SheetError>> {
-    check_rows(read_csv(bytes).map_err(|error| vec![error])?)
+    check_rows(spreadsheet::read_csv(bytes).map_err(unreadable)?)
 }
 
 /// Parses the first worksheet of an XLSX rate sheet, header row first.
 pub fn parse_xlsx(bytes: &[u8]) -> Result<Vec<RateRow>, Vec<SheetError>> {
-    check_rows(read_xlsx(bytes).map_err(|error| vec![error])?)
+    check_rows(spreadsheet::read_xlsx(bytes).map_err(unreadable)?)
 }
 
-/// One row of the file as cell text, with its spreadsheet row number.
-struct SheetRow {
-    number: usize,
-    cells: Vec<String>,
+fn unreadable(reason: String) -> Vec<SheetError> {
+    vec![SheetError::unreadable(reason)]
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Vec<SheetRow>, SheetError> {
-    let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut record = csv::ByteRecord::new();
-    let mut rows = Vec::new();
-    // A line break inside a quoted cell starts no new spreadsheet row.
-    let mut breaks_in_cells = 0;
-    while reader
-        .read_byte_record(&mut record)
-        .map_err(|error| SheetError::unreadable(error.to_string()))?
-    {
-        let line = record.position().map_or(1, |position| position.line());
-        let number = line as usize - breaks_in_cells;
-        let mut cells = Vec::with_capacity(record.len());
-        for field in &record {
-            let text = std::str::from_utf8(field).map_err(|_| {
-                SheetError::unreadable(format!(
-                    "row {number} is not UTF-8 text: save the sheet as \"CSV UTF-8\""
-                ))
-            })?;
-            breaks_in_cells += text.matches('\n').count();
-            cells.push(text.to_owned());
-        }
-        rows.push(SheetRow { number, cells });
-    }
-    Ok(rows)
-}
-
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<SheetRow>, SheetError> {
-    let unreadable = |error: calamine::XlsxError| SheetError::unreadable(error.to_string());
-    let mut workbook: Xlsx<_> =
-        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
-    let first_sheet = workbook
-        .sheet_names()
+/// Header problems as rate-sheet errors: a missing column is a problem of
+/// the whole file (row 0), a wrong name one of the header row.
+fn header_errors(header: &SheetRow, problems: Vec<(String, HeaderProblem)>) -> Vec<SheetError> {
+    problems
         .into_iter()
-        .next()
-        .ok_or_else(|| SheetError::unreadable("the workbook has no worksheet"))?;
-    // Cells are streamed rather than read as a calamine `Range`, which is laid
-    // out densely: one stray cell far away would allocate rows × columns.
-    let mut reader = workbook
-        .worksheet_cells_reader(&first_sheet)
-        .map_err(unreadable)?;
-    let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
-    let mut text_bytes = 0;
-    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
-        let text = cell_text(cell.get_value());
-        if text.is_empty() {
-            continue;
-        }
-        let (row, column) = cell.get_position();
-        text_bytes += text.len();
-        if row >= MAX_XLSX_ROWS || column >= MAX_XLSX_COLUMNS || text_bytes > MAX_XLSX_TEXT_BYTES {
-            return Err(SheetError::unreadable(format!(
-                "the sheet is larger than a rate sheet can be \
-                 ({MAX_XLSX_ROWS} rows, {MAX_XLSX_COLUMNS} columns, {} MB of text)",
-                MAX_XLSX_TEXT_BYTES >> 20
-            )));
-        }
-        let cells = rows.entry(row).or_default();
-        let column = column as usize;
-        if cells.len() <= column {
-            cells.resize(column + 1, String::new());
-        }
-        cells[column] = text;
-    }
-    Ok(rows
-        .into_iter()
-        .map(|(row, cells)| SheetRow {
-            number: row as usize + 1,
-            cells,
-        })
-        .collect())
-}
-
-/// The text of an XLSX cell, as the checks of a CSV cell expect it.
-fn cell_text(cell: &DataRef) -> String {
-    match cell {
-        DataRef::Empty => String::new(),
-        DataRef::SharedString(text) => (*text).to_owned(),
-        DataRef::String(text) | DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => {
-            text.clone()
-        }
-        DataRef::Int(number) => number.to_string(),
-        DataRef::Float(number) => number_text(*number),
-        DataRef::Bool(value) => if *value { "TRUE" } else { "FALSE" }.to_owned(),
-        // Shown as a date so that a cell Excel turned into one is refused by name.
-        DataRef::DateTime(date) => {
-            let (year, month, day, ..) = date.to_ymd_hms_milli();
-            format!("{year:04}-{month:02}-{day:02}")
-        }
-        DataRef::Error(error) => error.to_string(),
-    }
-}
-
-/// A number as Excel shows it: at most 15 significant digits and no trailing
-/// zeros, so 480.0 reads "480", 12.5 reads "12.5" and the formula result
-/// 13.200000000000001 reads "13.2".
-pub(super) fn number_text(number: f64) -> String {
-    if number == 0.0 {
-        return "0".to_owned();
-    }
-    let magnitude = number.abs().log10().floor() as i32;
-    let decimals = (14 - magnitude).max(0) as usize;
-    let text = format!("{number:.decimals$}");
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_owned()
-    } else {
-        text
-    }
-}
-
-/// Where each column of `COLUMNS` is in the file, read from the header row.
-struct Layout {
-    /// By `COLUMNS` index: the position of the column in the file.
-    positions: [Option<usize>; COLUMNS.len()],
-    /// The header cells as found (trimmed), by position.
-    names: Vec<String>,
-}
-
-impl Layout {
-    fn read(header: &SheetRow, errors: &mut Vec<SheetError>) -> Layout {
-        let names: Vec<String> = header.cells.iter().map(|c| c.trim().to_owned()).collect();
-        let mut positions = [None; COLUMNS.len()];
-        for (position, name) in names.iter().enumerate() {
-            if name.is_empty() {
-                continue;
-            }
-            let problem = match column_index(name) {
-                None => SheetProblem::UnknownColumn,
-                Some(index) if positions[index].is_some() => SheetProblem::DuplicateColumn,
-                Some(index) => {
-                    positions[index] = Some(position);
-                    continue;
-                }
+        .map(|(column, problem)| {
+            let (row, problem) = match problem {
+                HeaderProblem::Unknown => (header.number, SheetProblem::UnknownColumn),
+                HeaderProblem::Duplicate => (header.number, SheetProblem::DuplicateColumn),
+                HeaderProblem::Missing => (0, SheetProblem::MissingColumn),
             };
-            errors.push(SheetError {
-                row: header.number,
-                column: name.clone(),
+            SheetError {
+                row,
+                column,
                 problem,
-            });
-        }
-        for (index, name) in COLUMNS.iter().enumerate() {
-            if positions[index].is_none() {
-                errors.push(SheetError {
-                    row: 0,
-                    column: (*name).to_owned(),
-                    problem: SheetProblem::MissingColumn,
-                });
             }
-        }
-        Layout { positions, names }
-    }
-
-    fn is_unnamed(&self, position: usize) -> bool {
-        self.names.get(position).is_none_or(String::is_empty)
-    }
+        })
+        .collect()
 }
 
 pub(super) fn column_index(name: &str) -> Option<usize> {
@@ -217,9 +59,7 @@ pub(super) fn column_index(name: &str) -> Option<usize> {
 
 /// The single check behind both formats: header, every cell, then across rows.
 fn check_rows(rows: Vec<SheetRow>) -> Result<Vec<RateRow>, Vec<SheetError>> {
-    let mut rows = rows
-        .into_iter()
-        .filter(|row| row.cells.iter().any(|cell| !cell.trim().is_empty()));
+    let mut rows = rows.into_iter().filter(|row| !row.is_blank());
     let Some(header) = rows.next() else {
         return Err(vec![SheetError {
             row: 0,
@@ -227,8 +67,8 @@ fn check_rows(rows: Vec<SheetRow>) -> Result<Vec<RateRow>, Vec<SheetError>> {
             problem: SheetProblem::NoRows,
         }]);
     };
-    let mut errors = Vec::new();
-    let layout = Layout::read(&header, &mut errors);
+    let (layout, problems) = Layout::read(&header, &COLUMNS, |_| true);
+    let mut errors = header_errors(&header, problems);
     let checked: Vec<CheckedRow> = rows.map(|row| check_row(&row, &layout)).collect();
     if checked.is_empty() {
         errors.push(SheetError {
@@ -276,8 +116,7 @@ impl<'a> RowReader<'a> {
     /// The trimmed cell of `column`, or `None` when the file lacks the column.
     fn text(&self, column: &str) -> Option<&'a str> {
         let index = column_index(column).expect("a name from COLUMNS");
-        let position = self.layout.positions[index]?;
-        Some(self.row.cells.get(position).map_or("", |cell| cell.trim()))
+        self.layout.cell(self.row, index)
     }
 
     fn report(&mut self, column: &str, problem: SheetProblem) {
@@ -342,10 +181,13 @@ impl<'a> RowReader<'a> {
 
     /// Non-empty cells in columns without a header.
     fn check_unnamed_cells(&mut self) {
-        for (position, cell) in self.row.cells.iter().enumerate() {
-            if !cell.trim().is_empty() && self.layout.is_unnamed(position) {
-                self.report("", SheetProblem::ExtraCell(cell.trim().to_owned()));
-            }
+        let extra: Vec<String> = self
+            .layout
+            .unnamed_cells(self.row)
+            .map(str::to_owned)
+            .collect();
+        for cell in extra {
+            self.report("", SheetProblem::ExtraCell(cell));
         }
     }
 }

@@ -1,20 +1,18 @@
 //! Writing rate sheets: rows out as CSV or XLSX, columns in `COLUMNS` order.
 
-use super::{COLUMNS, RateRow, UTF8_BOM};
+use super::{COLUMNS, RateRow};
 use crate::domain::money::{BasisPoints, Fen};
+use crate::domain::spreadsheet;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 /// Writes rows as CSV with the columns in `COLUMNS` order. The file starts
 /// with a byte-order mark so that Excel reads the Chinese names as UTF-8.
 pub fn write_csv(rows: &[RateRow]) -> Vec<u8> {
-    const IN_MEMORY: &str = "writing CSV to memory cannot fail";
-    let mut writer = csv::Writer::from_writer(UTF8_BOM.to_vec());
-    writer.write_record(COLUMNS).expect(IN_MEMORY);
-    for row in rows {
-        let texts = row_cells(row).map(|cell| cell.to_text());
-        writer.write_record(&texts).expect(IN_MEMORY);
-    }
-    writer.into_inner().expect(IN_MEMORY)
+    spreadsheet::write_csv(
+        &COLUMNS,
+        rows.iter()
+            .map(|row| row_cells(row).map(|cell| cell.to_text()).to_vec()),
+    )
 }
 
 /// Writes rows as an XLSX workbook with one worksheet, the columns in

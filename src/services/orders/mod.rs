@@ -1,10 +1,12 @@
 //! Sample orders of a seller company: create and edit drafts, look them up,
-//! list them. Submitting is in `submit`, the recipient link in `link`.
+//! list them. Submitting is in `submit`, the recipient link in `link`,
+//! import and export in `sheet`.
 
 pub mod attachments;
 pub mod link;
 mod list;
 mod proforma;
+pub mod sheet;
 mod submit;
 
 pub use list::{OrderFilter, OrderRow, SortOrder, list, members};

@@ -1,0 +1,256 @@
+//! Spreadsheet files as rows of cell text, shared by rate sheets and order
+//! sheets: CSV (UTF-8, with or without a byte-order mark) or the first
+//! worksheet of an XLSX in, the header matched against known column names,
+//! and CSV out with a byte-order mark so that Excel reads Chinese as UTF-8.
+
+use calamine::{DataRef, Reader, Xlsx};
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+/// Written at the start of every CSV, skipped when one is read.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Bounds on an XLSX sheet, far above any sheet this application reads: a
+/// zipped sheet can unpack to far more than its upload size.
+const MAX_XLSX_ROWS: u32 = 100_000;
+const MAX_XLSX_COLUMNS: u32 = 100;
+const MAX_XLSX_TEXT_BYTES: usize = 64 << 20;
+
+/// One row of the file as cell text, with its spreadsheet row number.
+pub struct SheetRow {
+    /// The header is row 1, as the spreadsheet shows it.
+    pub number: usize,
+    pub cells: Vec<String>,
+}
+
+impl SheetRow {
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(|cell| cell.trim().is_empty())
+    }
+}
+
+/// Reads a sheet, choosing the format by the file name's extension (`.csv`
+/// or `.xlsx`, any case). The error says why the file cannot be read.
+pub fn read(file_name: &str, bytes: &[u8]) -> Result<Vec<SheetRow>, String> {
+    let extension = file_name
+        .rsplit_once('.')
+        .map(|(_, extension)| extension.to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("csv") => read_csv(bytes),
+        Some("xlsx") => read_xlsx(bytes),
+        _ => Err("expected a .csv or .xlsx file".to_owned()),
+    }
+}
+
+/// Reads comma-separated UTF-8 text, every row including the header.
+pub fn read_csv(bytes: &[u8]) -> Result<Vec<SheetRow>, String> {
+    let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    let mut rows = Vec::new();
+    // A line break inside a quoted cell starts no new spreadsheet row.
+    let mut breaks_in_cells = 0;
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|error| error.to_string())?
+    {
+        let line = record.position().map_or(1, |position| position.line());
+        let number = line as usize - breaks_in_cells;
+        let mut cells = Vec::with_capacity(record.len());
+        for field in &record {
+            let text = std::str::from_utf8(field).map_err(|_| {
+                format!("row {number} is not UTF-8 text: save the sheet as \"CSV UTF-8\"")
+            })?;
+            breaks_in_cells += text.matches('\n').count();
+            cells.push(text.to_owned());
+        }
+        rows.push(SheetRow { number, cells });
+    }
+    Ok(rows)
+}
+
+/// Reads the first worksheet of an XLSX workbook, every row including the header.
+pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<SheetRow>, String> {
+    let unreadable = |error: calamine::XlsxError| error.to_string();
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
+    let first_sheet = workbook
+        .sheet_names()
+        .into_iter()
+        .next()
+        .ok_or_else(|| "the workbook has no worksheet".to_owned())?;
+    // Cells are streamed rather than read as a calamine `Range`, which is laid
+    // out densely: one stray cell far away would allocate rows × columns.
+    let mut reader = workbook
+        .worksheet_cells_reader(&first_sheet)
+        .map_err(unreadable)?;
+    let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    let mut text_bytes = 0;
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+        let text = cell_text(cell.get_value());
+        if text.is_empty() {
+            continue;
+        }
+        let (row, column) = cell.get_position();
+        text_bytes += text.len();
+        if row >= MAX_XLSX_ROWS || column >= MAX_XLSX_COLUMNS || text_bytes > MAX_XLSX_TEXT_BYTES {
+            return Err(format!(
+                "the sheet is larger than this application reads \
+                 ({MAX_XLSX_ROWS} rows, {MAX_XLSX_COLUMNS} columns, {} MB of text)",
+                MAX_XLSX_TEXT_BYTES >> 20
+            ));
+        }
+        let cells = rows.entry(row).or_default();
+        let column = column as usize;
+        if cells.len() <= column {
+            cells.resize(column + 1, String::new());
+        }
+        cells[column] = text;
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(row, cells)| SheetRow {
+            number: row as usize + 1,
+            cells,
+        })
+        .collect())
+}
+
+/// The text of an XLSX cell, as the checks of a CSV cell expect it.
+fn cell_text(cell: &DataRef) -> String {
+    match cell {
+        DataRef::Empty => String::new(),
+        DataRef::SharedString(text) => (*text).to_owned(),
+        DataRef::String(text) | DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => {
+            text.clone()
+        }
+        DataRef::Int(number) => number.to_string(),
+        DataRef::Float(number) => number_text(*number),
+        DataRef::Bool(value) => if *value { "TRUE" } else { "FALSE" }.to_owned(),
+        // Shown as a date so that a cell Excel turned into one is refused by name.
+        DataRef::DateTime(date) => {
+            let (year, month, day, ..) = date.to_ymd_hms_milli();
+            format!("{year:04}-{month:02}-{day:02}")
+        }
+        DataRef::Error(error) => error.to_string(),
+    }
+}
+
+/// A number as Excel shows it: at most 15 significant digits and no trailing
+/// zeros, so 480.0 reads "480", 12.5 reads "12.5" and the formula result
+/// 13.200000000000001 reads "13.2".
+pub fn number_text(number: f64) -> String {
+    if number == 0.0 {
+        return "0".to_owned();
+    }
+    let magnitude = number.abs().log10().floor() as i32;
+    let decimals = (14 - magnitude).max(0) as usize;
+    let text = format!("{number:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
+}
+
+/// What is wrong with one header cell, or with a column the header lacks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeaderProblem {
+    /// Not one of the known column names.
+    Unknown,
+    /// The same name appears twice.
+    Duplicate,
+    /// A required column is not in the header.
+    Missing,
+}
+
+/// Where each known column is in the file, read from the header row.
+pub struct Layout {
+    /// By index into the known columns: the position of the column in the file.
+    positions: Vec<Option<usize>>,
+    /// The header cells as found (trimmed), by position.
+    names: Vec<String>,
+}
+
+impl Layout {
+    /// Matches the header's names (trimmed, exact) against `columns`; also
+    /// returns each problem with the name it is about.
+    pub fn read(
+        header: &SheetRow,
+        columns: &[&str],
+        required: impl Fn(&str) -> bool,
+    ) -> (Layout, Vec<(String, HeaderProblem)>) {
+        let names: Vec<String> = header.cells.iter().map(|c| c.trim().to_owned()).collect();
+        let mut positions = vec![None; columns.len()];
+        let mut problems = Vec::new();
+        for (position, name) in names.iter().enumerate() {
+            if name.is_empty() {
+                continue;
+            }
+            match columns.iter().position(|column| column == name) {
+                None => problems.push((name.clone(), HeaderProblem::Unknown)),
+                Some(index) if positions[index].is_some() => {
+                    problems.push((name.clone(), HeaderProblem::Duplicate));
+                }
+                Some(index) => positions[index] = Some(position),
+            }
+        }
+        for (index, name) in columns.iter().enumerate() {
+            if positions[index].is_none() && required(name) {
+                problems.push(((*name).to_owned(), HeaderProblem::Missing));
+            }
+        }
+        (Layout { positions, names }, problems)
+    }
+
+    /// The trimmed cell of the known column `index`, or `None` when the file
+    /// lacks the column.
+    pub fn cell<'a>(&self, row: &'a SheetRow, index: usize) -> Option<&'a str> {
+        let position = (*self.positions.get(index)?)?;
+        Some(row.cells.get(position).map_or("", |cell| cell.trim()))
+    }
+
+    /// Non-empty cells (trimmed) in columns without a header.
+    pub fn unnamed_cells<'a>(&'a self, row: &'a SheetRow) -> impl Iterator<Item = &'a str> {
+        row.cells
+            .iter()
+            .enumerate()
+            .filter(|(position, _)| self.names.get(*position).is_none_or(String::is_empty))
+            .map(|(_, cell)| cell.trim())
+            .filter(|cell| !cell.is_empty())
+    }
+}
+
+/// A CSV file: byte-order mark, header, then the rows.
+pub fn write_csv<R: AsRef<[u8]>>(
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<R>>,
+) -> Vec<u8> {
+    const IN_MEMORY: &str = "writing CSV to memory cannot fail";
+    let mut writer = csv::Writer::from_writer(UTF8_BOM.to_vec());
+    writer.write_record(header).expect(IN_MEMORY);
+    for row in rows {
+        writer.write_record(&row).expect(IN_MEMORY);
+    }
+    writer.into_inner().expect(IN_MEMORY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excel_numbers_read_as_excel_shows_them() {
+        assert_eq!(number_text(480.0), "480");
+        assert_eq!(number_text(12.5), "12.5");
+        assert_eq!(number_text(0.1 + 0.2), "0.3");
+        assert_eq!(number_text(13.200000000000001), "13.2");
+        assert_eq!(number_text(1.234), "1.234");
+        assert_eq!(number_text(-0.5), "-0.5");
+        assert_eq!(number_text(123_456_789.12), "123456789.12");
+        assert_eq!(number_text(0.0), "0");
+    }
+}
