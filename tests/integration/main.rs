@@ -13,4 +13,5 @@ mod orders;
 mod recipient_link;
 mod security;
 mod staff;
+mod team;
 mod verification;
