@@ -160,6 +160,11 @@ mod tests {
         keys.extend(Purpose::ALL.iter().map(|s| format!("purpose.{s}")));
         keys.extend(Battery::ALL.iter().map(|s| format!("battery.{s}")));
         keys.extend(
+            crate::domain::approval::Reason::ALL
+                .iter()
+                .map(|s| format!("approval_reason.{s}")),
+        );
+        keys.extend(
             [
                 "create",
                 "edit",
@@ -180,6 +185,9 @@ mod tests {
             "module.declined",
             "order.address_confirmed",
             "team.invitation_accepted",
+            "order.approval_requested",
+            "order.approved",
+            "order.rejected",
         ] {
             keys.push(format!("notify.{kind}"));
         }

@@ -86,6 +86,7 @@ pub struct User {
     pub session_epoch: i64,
     pub must_change_password: bool,
     pub created_at: NaiveDateTime,
+    pub monthly_budget_fen: Option<i64>,
 }
 
 #[derive(Insertable)]
@@ -253,4 +254,17 @@ impl Invitation {
             "pending"
         }
     }
+}
+
+#[derive(Queryable, Insertable, AsChangeset, Clone, Debug)]
+#[diesel(table_name = approval_policies, treat_none_as_null = true)]
+pub struct ApprovalPolicyRow {
+    pub company_id: i64,
+    pub always: bool,
+    pub above_fen: Option<i64>,
+    pub sensitive_goods: bool,
+    pub new_destination: bool,
+    pub monthly_budget_fen: Option<i64>,
+    pub updated_by: i64,
+    pub updated_at: NaiveDateTime,
 }

@@ -42,6 +42,10 @@ pub struct Order {
     pub submitted_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Who must approve while pending: "manager" (or the owner) or "owner".
+    pub approval_level: Option<String>,
+    /// Why approval is needed, `;`-separated reason codes.
+    pub approval_reasons: Option<String>,
 }
 
 /// The columns a draft sets, on create and on every save.

@@ -41,6 +41,7 @@ diesel::table! {
         session_epoch -> BigInt,
         must_change_password -> Bool,
         created_at -> Timestamp,
+        monthly_budget_fen -> Nullable<BigInt>,
     }
 }
 
@@ -281,6 +282,21 @@ diesel::table! {
         submitted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        approval_level -> Nullable<Text>,
+        approval_reasons -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    approval_policies (company_id) {
+        company_id -> BigInt,
+        always -> Bool,
+        above_fen -> Nullable<BigInt>,
+        sensitive_goods -> Bool,
+        new_destination -> Bool,
+        monthly_budget_fen -> Nullable<BigInt>,
+        updated_by -> BigInt,
+        updated_at -> Timestamp,
     }
 }
 
@@ -405,4 +421,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_events,
     order_documents,
     invitations,
+    approval_policies,
 );

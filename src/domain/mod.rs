@@ -1,5 +1,6 @@
 //! Pure types and rules: no I/O here.
 
+pub mod approval;
 pub mod country;
 pub mod customs;
 pub mod email;

@@ -36,6 +36,26 @@ pub fn notify_owner(
     Ok(())
 }
 
+/// Tells one user about `kind`.
+pub fn notify_user(
+    conn: &mut DbConnection,
+    user: UserId,
+    kind: &str,
+    detail: &str,
+    link: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(notifications::table)
+        .values(NewNotification {
+            user_id: user.0,
+            kind,
+            detail,
+            link,
+            created_at: super::now(),
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn unread_count(conn: &mut DbConnection, user: UserId) -> QueryResult<i64> {
     notifications::table
         .filter(notifications::user_id.eq(user.0))

@@ -302,6 +302,13 @@ impl PageCtx {
         self.user.as_ref().is_some_and(SessionUser::is_owner)
     }
 
+    /// Managers and the owner decide on their team's orders.
+    pub fn is_approver(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| matches!(u.role, Role::Owner | Role::Manager))
+    }
+
     pub fn is_member(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.company_id.is_some())
     }

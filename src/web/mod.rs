@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod addresses;
 pub mod admin;
+pub mod approvals;
 pub mod auth;
 pub mod company;
 pub mod csrf;
@@ -123,6 +124,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     accounts::routes(cfg);
     addresses::routes(cfg);
     orders::routes(cfg);
+    approvals::routes(cfg);
     hs_codes::routes(cfg);
     company::routes(cfg);
     module::routes(cfg);

@@ -6,6 +6,7 @@ mod common;
 
 mod accounts;
 mod addresses;
+mod approvals;
 mod catalogue;
 mod cli;
 mod order_sheet;

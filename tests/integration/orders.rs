@@ -1,7 +1,7 @@
 use crate::common::{Browser, TestApp, location, refused_beside};
 
 /// A complete order to London on the postal small-packet line.
-fn order<'a>(overrides: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+pub fn order<'a>(overrides: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut fields = vec![
         ("name", "Jane Smith"),
         ("company", ""),
@@ -42,12 +42,12 @@ fn order<'a>(overrides: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     fields
 }
 
-async fn post_order(seller: &Browser, overrides: &[(&str, &str)]) -> reqwest::Response {
+pub async fn post_order(seller: &Browser, overrides: &[(&str, &str)]) -> reqwest::Response {
     seller.post_form("/app/orders", &order(overrides)).await
 }
 
 /// The order number a redirect to its page names.
-fn order_no(response: &reqwest::Response) -> String {
+pub fn order_no(response: &reqwest::Response) -> String {
     let target = location(response);
     target
         .strip_prefix("/app/orders/")

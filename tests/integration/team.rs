@@ -1,7 +1,7 @@
 use crate::common::{Browser, PASSWORD, TestApp, location, refused_beside};
 
 /// Invites `email` with `role`; returns the invitation link shown once.
-async fn invite(owner: &Browser, email: &str, role: &str) -> String {
+pub async fn invite(owner: &Browser, email: &str, role: &str) -> String {
     let response = owner
         .post_form("/app/team/invitations", &[("email", email), ("role", role)])
         .await;
@@ -18,7 +18,7 @@ async fn invite(owner: &Browser, email: &str, role: &str) -> String {
 }
 
 /// The invitee opens the link and joins; returns their signed-in browser.
-async fn join(app: &TestApp, link: &str) -> Browser {
+pub async fn join(app: &TestApp, link: &str) -> Browser {
     let invitee = app.browser();
     let response = invitee
         .post_form(

@@ -9,6 +9,7 @@ use crate::db::schema::{
     companies, countries, order_items, order_quotes, order_recipients, orders, routes,
 };
 use crate::db::write_tx;
+use crate::domain::approval::Decision;
 use crate::domain::customs::{self, Warning};
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::CompanyId;
@@ -226,10 +227,16 @@ pub fn submit(
         if !warnings.is_empty() && !acknowledged {
             return Ok(Submission::Unacknowledged(warnings));
         }
-        // Approval rules come with the company's policy (issue #5); until
-        // then a submitted order goes straight to approved.
+        let total = chosen.total().unwrap_or_default();
+        let decision = crate::services::approvals::decide_for(
+            conn,
+            &order,
+            total,
+            !complete.declared.attributes().is_empty(),
+            complete.recipient.country.as_str(),
+        )?;
         let event = order_state::Event::Submit {
-            needs_approval: false,
+            needs_approval: decision != Decision::NotNeeded,
         };
         let to = order_state::next(order.status, &event, order_state::Actor::Member)
             .map_err(|error| ServiceError::Conflict(error.message_key()))?;
@@ -254,6 +261,19 @@ pub fn submit(
             Some(actor),
             &note.join("; "),
         )?;
+        match &decision {
+            Decision::Needed { by, reasons } => {
+                crate::services::approvals::request(conn, &order, *by, reasons)?
+            }
+            Decision::NotNeeded => {
+                diesel::update(orders::table.find(order.id))
+                    .set((
+                        orders::approval_level.eq(None::<String>),
+                        orders::approval_reasons.eq(None::<String>),
+                    ))
+                    .execute(conn)?;
+            }
+        }
         audit(
             conn,
             actor,

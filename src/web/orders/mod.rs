@@ -185,6 +185,21 @@ impl DetailPage {
         self.view.order.status
     }
 
+    fn approval_level(&self) -> &str {
+        self.view.order.approval_level.as_deref().unwrap_or("owner")
+    }
+
+    fn approval_reasons(&self) -> Vec<&str> {
+        self.view
+            .order
+            .approval_reasons
+            .as_deref()
+            .unwrap_or_default()
+            .split(';')
+            .filter(|r| !r.is_empty())
+            .collect()
+    }
+
     fn is_draft(&self) -> bool {
         self.status() == OrderStatus::Draft
     }

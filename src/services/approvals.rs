@@ -1,0 +1,393 @@
+//! The approval workflow (issue #5): the owner's policy, the decision at
+//! submit, the approvers' queue, approve and reject.
+
+use super::notifications::notify_user;
+use super::orders::{add_event, audit, find};
+use super::{Actor, ServiceError, ServiceResult, now};
+use crate::db::models::{ApprovalPolicyRow, User};
+use crate::db::orders::Order;
+use crate::db::schema::{
+    approval_policies, companies, order_quotes, order_recipients, orders, users,
+};
+use crate::db::{DbConnection, write_tx};
+use crate::domain::approval::{self, ApproverLevel, Decision, Facts, Policy, Reason};
+use crate::domain::field_errors::FieldErrors;
+use crate::domain::ids::{CompanyId, UserId};
+use crate::domain::money::Fen;
+use crate::domain::order_state::{self, OrderStatus};
+use crate::domain::status::Role;
+use chrono::{Datelike, Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+/// Orders in these states have not committed any money.
+const NOT_COMMITTED: [OrderStatus; 4] = [
+    OrderStatus::AwaitingAddress,
+    OrderStatus::Draft,
+    OrderStatus::PendingApproval,
+    OrderStatus::Cancelled,
+];
+
+fn not_committed() -> Vec<&'static str> {
+    NOT_COMMITTED.iter().map(|s| s.as_str()).collect()
+}
+
+/// The start of this month in China time, as stored (UTC).
+fn month_start() -> NaiveDateTime {
+    let today = super::pricing::today();
+    let first = today.with_day(1).unwrap_or(today);
+    first.and_time(chrono::NaiveTime::MIN) - Duration::hours(8)
+}
+
+/// The company's policy; no row means "never".
+pub fn policy(conn: &mut DbConnection, company: CompanyId) -> QueryResult<Policy> {
+    let row: Option<ApprovalPolicyRow> = approval_policies::table
+        .find(company.0)
+        .first(conn)
+        .optional()?;
+    Ok(match row {
+        Some(row) => Policy {
+            always: row.always,
+            above: row.above_fen.map(Fen),
+            sensitive_goods: row.sensitive_goods,
+            new_destination: row.new_destination,
+            monthly_budget: row.monthly_budget_fen.map(Fen),
+        },
+        None => Policy::default(),
+    })
+}
+
+/// What the settings page shows: the policy, the backup-route rule and the members' budgets.
+pub struct Settings {
+    pub policy: Policy,
+    pub require_backup_route: bool,
+    pub members: Vec<User>,
+}
+
+pub fn settings(conn: &mut DbConnection, actor: &Actor) -> ServiceResult<Settings> {
+    let company = actor.require_owner()?;
+    let require_backup_route = companies::table
+        .find(company.0)
+        .select(companies::require_backup_route)
+        .first(conn)?;
+    let members = users::table
+        .filter(users::company_id.eq(company.0))
+        .filter(users::role.ne(Role::Owner.as_str()))
+        .order(users::display_name.asc())
+        .load(conn)?;
+    Ok(Settings {
+        policy: policy(conn, company)?,
+        require_backup_route,
+        members,
+    })
+}
+
+/// Saves the owner's policy; `member_budgets` are (user id, budget) of the company's members.
+pub fn save_settings(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    policy: &Policy,
+    require_backup_route: bool,
+    member_budgets: &[(i64, Option<Fen>)],
+) -> ServiceResult<()> {
+    let company = actor.require_owner()?;
+    write_tx(conn, |conn| {
+        let row = ApprovalPolicyRow {
+            company_id: company.0,
+            always: policy.always,
+            above_fen: policy.above.map(|f| f.0),
+            sensitive_goods: policy.sensitive_goods,
+            new_destination: policy.new_destination,
+            monthly_budget_fen: policy.monthly_budget.map(|f| f.0),
+            updated_by: actor.user_id.0,
+            updated_at: now(),
+        };
+        let updated = diesel::update(approval_policies::table.find(company.0))
+            .set(&row)
+            .execute(conn)?;
+        if updated == 0 {
+            diesel::insert_into(approval_policies::table)
+                .values(&row)
+                .execute(conn)?;
+        }
+        diesel::update(companies::table.find(company.0))
+            .set(companies::require_backup_route.eq(require_backup_route))
+            .execute(conn)?;
+        for (user, budget) in member_budgets {
+            diesel::update(
+                users::table
+                    .filter(users::id.eq(user))
+                    .filter(users::company_id.eq(company.0)),
+            )
+            .set(users::monthly_budget_fen.eq(budget.map(|b| b.0)))
+            .execute(conn)?;
+        }
+        super::audit::record(
+            conn,
+            actor,
+            super::audit::Event {
+                action: "company.approval_policy",
+                company: Some(company),
+                target_type: "company",
+                target_id: company.0.to_string(),
+                detail: format!("{policy:?} backup={require_backup_route}"),
+            },
+        )?;
+        Ok(())
+    })
+}
+
+/// Money committed this month (China time) by the company, or by one member.
+fn spent(conn: &mut DbConnection, company: CompanyId, member: Option<i64>) -> QueryResult<Fen> {
+    let mut query = orders::table
+        .inner_join(order_quotes::table)
+        .filter(orders::company_id.eq(company.0))
+        .filter(orders::submitted_at.ge(month_start()))
+        .filter(orders::status.ne_all(not_committed()))
+        .select(order_quotes::total_fen)
+        .into_boxed();
+    if let Some(member) = member {
+        query = query.filter(orders::created_by.eq(member));
+    }
+    let totals: Vec<i64> = query.load(conn)?;
+    Ok(Fen(totals.iter().sum()))
+}
+
+/// The decision for a draft about to be submitted, priced at `total`.
+pub fn decide_for(
+    conn: &mut DbConnection,
+    order: &Order,
+    total: Fen,
+    sensitive_goods: bool,
+    country: &str,
+) -> QueryResult<Decision> {
+    let company = CompanyId(order.company_id);
+    let submitter: User = users::table.find(order.created_by).first(conn)?;
+    let shipped_before: bool = diesel::select(diesel::dsl::exists(
+        orders::table
+            .inner_join(order_recipients::table)
+            .filter(orders::company_id.eq(company.0))
+            .filter(orders::id.ne(order.id))
+            .filter(orders::status.ne_all(not_committed()))
+            .filter(order_recipients::country.eq(country)),
+    ))
+    .get_result(conn)?;
+    let other_managers: bool = diesel::select(diesel::dsl::exists(
+        users::table
+            .filter(users::company_id.eq(company.0))
+            .filter(users::role.eq(Role::Manager.as_str()))
+            .filter(users::id.ne(submitter.id))
+            .filter(users::disabled.eq(false)),
+    ))
+    .get_result(conn)?;
+    let facts = Facts {
+        submitter: submitter.role,
+        total,
+        sensitive_goods,
+        new_destination: !shipped_before,
+        company_spent: spent(conn, company, None)?,
+        member_spent: spent(conn, company, Some(submitter.id))?,
+        member_budget: submitter.monthly_budget_fen.map(Fen),
+        other_managers,
+    };
+    Ok(approval::decide(&policy(conn, company)?, &facts))
+}
+
+/// Records who must approve and tells them.
+pub fn request(
+    conn: &mut DbConnection,
+    order: &Order,
+    by: ApproverLevel,
+    reasons: &[Reason],
+) -> QueryResult<()> {
+    let codes: Vec<&str> = reasons.iter().map(|r| r.as_str()).collect();
+    diesel::update(orders::table.find(order.id))
+        .set((
+            orders::approval_level.eq(Some(by.as_str())),
+            orders::approval_reasons.eq(Some(codes.join(";"))),
+        ))
+        .execute(conn)?;
+    let approvers: Vec<(i64, String)> = users::table
+        .filter(users::company_id.eq(order.company_id))
+        .filter(users::id.ne(order.created_by))
+        .filter(users::disabled.eq(false))
+        .select((users::id, users::role))
+        .load(conn)?;
+    for (user, role) in approvers {
+        let role = Role::parse(&role).unwrap_or(Role::Seller);
+        if approval::may_approve(role, by) {
+            notify_user(
+                conn,
+                UserId(user),
+                "order.approval_requested",
+                &order.order_no,
+                "/app/approvals",
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// One order waiting for the current user, with what the decision needs.
+pub struct Pending {
+    pub order: Order,
+    pub recipient: String,
+    pub country: String,
+    pub requester: String,
+    pub total: Fen,
+    pub reasons: Vec<Reason>,
+    pub budget: Option<Fen>,
+    pub spent: Fen,
+    /// The requester's latest other orders: number, status, total.
+    pub recent: Vec<(String, String, Option<i64>)>,
+}
+
+impl Pending {
+    /// What is left of the monthly budget after this order, if there is one.
+    pub fn left_after(&self) -> Option<Fen> {
+        self.budget.map(|b| b - self.spent - self.total)
+    }
+}
+
+fn reasons_of(order: &Order) -> Vec<Reason> {
+    order
+        .approval_reasons
+        .as_deref()
+        .unwrap_or_default()
+        .split(';')
+        .filter_map(|code| Reason::parse(code).ok())
+        .collect()
+}
+
+fn level_of(order: &Order) -> ApproverLevel {
+    order
+        .approval_level
+        .as_deref()
+        .and_then(|l| ApproverLevel::parse(l).ok())
+        .unwrap_or(ApproverLevel::Owner)
+}
+
+/// The orders the actor may decide: pending, of their company, not their own.
+pub fn queue(conn: &mut DbConnection, actor: &Actor) -> ServiceResult<Vec<Pending>> {
+    let company = actor.company()?;
+    let rows: Vec<(Order, String, String, String, Option<i64>)> = orders::table
+        .inner_join(order_recipients::table)
+        .inner_join(users::table.on(users::id.eq(orders::created_by)))
+        .left_join(order_quotes::table)
+        .filter(orders::company_id.eq(company.0))
+        .filter(orders::status.eq(OrderStatus::PendingApproval.as_str()))
+        .filter(orders::created_by.ne(actor.user_id.0))
+        .order(orders::submitted_at.asc())
+        .select((
+            orders::all_columns,
+            order_recipients::name,
+            order_recipients::country,
+            users::display_name,
+            order_quotes::total_fen.nullable(),
+        ))
+        .load(conn)?;
+    let budget = policy(conn, company)?.monthly_budget;
+    let spent_now = spent(conn, company, None)?;
+    let mut pending = Vec::new();
+    for (order, recipient, country, requester, total) in rows {
+        if !approval::may_approve(actor.role, level_of(&order)) {
+            continue;
+        }
+        let recent = orders::table
+            .left_join(order_quotes::table)
+            .filter(orders::created_by.eq(order.created_by))
+            .filter(orders::id.ne(order.id))
+            .order(orders::created_at.desc())
+            .limit(5)
+            .select((
+                orders::order_no,
+                orders::status,
+                order_quotes::total_fen.nullable(),
+            ))
+            .load(conn)?;
+        pending.push(Pending {
+            reasons: reasons_of(&order),
+            order,
+            recipient,
+            country,
+            requester,
+            total: Fen(total.unwrap_or_default()),
+            budget,
+            spent: spent_now,
+            recent,
+        });
+    }
+    Ok(pending)
+}
+
+/// Approves or rejects (with a required comment) one pending order.
+pub fn decide(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    order_no: &str,
+    approve: bool,
+    comment: &str,
+) -> ServiceResult<()> {
+    let comment = comment.trim();
+    if !approve && comment.is_empty() {
+        return Err(ServiceError::Invalid(FieldErrors::single(
+            "comment",
+            "error.order.comment_required",
+        )));
+    }
+    write_tx(conn, |conn| {
+        let order = find(conn, actor, order_no)?;
+        if order.created_by == actor.user_id.0 {
+            return Err(ServiceError::Conflict("error.approval.own_order"));
+        }
+        if order.status == OrderStatus::PendingApproval
+            && !approval::may_approve(actor.role, level_of(&order))
+        {
+            return Err(ServiceError::Forbidden);
+        }
+        let event = if approve {
+            order_state::Event::Approve
+        } else {
+            order_state::Event::Reject {
+                comment: comment.to_owned(),
+            }
+        };
+        let to = order_state::next(order.status, &event, order_state::Actor::Approver)
+            .map_err(|error| ServiceError::Conflict(error.message_key()))?;
+        diesel::update(orders::table.find(order.id))
+            .set((orders::status.eq(to.as_str()), orders::updated_at.eq(now())))
+            .execute(conn)?;
+        add_event(
+            conn,
+            order.id,
+            event.name(),
+            Some(order.status),
+            to,
+            Some(actor),
+            comment,
+        )?;
+        audit(
+            conn,
+            actor,
+            if approve {
+                "order.approve"
+            } else {
+                "order.reject"
+            },
+            CompanyId(order.company_id),
+            &order.order_no,
+            comment.to_owned(),
+        )?;
+        notify_user(
+            conn,
+            UserId(order.created_by),
+            if approve {
+                "order.approved"
+            } else {
+                "order.rejected"
+            },
+            &order.order_no,
+            &format!("/app/orders/{}", order.order_no),
+        )?;
+        Ok(())
+    })
+}

@@ -1,0 +1,214 @@
+use crate::common::{Browser, TestApp, refused_beside};
+use crate::orders::{order_no, post_order};
+use crate::team::{invite, join};
+
+/// An owner with a manager and a seller in the company, and the policy set.
+async fn team(app: &TestApp, policy: &[(&str, &str)]) -> (Browser, Browser, Browser) {
+    let (owner, _) = app.seller("Acme").await;
+    let manager = join(app, &invite(&owner, "manager@example.cn", "manager").await).await;
+    let seller = join(app, &invite(&owner, "seller@example.cn", "seller").await).await;
+    let response = owner.post_form("/app/settings/approval", policy).await;
+    assert_eq!(response.status(), 303, "policy saved");
+    (owner, manager, seller)
+}
+
+/// Submits the standard order (overridden) and returns its number and status.
+async fn submit(by: &Browser, overrides: &[(&str, &str)]) -> (String, String) {
+    let response = post_order(by, overrides).await;
+    assert_eq!(response.status(), 303, "submitted");
+    let no = order_no(&response);
+    let page = by.get_text(&format!("/app/orders/{no}")).await;
+    let marker = "data-status=\"";
+    let start = page.find(marker).expect("status") + marker.len();
+    let status: String = page[start..].chars().take_while(|c| *c != '"').collect();
+    (no, status)
+}
+
+#[tokio::test]
+async fn always_sends_a_sellers_order_to_a_manager_who_approves_it() {
+    let app = TestApp::spawn().await;
+    let (_, manager, seller) = team(&app, &[("always", "yes")]).await;
+    let (no, status) = submit(&seller, &[]).await;
+    assert_eq!(status, "pending_approval");
+    let queue = manager.get_text("/app/approvals").await;
+    assert!(queue.contains(&format!("data-pending=\"{no}\"")));
+    assert!(queue.contains("data-reason=\"always\""));
+    assert!(
+        manager
+            .get_text("/app/notifications")
+            .await
+            .contains("order.approval_requested")
+    );
+    assert_eq!(seller.get("/app/approvals").await.status(), 403);
+    let response = manager
+        .post_form(&format!("/app/approvals/{no}"), &[("decision", "approve")])
+        .await;
+    assert_eq!(response.status(), 303);
+    let page = seller.get_text(&format!("/app/orders/{no}")).await;
+    assert!(page.contains("data-status=\"approved\"") && page.contains("data-event=\"approve\""));
+    assert!(
+        seller
+            .get_text("/app/notifications")
+            .await
+            .contains("data-kind=\"order.approved\"")
+    );
+}
+
+#[tokio::test]
+async fn nobody_approves_their_own_order_and_a_lone_manager_goes_to_the_owner() {
+    let app = TestApp::spawn().await;
+    let (owner, manager, _) = team(&app, &[("always", "yes")]).await;
+    let (no, status) = submit(&manager, &[]).await;
+    assert_eq!(status, "pending_approval");
+    assert!(!manager.get_text("/app/approvals").await.contains(&no));
+    let response = manager
+        .post_form(&format!("/app/approvals/{no}"), &[("decision", "approve")])
+        .await;
+    assert_eq!(response.status(), 409, "self-approval refused");
+    assert!(owner.get_text("/app/approvals").await.contains(&no));
+    let (_, status) = submit(&owner, &[("form_token", "own"), ("name", "Other Person")]).await;
+    assert_eq!(
+        status, "approved",
+        "the owner's own order needs no approval"
+    );
+}
+
+#[tokio::test]
+async fn an_order_over_the_budget_needs_the_owner() {
+    let app = TestApp::spawn().await;
+    let (owner, manager, seller) = team(&app, &[("monthly_budget", "10.00")]).await;
+    let (no, status) = submit(&seller, &[]).await;
+    assert_eq!(status, "pending_approval");
+    assert!(!manager.get_text("/app/approvals").await.contains(&no));
+    let response = manager
+        .post_form(&format!("/app/approvals/{no}"), &[("decision", "approve")])
+        .await;
+    assert_eq!(response.status(), 403);
+    let queue = owner.get_text("/app/approvals").await;
+    assert!(queue.contains("data-reason=\"company_budget\""));
+    assert!(
+        queue.contains("data-left=\"-"),
+        "what is left after the order is shown"
+    );
+    owner
+        .post_form(&format!("/app/approvals/{no}"), &[("decision", "approve")])
+        .await;
+    assert!(
+        seller
+            .get_text(&format!("/app/orders/{no}"))
+            .await
+            .contains("data-status=\"approved\"")
+    );
+}
+
+#[tokio::test]
+async fn a_rejection_needs_a_comment_and_returns_the_order_to_draft() {
+    let app = TestApp::spawn().await;
+    let (_, manager, seller) = team(&app, &[("always", "yes")]).await;
+    let (no, _) = submit(&seller, &[]).await;
+    let path = format!("/app/approvals/{no}");
+    manager.post_form(&path, &[("decision", "reject")]).await;
+    assert!(
+        seller
+            .get_text(&format!("/app/orders/{no}"))
+            .await
+            .contains("data-status=\"pending_approval\""),
+        "not without a comment"
+    );
+    manager
+        .post_form(
+            &path,
+            &[("decision", "reject"), ("comment", "Use the cheaper line")],
+        )
+        .await;
+    let page = seller.get_text(&format!("/app/orders/{no}")).await;
+    assert!(page.contains("data-status=\"draft\""));
+    assert!(
+        page.contains("Use the cheaper line"),
+        "the comment is shown"
+    );
+}
+
+#[tokio::test]
+async fn each_rule_of_the_policy() {
+    let app = TestApp::spawn().await;
+    let (owner, manager, seller) = team(&app, &[("above", "1000")]).await;
+    let (_, status) = submit(&seller, &[]).await;
+    assert_eq!(status, "approved", "below the amount");
+    owner
+        .post_form("/app/settings/approval", &[("above", "1.00")])
+        .await;
+    let (_, status) = submit(&seller, &[("form_token", "2"), ("name", "B B")]).await;
+    assert_eq!(status, "pending_approval", "above the amount");
+    owner
+        .post_form("/app/settings/approval", &[("sensitive_goods", "yes")])
+        .await;
+    let (_, status) = submit(&seller, &[("form_token", "3"), ("name", "C C")]).await;
+    assert_eq!(status, "approved");
+    let (_, status) = submit(
+        &seller,
+        &[
+            ("form_token", "4"),
+            ("name", "D D"),
+            ("battery", "in_equipment"),
+            ("item0_description_en", "Bluetooth speaker"),
+            ("item0_hs_code", "851822"),
+            ("route", "INTL-EXPRESS"),
+            ("acknowledge", "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(status, "pending_approval", "sensitive goods");
+    owner
+        .post_form("/app/settings/approval", &[("new_destination", "yes")])
+        .await;
+    let (_, status) = submit(&seller, &[("form_token", "5"), ("name", "E E")]).await;
+    assert_eq!(status, "approved", "GB was shipped to before");
+    let (no, status) = submit(
+        &seller,
+        &[
+            ("form_token", "6"),
+            ("name", "Max Muster"),
+            ("city", "Berlin"),
+            ("country", "DE"),
+            ("postcode", "10115"),
+            ("phone", "030 123456"),
+        ],
+    )
+    .await;
+    assert_eq!(status, "pending_approval", "first order to DE");
+    let queue = manager.get_text("/app/approvals").await;
+    assert!(queue.contains(&no) && queue.contains("data-reason=\"new_destination\""));
+}
+
+#[tokio::test]
+async fn selected_orders_are_approved_together() {
+    let app = TestApp::spawn().await;
+    let (_, manager, seller) = team(&app, &[("always", "yes")]).await;
+    let (first, _) = submit(&seller, &[]).await;
+    let (second, _) = submit(&seller, &[("form_token", "2"), ("name", "B B")]).await;
+    let response = manager
+        .post_form(
+            "/app/approvals/bulk",
+            &[("order", first.as_str()), ("order", second.as_str())],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert!(
+        manager
+            .get_text("/app/approvals")
+            .await
+            .contains("没有等待您审批的订单")
+    );
+}
+
+#[tokio::test]
+async fn the_policy_form_refuses_a_bad_amount_beside_it() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.seller("Acme").await;
+    let response = owner
+        .post_form("/app/settings/approval", &[("above", "lots")])
+        .await;
+    refused_beside(response, &["above"]).await;
+    assert_eq!(app.count("approval_policies"), 0);
+}
