@@ -53,7 +53,7 @@ pub fn record<'a>(conn: &mut DbConnection, by: impl Into<By<'a>>, event: Event) 
     Ok(())
 }
 
-/// Filters of the staff audit page; empty strings mean "any".
+/// Filters of the audit pages; empty strings mean "any"; dates are China-time days.
 #[derive(Clone, Debug, Default)]
 pub struct AuditFilter {
     pub actor: String,
@@ -62,15 +62,24 @@ pub struct AuditFilter {
     pub to: Option<chrono::NaiveDate>,
 }
 
-/// The newest entries first, one page at a time (staff only).
-pub fn search(
+/// The most rows one export holds.
+pub const EXPORT_LIMIT: i64 = 10_000;
+
+/// Entries matching `filter`, newest first: one page, or (`page == None`)
+/// up to [`EXPORT_LIMIT`] for an export. `company` narrows to one company.
+fn find(
     conn: &mut DbConnection,
-    actor: &Actor,
+    company: Option<CompanyId>,
     filter: &AuditFilter,
-    page: i64,
-) -> super::ServiceResult<super::Page<AuditEntry>> {
-    actor.require_staff()?;
+    page: Option<i64>,
+) -> QueryResult<super::Page<AuditEntry>> {
+    let china_day = |date: chrono::NaiveDate| {
+        date.and_time(chrono::NaiveTime::MIN) - chrono::Duration::hours(8)
+    };
     let mut query = audit_log::table.into_boxed();
+    if let Some(company) = company {
+        query = query.filter(audit_log::company_id.eq(company.0));
+    }
     if !filter.actor.is_empty() {
         query =
             query.filter(audit_log::actor_email.like(format!("%{}%", filter.actor.to_lowercase())));
@@ -79,15 +88,46 @@ pub fn search(
         query = query.filter(audit_log::action.like(format!("{}%", filter.action)));
     }
     if let Some(from) = filter.from {
-        query = query.filter(audit_log::at.ge(from.and_time(chrono::NaiveTime::MIN)));
+        query = query.filter(audit_log::at.ge(china_day(from)));
     }
     if let Some(next_day) = filter.to.and_then(|to| to.succ_opt()) {
-        query = query.filter(audit_log::at.lt(next_day.and_time(chrono::NaiveTime::MIN)));
+        query = query.filter(audit_log::at.lt(china_day(next_day)));
     }
-    let rows = query
-        .order((audit_log::at.desc(), audit_log::id.desc()))
-        .offset(super::Page::<AuditEntry>::offset(page))
-        .limit(super::Page::<AuditEntry>::SIZE + 1)
-        .load::<AuditEntry>(conn)?;
-    Ok(super::Page::from_rows(rows, page))
+    let query = query.order((audit_log::at.desc(), audit_log::id.desc()));
+    Ok(match page {
+        Some(page) => {
+            let rows = query
+                .offset(super::Page::<AuditEntry>::offset(page))
+                .limit(super::Page::<AuditEntry>::SIZE + 1)
+                .load::<AuditEntry>(conn)?;
+            super::Page::from_rows(rows, page)
+        }
+        None => super::Page {
+            items: query.limit(EXPORT_LIMIT).load::<AuditEntry>(conn)?,
+            page: 1,
+            has_next: false,
+        },
+    })
+}
+
+/// The platform log (staff only).
+pub fn search(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    filter: &AuditFilter,
+    page: i64,
+) -> super::ServiceResult<super::Page<AuditEntry>> {
+    actor.require_staff()?;
+    Ok(find(conn, None, filter, Some(page))?)
+}
+
+/// The owner's view: what happened in their company, by members and by staff.
+pub fn company_log(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    filter: &AuditFilter,
+    page: Option<i64>,
+) -> super::ServiceResult<super::Page<AuditEntry>> {
+    let company = actor.require_owner()?;
+    Ok(find(conn, Some(company), filter, page)?)
 }

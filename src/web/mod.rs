@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod addresses;
 pub mod admin;
 pub mod approvals;
+pub mod audit;
 pub mod auth;
 pub mod company;
 pub mod csrf;
@@ -125,6 +126,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     addresses::routes(cfg);
     orders::routes(cfg);
     approvals::routes(cfg);
+    audit::routes(cfg);
     hs_codes::routes(cfg);
     company::routes(cfg);
     module::routes(cfg);

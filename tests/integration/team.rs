@@ -211,3 +211,28 @@ async fn ownership_moves_to_one_member_and_the_old_owner_becomes_manager() {
     };
     assert_eq!(owners, 1, "exactly one owner");
 }
+
+#[tokio::test]
+async fn the_owner_reads_and_exports_what_members_did() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.seller("Acme").await;
+    let seller = join(&app, &invite(&owner, "wang@example.cn", "seller").await).await;
+    let response = crate::orders::post_order(&seller, &[]).await;
+    let no = crate::orders::order_no(&response);
+    let (other, _) = app.seller("Globex").await;
+    crate::orders::post_order(&other, &[("form_token", "other")]).await;
+    let log = owner.get_text("/app/audit?actor=wang").await;
+    assert!(log.contains("order.submit") && log.contains(&no));
+    assert!(!log.contains("team.invite"), "filtered by member");
+    let response = owner.get("/app/audit.csv?action=order.").await;
+    assert_eq!(response.status(), 200);
+    let csv = response.text().await.expect("csv");
+    assert!(csv.starts_with("\u{feff}time_cst,actor,action"));
+    assert!(csv.contains("order.create") && csv.contains(&no));
+    assert_eq!(
+        csv.lines().filter(|l| l.contains("order.")).count(),
+        2,
+        "only Acme's orders"
+    );
+    assert_eq!(seller.get("/app/audit").await.status(), 403);
+}

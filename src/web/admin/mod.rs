@@ -1,6 +1,5 @@
 //! Platform staff pages under /admin.
 
-pub mod audit;
 pub mod countries;
 pub mod modules;
 pub mod pricing;
@@ -27,7 +26,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     verifications::routes(cfg);
     modules::routes(cfg);
     staff::routes(cfg);
-    audit::routes(cfg);
     routes::routes(cfg);
     rates::routes(cfg);
     pricing::routes(cfg);
