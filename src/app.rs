@@ -67,12 +67,15 @@ pub fn serve(
     pool: db::DbPool,
     settings: Settings,
 ) -> Result<Server, StartError> {
+    let pool_for_jobs = pool.clone();
     let state = actix_web::web::Data::new(AppState {
         backend: Backend::from_url(&settings.database_url),
         storage: Arc::new(LocalStorage::new(settings.uploads_dir())),
         pool,
         settings: settings.clone(),
     });
+    // The mail worker lives as long as the runtime that serves requests.
+    tokio::spawn(crate::jobs::outbox::run(pool_for_jobs, settings.clone()));
     let key = Key::derive_from(settings.session_key.expose());
     let secure = settings.cookie_secure;
     let server = HttpServer::new(move || {

@@ -36,6 +36,16 @@ pub struct Settings {
     pub cookie_secure: bool,
     /// E-mail of the platform admin created on first start.
     pub admin_email: String,
+    /// `smtps://user:pass@host:465`, `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS) or `smtp://host:25` (a local relay, unencrypted); without
+    /// it mails are marked skipped.
+    pub smtp_url: Option<Secret<String>>,
+    /// The From of notification e-mails.
+    pub mail_from: String,
+    /// Where the site is reachable, for links in e-mails.
+    pub public_url: String,
+    /// How often the outbox worker looks for mail to send.
+    pub outbox_poll: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,7 +67,8 @@ pub struct Overrides {
 }
 
 impl Settings {
-    /// Reads `DATABASE_URL`, `BIND`, `DATA_DIR`, `SESSION_KEY`, `COOKIE_SECURE`, `ADMIN_EMAIL`.
+    /// Reads `DATABASE_URL`, `BIND`, `DATA_DIR`, `SESSION_KEY`, `COOKIE_SECURE`,
+    /// `ADMIN_EMAIL`, `SMTP_URL`, `MAIL_FROM`, `PUBLIC_URL`.
     pub fn from_env(overrides: Overrides) -> Result<Settings, SettingsError> {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let data_dir = overrides
@@ -88,6 +99,14 @@ impl Settings {
             session_key: Secret::new(session_key),
             cookie_secure: env("COOKIE_SECURE").is_some_and(|v| v == "true" || v == "1"),
             admin_email: env("ADMIN_EMAIL").unwrap_or_else(|| "admin@samplepost.local".to_owned()),
+            smtp_url: env("SMTP_URL").map(Secret::new),
+            mail_from: env("MAIL_FROM")
+                .unwrap_or_else(|| "Samplepost <noreply@samplepost.local>".to_owned()),
+            public_url: env("PUBLIC_URL")
+                .unwrap_or_else(|| "http://127.0.0.1:8080".to_owned())
+                .trim_end_matches('/')
+                .to_owned(),
+            outbox_poll: std::time::Duration::from_secs(5),
         })
     }
 

@@ -178,17 +178,7 @@ mod tests {
             .iter()
             .map(|s| format!("order_event.{s}")),
         );
-        for kind in [
-            "company.verified",
-            "company.rejected",
-            "module.active",
-            "module.declined",
-            "order.address_confirmed",
-            "team.invitation_accepted",
-            "order.approval_requested",
-            "order.approved",
-            "order.rejected",
-        ] {
+        for kind in crate::services::notifications::KINDS {
             keys.push(format!("notify.{kind}"));
         }
         let missing: Vec<_> = keys

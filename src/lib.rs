@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod i18n;
+pub mod jobs;
 pub mod pdf;
 pub mod services;
 pub mod storage;

@@ -268,3 +268,20 @@ pub struct ApprovalPolicyRow {
     pub updated_by: i64,
     pub updated_at: NaiveDateTime,
 }
+
+#[derive(Queryable, Identifiable, Clone, Debug)]
+#[diesel(table_name = outbox)]
+pub struct OutboxMail {
+    pub id: i64,
+    pub user_id: Option<i64>,
+    pub recipient: String,
+    pub kind: String,
+    pub detail: String,
+    pub link: String,
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: NaiveDateTime,
+    pub last_error: String,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}

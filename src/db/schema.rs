@@ -385,6 +385,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        recipient -> Text,
+        kind -> Text,
+        detail -> Text,
+        link -> Text,
+        status -> Text,
+        attempts -> BigInt,
+        next_attempt_at -> Timestamp,
+        last_error -> Text,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    email_opt_outs (user_id, kind) {
+        user_id -> BigInt,
+        kind -> Text,
+    }
+}
+
 diesel::joinable!(users -> companies (company_id));
 diesel::joinable!(invitations -> companies (company_id));
 diesel::joinable!(orders -> companies (company_id));
@@ -422,4 +446,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_documents,
     invitations,
     approval_policies,
+    outbox,
+    email_opt_outs,
 );

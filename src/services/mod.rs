@@ -10,6 +10,7 @@ pub mod company;
 pub mod module;
 pub mod notifications;
 pub mod orders;
+pub mod outbox;
 pub mod pricing;
 pub mod quote;
 pub mod rates;

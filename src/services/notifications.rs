@@ -4,10 +4,23 @@
 use super::{Page, ServiceResult};
 use crate::db::DbConnection;
 use crate::db::models::{NewNotification, Notification};
-use crate::db::schema::{notifications, users};
+use crate::db::schema::{email_opt_outs, notifications, outbox, users};
 use crate::domain::ids::{CompanyId, UserId};
 use crate::domain::status::Role;
 use diesel::prelude::*;
+
+/// Every kind of notification, as `notify.*` messages name them.
+pub const KINDS: &[&str] = &[
+    "company.verified",
+    "company.rejected",
+    "module.active",
+    "module.declined",
+    "order.address_confirmed",
+    "order.approval_requested",
+    "order.approved",
+    "order.rejected",
+    "team.invitation_accepted",
+];
 
 /// Tells every owner of `company` (there is one) about `kind`.
 pub fn notify_owner(
@@ -23,20 +36,13 @@ pub fn notify_owner(
         .select(users::id)
         .load(conn)?;
     for user_id in owners {
-        diesel::insert_into(notifications::table)
-            .values(NewNotification {
-                user_id,
-                kind,
-                detail,
-                link,
-                created_at: super::now(),
-            })
-            .execute(conn)?;
+        notify_user(conn, UserId(user_id), kind, detail, link)?;
     }
     Ok(())
 }
 
-/// Tells one user about `kind`.
+/// Tells one user about `kind`: in the notification centre, and by e-mail
+/// (through the outbox, in this same transaction) unless they opted out.
 pub fn notify_user(
     conn: &mut DbConnection,
     user: UserId,
@@ -44,16 +50,81 @@ pub fn notify_user(
     detail: &str,
     link: &str,
 ) -> QueryResult<()> {
+    let at = super::now();
     diesel::insert_into(notifications::table)
         .values(NewNotification {
             user_id: user.0,
             kind,
             detail,
             link,
-            created_at: super::now(),
+            created_at: at,
         })
         .execute(conn)?;
+    let opted_out: bool = diesel::select(diesel::dsl::exists(
+        email_opt_outs::table
+            .filter(email_opt_outs::user_id.eq(user.0))
+            .filter(email_opt_outs::kind.eq(kind)),
+    ))
+    .get_result(conn)?;
+    if opted_out {
+        return Ok(());
+    }
+    let (email, disabled): (String, bool) = users::table
+        .find(user.0)
+        .select((users::email, users::disabled))
+        .first(conn)?;
+    if disabled {
+        return Ok(());
+    }
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::user_id.eq(Some(user.0)),
+            outbox::recipient.eq(email),
+            outbox::kind.eq(kind),
+            outbox::detail.eq(detail),
+            outbox::link.eq(link),
+            outbox::status.eq("pending"),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(at),
+            outbox::last_error.eq(""),
+            outbox::created_at.eq(at),
+        ))
+        .execute(conn)?;
     Ok(())
+}
+
+/// The kinds the user gets by e-mail (all but those opted out).
+pub fn email_kinds(conn: &mut DbConnection, user: UserId) -> ServiceResult<Vec<&'static str>> {
+    let out: Vec<String> = email_opt_outs::table
+        .filter(email_opt_outs::user_id.eq(user.0))
+        .select(email_opt_outs::kind)
+        .load(conn)?;
+    Ok(KINDS
+        .iter()
+        .copied()
+        .filter(|kind| !out.iter().any(|o| o == kind))
+        .collect())
+}
+
+/// Keeps e-mail for `wanted` kinds only; unknown kinds are ignored.
+pub fn set_email_kinds(
+    conn: &mut DbConnection,
+    user: UserId,
+    wanted: &[String],
+) -> ServiceResult<()> {
+    crate::db::write_tx(conn, |conn| {
+        diesel::delete(email_opt_outs::table.filter(email_opt_outs::user_id.eq(user.0)))
+            .execute(conn)?;
+        for kind in KINDS.iter().filter(|k| !wanted.iter().any(|w| w == *k)) {
+            diesel::insert_into(email_opt_outs::table)
+                .values((
+                    email_opt_outs::user_id.eq(user.0),
+                    email_opt_outs::kind.eq(*kind),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
 }
 
 pub fn unread_count(conn: &mut DbConnection, user: UserId) -> QueryResult<i64> {

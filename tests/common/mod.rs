@@ -3,6 +3,8 @@
 //! `TEST_DATABASE_URL` is set) and talks HTTP to it like a browser.
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
+pub mod smtp;
+
 use diesel::prelude::*;
 use samplepost::app;
 use samplepost::config::{Secret, Settings};
@@ -25,6 +27,11 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with_smtp(None).await
+    }
+
+    /// A server whose notification e-mails go to `smtp_url` (see [`smtp::SmtpSink`]).
+    pub async fn spawn_with_smtp(smtp_url: Option<String>) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let (database_url, postgres) = match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
@@ -56,6 +63,10 @@ impl TestApp {
             session_key: Secret::new((0..64).map(|_| rand::random::<u8>()).collect()),
             cookie_secure: false,
             admin_email: "admin@samplepost.local".to_owned(),
+            smtp_url: smtp_url.map(Secret::new),
+            mail_from: "Samplepost <noreply@samplepost.test>".to_owned(),
+            public_url: "http://samplepost.test".to_owned(),
+            outbox_poll: std::time::Duration::from_millis(100),
         };
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind random port");
         let port = listener.local_addr().expect("local addr").port();

@@ -9,6 +9,7 @@ mod addresses;
 mod approvals;
 mod catalogue;
 mod cli;
+mod mail;
 mod order_sheet;
 mod orders;
 mod recipient_link;

@@ -3,9 +3,8 @@
 //! bytes; only its SHA-256 is stored, it expires after 14 days and works once.
 
 use super::{add_event, draft_of, recipient_row};
-use crate::db::models::NewNotification;
 use crate::db::orders::{Order, OrderRecipient};
-use crate::db::schema::{notifications, order_recipients, orders};
+use crate::db::schema::{order_recipients, orders};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::order_state::{self, OrderStatus};
 use crate::domain::recipient::RecipientFields;
@@ -135,15 +134,13 @@ pub fn confirm(
             &typed.name,
         )?;
         let link = format!("/app/orders/{}", order.order_no);
-        diesel::insert_into(notifications::table)
-            .values(NewNotification {
-                user_id: order.created_by,
-                kind: "order.address_confirmed",
-                detail: &order.order_no,
-                link: &link,
-                created_at: now(),
-            })
-            .execute(conn)?;
+        crate::services::notifications::notify_user(
+            conn,
+            crate::domain::ids::UserId(order.created_by),
+            "order.address_confirmed",
+            &order.order_no,
+            &link,
+        )?;
         Ok(Ok(order.order_no))
     })
 }

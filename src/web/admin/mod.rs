@@ -2,6 +2,7 @@
 
 pub mod countries;
 pub mod modules;
+pub mod outbox;
 pub mod pricing;
 pub mod rates;
 pub mod routes;
@@ -25,6 +26,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(dashboard));
     verifications::routes(cfg);
     modules::routes(cfg);
+    outbox::routes(cfg);
     staff::routes(cfg);
     routes::routes(cfg);
     rates::routes(cfg);

@@ -1,0 +1,2 @@
+DROP TABLE email_opt_outs;
+DROP TABLE outbox;

@@ -1,0 +1,104 @@
+use crate::common::TestApp;
+use crate::common::smtp::SmtpSink;
+use std::time::Duration;
+
+/// Waits (up to 10 s) until `check` holds.
+async fn eventually(what: &str, check: impl Fn() -> bool) {
+    for _ in 0..100 {
+        if check() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn outbox_statuses(app: &TestApp) -> Vec<(String, i64)> {
+    use diesel::prelude::*;
+    use samplepost::db::schema::outbox;
+    let mut conn = app.conn();
+    let conn: &mut samplepost::db::DbConnection = &mut conn;
+    outbox::table
+        .order(outbox::id.asc())
+        .select((outbox::status, outbox::attempts))
+        .load(conn)
+        .expect("outbox")
+}
+
+/// Makes every pending mail due now, as if its pause had passed.
+fn make_due(app: &TestApp) {
+    use diesel::prelude::*;
+    use samplepost::db::schema::outbox;
+    let mut conn = app.conn();
+    let conn: &mut samplepost::db::DbConnection = &mut conn;
+    let past = chrono::Utc::now().naive_utc() - chrono::Duration::seconds(1);
+    diesel::update(outbox::table.filter(outbox::status.eq("pending")))
+        .set(outbox::next_attempt_at.eq(past))
+        .execute(conn)
+        .expect("make due");
+}
+
+/// An invitation accepted notifies the owner; returns the owner's browser.
+async fn invitation_accepted(app: &TestApp) -> crate::common::Browser {
+    let (owner, _) = app.seller("Acme").await;
+    let link = crate::team::invite(&owner, "wang@example.cn", "seller").await;
+    crate::team::join(app, &link).await;
+    owner
+}
+
+#[tokio::test]
+async fn a_notification_is_mailed_through_the_outbox_and_retried_after_a_refusal() {
+    let sink = SmtpSink::start();
+    let app = TestApp::spawn_with_smtp(Some(sink.url())).await;
+    sink.refuse_next(1);
+    invitation_accepted(&app).await;
+    eventually("a refused first attempt", || {
+        outbox_statuses(&app) == [("pending".to_owned(), 1)]
+    })
+    .await;
+    assert!(sink.messages().is_empty());
+    make_due(&app);
+    eventually("the retry", || sink.messages().len() == 1).await;
+    let message = &sink.messages()[0];
+    assert!(message.contains("wang@example.cn"), "the detail");
+    assert!(
+        message.contains("http://samplepost.test/app/team"),
+        "the link"
+    );
+    eventually("sent", || outbox_statuses(&app) == [("sent".to_owned(), 2)]).await;
+}
+
+#[tokio::test]
+async fn without_smtp_mails_are_skipped_and_the_admin_sees_them() {
+    let app = TestApp::spawn().await;
+    invitation_accepted(&app).await;
+    eventually("skipped", || {
+        outbox_statuses(&app) == [("skipped".to_owned(), 0)]
+    })
+    .await;
+    let admin = app.staff(samplepost::domain::status::Role::Admin).await;
+    let page = admin.get_text("/admin/outbox?status=skipped").await;
+    assert!(page.contains("data-status=\"skipped\""));
+}
+
+#[tokio::test]
+async fn a_user_who_opts_out_gets_no_mail_but_still_the_notification() {
+    let sink = SmtpSink::start();
+    let app = TestApp::spawn_with_smtp(Some(sink.url())).await;
+    let (owner, _) = app.seller("Acme").await;
+    let response = owner
+        .post_form("/app/notifications/email", &[("kind", "company.verified")])
+        .await;
+    assert_eq!(response.status(), 303);
+    let page = owner.get_text("/app/notifications").await;
+    assert!(!page.contains("value=\"team.invitation_accepted\" checked"));
+    let link = crate::team::invite(&owner, "wang@example.cn", "seller").await;
+    crate::team::join(&app, &link).await;
+    assert!(
+        owner
+            .get_text("/app/notifications")
+            .await
+            .contains("data-kind=\"team.invitation_accepted\"")
+    );
+    assert_eq!(app.count("outbox"), 0);
+}
