@@ -178,7 +178,10 @@ mod tests {
             .iter()
             .map(|s| format!("order_event.{s}")),
         );
-        for kind in crate::services::notifications::KINDS {
+        for kind in crate::services::notifications::KINDS
+            .iter()
+            .chain(&["team.invitation"])
+        {
             keys.push(format!("notify.{kind}"));
         }
         let missing: Vec<_> = keys

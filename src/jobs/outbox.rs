@@ -112,6 +112,9 @@ fn record(conn: &mut DbConnection, mail: &OutboxMail, outcome: Outcome) -> Query
                 outbox::status.eq("sent"),
                 outbox::attempts.eq(mail.attempts + 1),
                 outbox::sent_at.eq(Some(now())),
+                // Links may carry one-time tokens (invitations); once mailed
+                // they need not be kept.
+                outbox::link.eq(""),
             ))
             .execute(conn)?,
         Outcome::Skipped => diesel::update(row)

@@ -76,9 +76,23 @@ pub fn notify_user(
     if disabled {
         return Ok(());
     }
+    mail(conn, Some(user), &email, kind, detail, link)
+}
+
+/// Queues an e-mail (to a user, or to someone without an account yet such
+/// as an invitee) for the outbox worker.
+pub fn mail(
+    conn: &mut DbConnection,
+    user: Option<UserId>,
+    email: &str,
+    kind: &str,
+    detail: &str,
+    link: &str,
+) -> QueryResult<()> {
+    let at = super::now();
     diesel::insert_into(outbox::table)
         .values((
-            outbox::user_id.eq(Some(user.0)),
+            outbox::user_id.eq(user.map(|u| u.0)),
             outbox::recipient.eq(email),
             outbox::kind.eq(kind),
             outbox::detail.eq(detail),

@@ -3,7 +3,7 @@
 //! There is always exactly one owner.
 
 use super::audit::{self, By, Event};
-use super::notifications::notify_owner;
+use super::notifications::{self, notify_owner};
 use super::{Actor, ServiceError, ServiceResult, accounts, now};
 use crate::db::models::{Invitation, NewUser, User};
 use crate::db::schema::{companies, invitations, users};
@@ -144,8 +144,30 @@ pub fn invite(
             email.as_str().to_owned(),
             role.as_str().to_owned(),
         )?;
+        mail_invitation(conn, company, email.as_str(), &token)?;
         Ok(token)
     })
+}
+
+/// Sends the invitation link by e-mail (through the outbox).
+fn mail_invitation(
+    conn: &mut DbConnection,
+    company: CompanyId,
+    email: &str,
+    token: &str,
+) -> QueryResult<()> {
+    let name: String = companies::table
+        .find(company.0)
+        .select(companies::name)
+        .first(conn)?;
+    notifications::mail(
+        conn,
+        None,
+        email,
+        "team.invitation",
+        &name,
+        &format!("/invite/{token}"),
+    )
 }
 
 fn pending_invitation(
@@ -182,9 +204,10 @@ pub fn resend(conn: &mut DbConnection, actor: &Actor, id: i64) -> ServiceResult<
             actor,
             "team.invite.resend",
             company,
-            invitation.email,
+            invitation.email.clone(),
             String::new(),
         )?;
+        mail_invitation(conn, company, &invitation.email, &token)?;
         Ok(token)
     })
 }
