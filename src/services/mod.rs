@@ -83,6 +83,14 @@ pub enum ServiceError {
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
+/// Why a one-time link (a recipient's address link, an invitation) does not open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkProblem {
+    /// Never issued, replaced, revoked or already used.
+    Unknown,
+    Expired,
+}
+
 /// The current time, as stored (UTC, no zone).
 pub fn now() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()

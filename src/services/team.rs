@@ -232,13 +232,7 @@ pub fn revoke(conn: &mut DbConnection, actor: &Actor, id: i64) -> ServiceResult<
     })
 }
 
-/// Why an invitation link does not open.
-#[derive(Debug, PartialEq, Eq)]
-pub enum LinkProblem {
-    /// Never issued, replaced, revoked or already used.
-    Unknown,
-    Expired,
-}
+pub use crate::services::LinkProblem;
 
 /// The invitation behind a link, with the company's name, while it works.
 pub fn open(

@@ -66,6 +66,15 @@ pub fn render_with(page: &impl Template, status: StatusCode) -> Result<HttpRespo
 }
 
 /// 303 See Other: the answer to a successful form post.
+/// The status of a page saying a one-time link does not work: 404 for a
+/// link that never worked or is used up, 410 for one that expired.
+pub fn link_problem_status(problem: crate::services::LinkProblem) -> StatusCode {
+    match problem {
+        crate::services::LinkProblem::Unknown => StatusCode::NOT_FOUND,
+        crate::services::LinkProblem::Expired => StatusCode::GONE,
+    }
+}
+
 pub fn redirect(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))

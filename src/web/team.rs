@@ -239,10 +239,11 @@ struct InvitationPage {
 }
 
 fn problem_page(ctx: PageCtx, problem: LinkProblem) -> Result<HttpResponse, AppError> {
-    let (key, status) = match problem {
-        LinkProblem::Unknown => ("team.link_unknown", StatusCode::NOT_FOUND),
-        LinkProblem::Expired => ("team.link_expired", StatusCode::GONE),
+    let key = match problem {
+        LinkProblem::Unknown => "team.link_unknown",
+        LinkProblem::Expired => "team.link_expired",
     };
+    let status = super::link_problem_status(problem);
     render_with(
         &InvitationPage {
             ctx,

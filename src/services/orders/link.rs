@@ -52,13 +52,7 @@ pub fn reissue(conn: &mut DbConnection, actor: &Actor, order_no: &str) -> Servic
     })
 }
 
-/// Why a link does not open.
-#[derive(Debug, PartialEq, Eq)]
-pub enum LinkProblem {
-    /// Never issued, replaced, or already used.
-    Unknown,
-    Expired,
-}
+pub use crate::services::LinkProblem;
 
 /// The order a live link belongs to, with what the recipient sees of it.
 pub struct LinkedOrder {

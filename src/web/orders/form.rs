@@ -306,21 +306,13 @@ pub async fn post(
     posted: Posted,
 ) -> Result<HttpResponse, AppError> {
     let mut posted = posted;
-    match posted.action {
+    // Buttons that only redraw the form: nothing is saved, nothing is lost.
+    let redraw = match posted.action {
         Action::AddItem => {
             if posted.form.items.len() < customs::MAX_ITEMS {
                 posted.form.items.push(ItemFields::default());
             }
-            return show(
-                ctx,
-                member,
-                state,
-                order_no,
-                posted,
-                FieldErrors::new(),
-                StatusCode::OK,
-            )
-            .await;
+            Some(FieldErrors::new())
         }
         Action::RemoveItem(row) => {
             if row < posted.form.items.len() {
@@ -329,16 +321,7 @@ pub async fn post(
             if posted.form.items.is_empty() {
                 posted.form.items.push(ItemFields::default());
             }
-            return show(
-                ctx,
-                member,
-                state,
-                order_no,
-                posted,
-                FieldErrors::new(),
-                StatusCode::OK,
-            )
-            .await;
+            Some(FieldErrors::new())
         }
         Action::PickAddress => {
             if let Some(id) = posted.address_id {
@@ -346,22 +329,13 @@ pub async fn post(
                 let address = run(&state, move |conn| addresses::get(conn, &actor, id)).await?;
                 posted.form.recipient = addresses::to_fields(&address);
             }
-            return show(
-                ctx,
-                member,
-                state,
-                order_no,
-                posted,
-                FieldErrors::new(),
-                StatusCode::OK,
-            )
-            .await;
+            Some(FieldErrors::new())
         }
-        Action::Refresh => {
-            let errors = posted.form.draft().err().unwrap_or_default();
-            return show(ctx, member, state, order_no, posted, errors, StatusCode::OK).await;
-        }
-        Action::Save | Action::Submit => {}
+        Action::Refresh => Some(posted.form.draft().err().unwrap_or_default()),
+        Action::Save | Action::Submit => None,
+    };
+    if let Some(errors) = redraw {
+        return show(ctx, member, state, order_no, posted, errors, StatusCode::OK).await;
     }
     let draft = match posted.form.draft() {
         Ok(draft) => draft,

@@ -37,10 +37,11 @@ struct DonePage {
 }
 
 fn problem_page(ctx: PageCtx, problem: LinkProblem) -> Result<HttpResponse, AppError> {
-    let (key, status) = match problem {
-        LinkProblem::Unknown => ("recipient_link.unknown", StatusCode::NOT_FOUND),
-        LinkProblem::Expired => ("recipient_link.expired", StatusCode::GONE),
+    let key = match problem {
+        LinkProblem::Unknown => "recipient_link.unknown",
+        LinkProblem::Expired => "recipient_link.expired",
     };
+    let status = super::super::link_problem_status(problem);
     render_with(
         &DonePage {
             ctx,
