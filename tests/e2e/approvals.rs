@@ -1,0 +1,85 @@
+//! A manager approves a seller's order in the browser.
+
+use crate::browser::browser_test;
+use crate::common::{Browser, PASSWORD, TestApp, location};
+
+/// Invites `email` as `role` and joins through the link; returns the member's browser.
+async fn member(app: &TestApp, owner: &Browser, email: &str, role: &str) -> Browser {
+    owner
+        .post_form("/app/team/invitations", &[("email", email), ("role", role)])
+        .await;
+    let page = owner.get_text("/app/team").await;
+    let marker = "class=\"invitation-link\">";
+    let start = page.find(marker).expect("invitation link") + marker.len();
+    let link: String = page[start..].chars().take_while(|c| *c != '<').collect();
+    let browser = app.browser();
+    let response = browser
+        .post_form(
+            &link,
+            &[
+                ("display_name", role),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), "/app");
+    browser
+}
+
+#[tokio::test]
+async fn a_manager_approves_a_sellers_order() {
+    browser_test("a_manager_approves_a_sellers_order", async |browsers| {
+        let app = TestApp::spawn().await;
+        let (owner, _) = app.seller("Acme").await;
+        owner
+            .post_form("/app/settings/approval", &[("always", "yes")])
+            .await;
+        member(&app, &owner, "manager@example.cn", "manager").await;
+        let seller = member(&app, &owner, "seller@example.cn", "seller").await;
+        let response = seller
+            .post_form(
+                "/app/orders",
+                &[
+                    ("name", "Jane Smith"),
+                    ("line1", "1 High Street"),
+                    ("city", "London"),
+                    ("postcode", "SW1A 1AA"),
+                    ("country", "GB"),
+                    ("phone", "020 7946 0958"),
+                    ("weight_kg", "0.48"),
+                    ("item0_description_en", "Cotton T-shirt"),
+                    ("item0_quantity", "2"),
+                    ("item0_unit_value_usd", "3.50"),
+                    ("item0_hs_code", "610910"),
+                    ("route", "POST-SMALL"),
+                    ("form_token", "e2e"),
+                    ("action", "submit"),
+                ],
+            )
+            .await;
+        let order_page = location(&response);
+        let no = order_page.trim_start_matches("/app/orders/").to_owned();
+
+        let tab = browsers.open(&app.address).await;
+        tab.goto("/login").await;
+        tab.fill("#email", "manager@example.cn").await;
+        tab.fill("#password", PASSWORD).await;
+        tab.click(r#"form[action="/login"] button[type="submit"]"#)
+            .await;
+        tab.click(r#"header a[href="/app/approvals"]"#).await;
+        let card = format!(r#"[data-pending="{no}"]"#);
+        tab.wait_for(&card).await;
+        assert!(tab.text(&card).await.contains("Jane Smith"));
+        tab.click(&format!(r#"{card} button[value="approve"]"#))
+            .await;
+        tab.wait_until(
+            "!document.querySelector('[data-pending]')",
+            "the queue is empty after approving",
+        )
+        .await;
+        tab.goto(&order_page).await;
+        tab.wait_for(r#"[data-status="approved"]"#).await;
+    })
+    .await;
+}
