@@ -409,6 +409,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    topups (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        amount_fen -> BigInt,
+        receipt_upload_id -> BigInt,
+        status -> Text,
+        requested_by -> BigInt,
+        requested_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    ledger_entries (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        kind -> Text,
+        amount_fen -> BigInt,
+        order_id -> Nullable<BigInt>,
+        topup_id -> Nullable<BigInt>,
+        created_by -> Nullable<BigInt>,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> companies (company_id));
 diesel::joinable!(invitations -> companies (company_id));
 diesel::joinable!(orders -> companies (company_id));
@@ -421,6 +450,9 @@ diesel::joinable!(order_documents -> orders (order_id));
 diesel::joinable!(module_applications -> companies (company_id));
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(rate_rows -> rate_sheets (sheet_id));
+diesel::joinable!(topups -> companies (company_id));
+diesel::joinable!(ledger_entries -> orders (order_id));
+diesel::joinable!(ledger_entries -> topups (topup_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     companies,
@@ -448,4 +480,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     approval_policies,
     outbox,
     email_opt_outs,
+    topups,
+    ledger_entries,
 );

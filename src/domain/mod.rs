@@ -7,6 +7,7 @@ pub mod email;
 pub mod field_errors;
 pub mod hs;
 pub mod ids;
+pub mod ledger;
 pub mod measure;
 pub mod money;
 pub mod order;

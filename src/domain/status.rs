@@ -124,6 +124,7 @@ text_enum!(
         IdBack => "id_back",
         ItemPhoto => "item_photo",
         OrderDocument => "order_document",
+        TopupReceipt => "topup_receipt",
     }
 );
 

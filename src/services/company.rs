@@ -100,18 +100,20 @@ pub(crate) fn put_upload(
 }
 
 /// An upload the actor may see: staff see all, an owner their company's,
-/// other members their company's order files (not the verification papers).
-/// Anyone else gets "not found", so ids cannot be probed.
+/// managers also the top-up receipts, other members their company's order
+/// files (not the verification papers). Anyone else gets "not found", so
+/// ids cannot be probed.
 pub fn find_upload(conn: &mut DbConnection, actor: &Actor, id: UploadId) -> ServiceResult<Upload> {
+    use crate::domain::status::Role;
     let upload: Upload = uploads::table.find(id.0).first(conn)?;
     let same_company =
         upload.company_id.is_some() && actor.company_id.map(|c| c.0) == upload.company_id;
-    let order_file = matches!(
-        upload.kind,
-        UploadKind::ItemPhoto | UploadKind::OrderDocument
-    );
-    let visible = actor.role.is_staff()
-        || (same_company && (order_file || actor.role == crate::domain::status::Role::Owner));
+    let member_may_see = match upload.kind {
+        UploadKind::ItemPhoto | UploadKind::OrderDocument => true,
+        UploadKind::TopupReceipt => matches!(actor.role, Role::Owner | Role::Manager),
+        UploadKind::Licence | UploadKind::IdFront | UploadKind::IdBack => actor.role == Role::Owner,
+    };
+    let visible = actor.role.is_staff() || (same_company && member_may_see);
     if visible {
         Ok(upload)
     } else {

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod addresses;
 pub mod approvals;
 pub mod audit;
+pub mod balance;
 pub mod catalogue;
 pub mod company;
 pub mod module;
@@ -17,6 +18,7 @@ pub mod rates;
 pub mod routes;
 pub mod staff;
 pub mod team;
+pub mod topups;
 
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::{CompanyId, UserId};

@@ -264,7 +264,7 @@ async fn submit_verification(
                 UploadKind::Licence => form.licence_id = Some(id.0),
                 UploadKind::IdFront => form.id_front_id = Some(id.0),
                 UploadKind::IdBack => form.id_back_id = Some(id.0),
-                UploadKind::ItemPhoto | UploadKind::OrderDocument => {}
+                UploadKind::ItemPhoto | UploadKind::OrderDocument | UploadKind::TopupReceipt => {}
             },
             Err(AppError::Service(ServiceError::Invalid(file_errors))) => {
                 if let Some(key) = file_errors.get(kind.as_str()) {

@@ -343,7 +343,7 @@ fn check_sender(conn: &mut DbConnection, actor: &Actor, draft: &Draft) -> Servic
 }
 
 /// Orders are for companies whose sample-logistics module is active.
-fn require_active(conn: &mut DbConnection, company: CompanyId) -> ServiceResult<()> {
+pub(crate) fn require_active(conn: &mut DbConnection, company: CompanyId) -> ServiceResult<()> {
     let status: String = companies::table
         .find(company.0)
         .select(companies::module_status)
@@ -518,9 +518,13 @@ pub fn update(
     })
 }
 
-/// Cancels an order that has not been handed over (DESIGN.md §2).
+/// Cancels an order that has not been handed over (DESIGN.md §2); a paid
+/// one is refunded in full in the same transaction.
 pub fn cancel(conn: &mut DbConnection, actor: &Actor, order_no: &str) -> ServiceResult<()> {
     write_tx(conn, |conn| -> ServiceResult<()> {
+        // Queued behind any payment of the company, so the status read
+        // below is the one the refund depends on.
+        crate::db::ledger::lock_company(conn, actor.company()?.0)?;
         let order = find(conn, actor, order_no)?;
         let event = order_state::Event::Cancel;
         let to = order_state::next(order.status, &event, order_state::Actor::Member)
@@ -541,13 +545,18 @@ pub fn cancel(conn: &mut DbConnection, actor: &Actor, order_no: &str) -> Service
             Some(actor),
             "",
         )?;
+        let mut detail = order.status.as_str().to_owned();
+        if order.status.is_paid() {
+            let refunded = super::balance::refund(conn, actor, &order)?;
+            detail = format!("{detail}; refund {refunded}");
+        }
         audit(
             conn,
             actor,
             "order.cancel",
             CompanyId(order.company_id),
             &order.order_no,
-            order.status.as_str().to_owned(),
+            detail,
         )?;
         Ok(())
     })

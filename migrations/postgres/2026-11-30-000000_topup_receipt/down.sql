@@ -1,0 +1,4 @@
+DELETE FROM uploads WHERE kind = 'topup_receipt';
+ALTER TABLE uploads DROP CONSTRAINT uploads_kind_check;
+ALTER TABLE uploads ADD CONSTRAINT uploads_kind_check
+    CHECK (kind IN ('licence', 'id_front', 'id_back', 'item_photo', 'order_document'));

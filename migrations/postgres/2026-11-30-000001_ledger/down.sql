@@ -1,0 +1,3 @@
+DROP TABLE ledger_entries;
+DROP FUNCTION ledger_entries_append_only();
+DROP TABLE topups;
