@@ -165,6 +165,16 @@ mod tests {
                 .map(|s| format!("approval_reason.{s}")),
         );
         keys.extend(
+            crate::domain::ledger::EntryKind::ALL
+                .iter()
+                .map(|s| format!("ledger_kind.{s}")),
+        );
+        keys.extend(
+            crate::domain::ledger::TopupStatus::ALL
+                .iter()
+                .map(|s| format!("topup_status.{s}")),
+        );
+        keys.extend(
             [
                 "create",
                 "edit",

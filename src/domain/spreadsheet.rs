@@ -1,7 +1,8 @@
 //! Spreadsheet files as rows of cell text, shared by rate sheets and order
 //! sheets: CSV (UTF-8, with or without a byte-order mark) or the first
 //! worksheet of an XLSX in, the header matched against known column names,
-//! and CSV out with a byte-order mark so that Excel reads Chinese as UTF-8.
+//! and CSV out with a byte-order mark so that Excel reads Chinese as UTF-8
+//! (or a one-sheet XLSX out).
 
 use calamine::{DataRef, Reader, Xlsx};
 use std::collections::BTreeMap;
@@ -238,9 +239,75 @@ pub fn write_csv<R: AsRef<[u8]>>(
     writer.into_inner().expect(IN_MEMORY)
 }
 
+/// An XLSX workbook with one worksheet `name`: a bold header, then the
+/// rows. Cells of `amount_columns` that hold a number are written as numbers
+/// with two decimals, so that Excel can add them up; every other cell is text.
+pub fn write_xlsx<R: AsRef<str>>(
+    name: &str,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<R>>,
+    amount_columns: &[usize],
+) -> Result<Vec<u8>, String> {
+    write_workbook(name, header, rows, amount_columns).map_err(|error| error.to_string())
+}
+
+fn write_workbook<R: AsRef<str>>(
+    name: &str,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<R>>,
+    amount_columns: &[usize],
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let two_decimals = Format::new().set_num_format("0.00");
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(name)?;
+    for (column, title) in (0..).zip(header) {
+        sheet.write_string_with_format(0, column, *title, &bold)?;
+    }
+    for (row_number, row) in (1..).zip(rows) {
+        for (index, cell) in row.iter().enumerate() {
+            let text = cell.as_ref();
+            let column = u16::try_from(index).unwrap_or(u16::MAX);
+            match text.parse::<f64>() {
+                Ok(number) if amount_columns.contains(&index) => {
+                    sheet.write_number_with_format(row_number, column, number, &two_decimals)?
+                }
+                _ if text.is_empty() => continue,
+                _ => sheet.write_string(row_number, column, text)?,
+            };
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofit();
+    workbook.save_to_buffer()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_xlsx_reads_back_with_amounts_as_numbers() {
+        let bytes = write_xlsx(
+            "statement",
+            &["kind", "amount"],
+            [vec!["topup", "500.00"], vec!["payment", "-12.30"]],
+            &[1],
+        )
+        .expect("written");
+        let rows = read_xlsx(&bytes).expect("read");
+        let cells: Vec<_> = rows.iter().map(|r| r.cells.clone()).collect();
+        assert_eq!(
+            cells,
+            [
+                vec!["kind", "amount"],
+                vec!["topup", "500"],
+                vec!["payment", "-12.3"]
+            ]
+        );
+    }
 
     #[test]
     fn excel_numbers_read_as_excel_shows_them() {

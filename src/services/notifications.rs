@@ -20,6 +20,8 @@ pub const KINDS: &[&str] = &[
     "order.approved",
     "order.rejected",
     "team.invitation_accepted",
+    "topup.confirmed",
+    "topup.rejected",
 ];
 
 /// Tells every owner of `company` (there is one) about `kind`.

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod approvals;
 pub mod audit;
 pub mod auth;
+pub mod balance;
 pub mod company;
 pub mod csrf;
 pub mod ctx;
@@ -141,5 +142,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     module::routes(cfg);
     notifications::routes(cfg);
     team::routes(cfg);
+    balance::routes(cfg);
     admin::routes(cfg);
 }

@@ -7,6 +7,7 @@ pub mod pricing;
 pub mod rates;
 pub mod routes;
 pub mod staff;
+pub mod topups;
 pub mod verifications;
 
 use super::auth::Staff;
@@ -27,6 +28,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     verifications::routes(cfg);
     modules::routes(cfg);
     outbox::routes(cfg);
+    topups::routes(cfg);
     staff::routes(cfg);
     routes::routes(cfg);
     rates::routes(cfg);
@@ -40,6 +42,8 @@ struct DashboardPage {
     ctx: PageCtx,
     pending_verifications: i64,
     pending_applications: i64,
+    /// Only the admin confirms top-ups, so operators are not shown the count.
+    pending_topups: Option<i64>,
 }
 
 /// Handles GET /admin: what is waiting for staff.
@@ -49,7 +53,7 @@ async fn dashboard(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let actor = staff.0.actor();
-    let (pending_verifications, pending_applications) = run(&state, move |conn| {
+    let (pending_verifications, pending_applications, pending_topups) = run(&state, move |conn| {
         actor.require_staff()?;
         let verifications = companies::table
             .filter(companies::status.eq(CompanyStatus::Submitted.as_str()))
@@ -59,13 +63,18 @@ async fn dashboard(
             .filter(module_applications::status.eq(ApplicationStatus::Applied.as_str()))
             .count()
             .get_result::<i64>(conn)?;
-        Ok((verifications, applications))
+        let topups = match actor.require_admin() {
+            Ok(()) => Some(crate::services::topups::pending_count(conn, &actor)?),
+            Err(_) => None,
+        };
+        Ok((verifications, applications, topups))
     })
     .await?;
     render(&DashboardPage {
         ctx,
         pending_verifications,
         pending_applications,
+        pending_topups,
     })
 }
 

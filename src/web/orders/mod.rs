@@ -174,6 +174,8 @@ struct DetailPage {
     quote_lines: Vec<QuoteLineView>,
     /// A recipient link created just now, shown once.
     new_link: Option<String>,
+    /// The company's balance, shown beside the pay button of an approved order.
+    balance: Option<Fen>,
 }
 
 impl DetailPage {
@@ -215,7 +217,14 @@ impl DetailPage {
                 | OrderStatus::Draft
                 | OrderStatus::PendingApproval
                 | OrderStatus::Approved
+                | OrderStatus::Paid
         )
+    }
+
+    /// What the balance lacks to pay this order, if anything.
+    fn missing_for_payment(&self) -> Option<Fen> {
+        let due = Fen(self.quote()?.total_fen);
+        crate::domain::ledger::shortfall(self.balance?, due)
     }
 
     fn draft(&self) -> &Draft {
@@ -293,7 +302,15 @@ async fn detail(
 ) -> Result<HttpResponse, AppError> {
     let actor = member.0.actor();
     let no = no.into_inner();
-    let view = run(&state, move |conn| orders::view(conn, &actor, &no)).await?;
+    let (view, balance) = run(&state, move |conn| {
+        let view = orders::view(conn, &actor, &no)?;
+        let balance = match view.order.status {
+            OrderStatus::Approved => Some(crate::services::balance::balance(conn, &actor)?),
+            _ => None,
+        };
+        Ok((view, balance))
+    })
+    .await?;
     let missing = if view.order.status == OrderStatus::Draft {
         view.draft.complete().err().unwrap_or_default()
     } else {
@@ -312,6 +329,7 @@ async fn detail(
         missing,
         quote_lines,
         new_link,
+        balance,
     })
 }
 
