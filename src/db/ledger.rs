@@ -77,8 +77,8 @@ pub fn balance_fen(conn: &mut DbConnection, company_id: i64) -> QueryResult<i64>
 /// Appends one entry; its sign must suit its kind (the table checks too).
 pub fn append(conn: &mut DbConnection, entry: &NewLedgerEntry) -> QueryResult<()> {
     debug_assert!(
-        EntryKind::parse(entry.kind).is_ok_and(|kind| kind
-            .allows(crate::domain::money::Fen(entry.amount_fen)))
+        EntryKind::parse(entry.kind)
+            .is_ok_and(|kind| kind.allows(crate::domain::money::Fen(entry.amount_fen)))
     );
     diesel::insert_into(ledger_entries::table)
         .values(entry)

@@ -7,6 +7,7 @@ mod common;
 mod accounts;
 mod addresses;
 mod approvals;
+mod balance;
 mod catalogue;
 mod cli;
 mod mail;

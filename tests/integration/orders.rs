@@ -56,7 +56,7 @@ pub fn order_no(response: &reqwest::Response) -> String {
 }
 
 /// Submits an order and returns its number.
-async fn submitted(seller: &Browser, overrides: &[(&str, &str)]) -> String {
+pub async fn submitted(seller: &Browser, overrides: &[(&str, &str)]) -> String {
     let response = post_order(seller, overrides).await;
     assert_eq!(response.status(), 303, "submitted");
     order_no(&response)

@@ -5,8 +5,8 @@
 mod pay;
 mod statement;
 
-pub use pay::{Payment, pay};
 pub(crate) use pay::refund;
+pub use pay::{Payment, pay};
 pub use statement::{StatementFilter, StatementRow, monthly, page, statement};
 
 use super::audit::{self, Event};

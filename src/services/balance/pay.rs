@@ -25,7 +25,11 @@ pub enum Payment {
     /// Every order is paid; `total` left the balance.
     Paid { orders: Vec<String>, total: Fen },
     /// Nothing was paid: the balance lacks `missing` of `due`.
-    Short { missing: Fen, balance: Fen, due: Fen },
+    Short {
+        missing: Fen,
+        balance: Fen,
+        due: Fen,
+    },
 }
 
 /// Pays the approved orders `order_nos` of the actor's company at their

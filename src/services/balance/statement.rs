@@ -38,7 +38,13 @@ pub struct StatementRow {
 
 /// The filter as bounds on stored columns: kind, and the UTC start of the
 /// first day and of the day after the last.
-fn bounds(filter: &StatementFilter) -> (Option<&'static str>, Option<NaiveDateTime>, Option<NaiveDateTime>) {
+fn bounds(
+    filter: &StatementFilter,
+) -> (
+    Option<&'static str>,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+) {
     (
         filter.kind.map(EntryKind::as_str),
         filter.from.map(ledger::china_day_start),

@@ -4,8 +4,8 @@ use super::{DecisionForm, QueueQuery};
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ledger::TopupStatus;
 use crate::domain::money::Fen;
-use crate::services::topups::{self, QueueRow, TopupView};
 use crate::services::ServiceError;
+use crate::services::topups::{self, QueueRow, TopupView};
 use crate::web::auth::Admin;
 use crate::web::ctx::{self, PageCtx};
 use crate::web::errors::AppError;
@@ -131,7 +131,10 @@ async fn decide(
     let result = match form.parse() {
         Ok(decision) => {
             let decider = actor.clone();
-            run(&state, move |conn| topups::decide(conn, &decider, id, decision)).await
+            run(&state, move |conn| {
+                topups::decide(conn, &decider, id, decision)
+            })
+            .await
         }
         Err(error) => Err(error.into()),
     };

@@ -106,7 +106,9 @@ impl BalancePage {
     }
 
     fn is_selected(&self, order_no: &str) -> bool {
-        self.selected.iter().any(|s| s.eq_ignore_ascii_case(order_no))
+        self.selected
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(order_no))
     }
 
     fn money(&self, fen: &i64) -> String {
@@ -271,7 +273,15 @@ async fn pay_selected(
         .filter(|(key, _)| key == "order")
         .map(|(_, value)| value)
         .collect();
-    settle(ctx, member, session, state, numbers, "/app/balance".to_owned()).await
+    settle(
+        ctx,
+        member,
+        session,
+        state,
+        numbers,
+        "/app/balance".to_owned(),
+    )
+    .await
 }
 
 /// Handles POST /app/orders/{no}/pay: the order page's pay button.
@@ -321,7 +331,10 @@ async fn settle(
             render_with(&page, StatusCode::CONFLICT)
         }
         Err(AppError::Service(ServiceError::Invalid(errors))) => {
-            let key = errors.iter().next().map_or("error.page.invalid", |(_, k)| k);
+            let key = errors
+                .iter()
+                .next()
+                .map_or("error.page.invalid", |(_, k)| k);
             ctx::flash(&session, "error", key);
             Ok(redirect(&back))
         }
