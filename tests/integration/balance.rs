@@ -585,3 +585,47 @@ async fn ledger_entries_cannot_be_changed_or_deleted() {
     assert!(delete.is_err(), "no delete");
     assert_eq!(entries(&app, company), [("adjustment".to_owned(), 100)]);
 }
+
+#[tokio::test]
+async fn a_top_up_posted_twice_is_one_request() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.seller("Acme").await;
+    let (first, second) = tokio::join!(
+        request_topup(&owner, "300", Some(png())),
+        request_topup(&owner, "300", Some(png()))
+    );
+    assert_eq!(
+        (first.status().as_u16(), second.status().as_u16()),
+        (303, 303)
+    );
+    assert_eq!(app.count("topups"), 1);
+    assert_eq!(
+        request_topup(&owner, "301", Some(png())).await.status(),
+        303
+    );
+    assert_eq!(app.count("topups"), 2, "another amount is another request");
+}
+
+#[tokio::test]
+async fn a_suspended_company_keeps_its_balance_but_cannot_pay() {
+    let app = TestApp::spawn().await;
+    let (owner, email) = app.seller("Acme").await;
+    let company = company_of(&app, &email);
+    credit(&app, company, 100_000);
+    let no = approved(&owner, 0).await;
+    {
+        use samplepost::db::schema::companies;
+        let mut conn = app.conn();
+        let conn: &mut DbConnection = &mut conn;
+        diesel::update(companies::table.find(company))
+            .set(companies::module_status.eq("suspended"))
+            .execute(conn)
+            .expect("suspend");
+    }
+    let response = owner.post_form(&format!("/app/orders/{no}/pay"), &[]).await;
+    assert_eq!(response.status(), 303);
+    let page = owner.get_text(&location(&response)).await;
+    assert!(page.contains("后才能付款"), "says why");
+    assert_eq!(status_of(&app, &no), "approved");
+    assert_eq!(shown_balance(&owner).await, 100_000);
+}

@@ -12,15 +12,17 @@ pub use statement::{StatementFilter, StatementRow, monthly, page, statement};
 use super::audit::{self, Event};
 use super::company::put_upload;
 use super::{Actor, Page, ServiceError, ServiceResult, now};
-use crate::db::ledger::{NewTopup, Topup, balance_fen};
-use crate::db::schema::{companies, order_quotes, order_recipients, orders, topups, users};
+use crate::db::ledger::{NewTopup, Topup, balance_fen, lock_company};
+use crate::db::schema::{
+    companies, order_quotes, order_recipients, orders, topups, uploads, users,
+};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::ids::CompanyId;
 use crate::domain::ledger::TopupStatus;
 use crate::domain::money::Fen;
 use crate::domain::order_state::OrderStatus;
 use crate::domain::status::{CompanyStatus, Role, UploadKind};
-use crate::storage::Storage;
+use crate::storage::{Storage, content_key};
 use diesel::prelude::*;
 
 /// Top-ups and the statement are the owner's and managers' business;
@@ -85,7 +87,8 @@ pub fn payables(conn: &mut DbConnection, actor: &Actor) -> ServiceResult<Vec<Pay
 }
 
 /// Asks the platform to credit `amount` against a bank-transfer receipt.
-/// Only a verified company may send money in.
+/// Only a verified company may send money in. The same receipt for the same
+/// amount while the first request waits (a double click) is that request.
 pub fn request_topup(
     conn: &mut DbConnection,
     storage: &dyn Storage,
@@ -96,12 +99,25 @@ pub fn request_topup(
 ) -> ServiceResult<i64> {
     let company = require_finance(actor)?;
     write_tx(conn, |conn| {
+        lock_company(conn, company.0)?;
         let status: String = companies::table
             .find(company.0)
             .select(companies::status)
             .first(conn)?;
         if status != CompanyStatus::Verified.as_str() {
             return Err(ServiceError::Conflict("error.topup.unverified"));
+        }
+        let repeated: Option<i64> = topups::table
+            .inner_join(uploads::table.on(uploads::id.eq(topups::receipt_upload_id)))
+            .filter(topups::company_id.eq(company.0))
+            .filter(topups::status.eq(TopupStatus::Pending.as_str()))
+            .filter(topups::amount_fen.eq(amount.0))
+            .filter(uploads::sha256.eq(content_key(receipt)))
+            .select(topups::id)
+            .first(conn)
+            .optional()?;
+        if let Some(id) = repeated {
+            return Ok(id);
         }
         let upload = put_upload(
             conn,

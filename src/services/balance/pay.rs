@@ -4,7 +4,7 @@
 
 use crate::db::ledger::{NewLedgerEntry, append, balance_fen, lock_company};
 use crate::db::orders::Order;
-use crate::db::schema::{ledger_entries, order_quotes, orders};
+use crate::db::schema::{companies, ledger_entries, order_quotes, orders};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::CompanyId;
@@ -12,7 +12,8 @@ use crate::domain::ledger::{EntryKind, shortfall};
 use crate::domain::money::Fen;
 use crate::domain::order_no::OrderNo;
 use crate::domain::order_state::{self, OrderStatus};
-use crate::services::orders::{add_event, audit, find, require_active};
+use crate::domain::status::ModuleStatus;
+use crate::services::orders::{add_event, audit, find};
 use crate::services::{Actor, ServiceError, ServiceResult, now};
 use diesel::prelude::*;
 
@@ -22,8 +23,8 @@ const MAX_ORDERS_AT_ONCE: usize = 200;
 /// How a payment ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Payment {
-    /// Every order is paid; `total` left the balance.
-    Paid { orders: Vec<String>, total: Fen },
+    /// Every order is paid.
+    Paid,
     /// Nothing was paid: the balance lacks `missing` of `due`.
     Short {
         missing: Fen,
@@ -69,11 +70,22 @@ pub fn pay(conn: &mut DbConnection, actor: &Actor, order_nos: &[String]) -> Serv
         for (order, to, total) in &payable {
             pay_one(conn, actor, company, order, *to, *total)?;
         }
-        Ok(Payment::Paid {
-            orders: payable.into_iter().map(|(o, _, _)| o.order_no).collect(),
-            total: due,
-        })
+        Ok(Payment::Paid)
     })
+}
+
+/// Only a company whose sample-logistics module is active pays for
+/// orders (DESIGN.md §2); a suspended one keeps its balance but cannot spend it.
+fn require_active(conn: &mut DbConnection, company: CompanyId) -> ServiceResult<()> {
+    let status: String = companies::table
+        .find(company.0)
+        .select(companies::module_status)
+        .first(conn)?;
+    if status == ModuleStatus::Active.as_str() {
+        Ok(())
+    } else {
+        Err(ServiceError::Conflict("error.balance.module_inactive"))
+    }
 }
 
 /// The order numbers as typed, checked and without repeats (a list posted

@@ -343,7 +343,7 @@ fn check_sender(conn: &mut DbConnection, actor: &Actor, draft: &Draft) -> Servic
 }
 
 /// Orders are for companies whose sample-logistics module is active.
-pub(crate) fn require_active(conn: &mut DbConnection, company: CompanyId) -> ServiceResult<()> {
+fn require_active(conn: &mut DbConnection, company: CompanyId) -> ServiceResult<()> {
     let status: String = companies::table
         .find(company.0)
         .select(companies::module_status)

@@ -312,7 +312,7 @@ async fn settle(
     let chosen = numbers.clone();
     let result = run(&state, move |conn| balance::pay(conn, &payer, &chosen)).await;
     match result {
-        Ok(Payment::Paid { .. }) => {
+        Ok(Payment::Paid) => {
             ctx::flash(&session, "success", "flash.balance.paid");
             Ok(redirect(&back))
         }
