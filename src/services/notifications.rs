@@ -19,6 +19,7 @@ pub const KINDS: &[&str] = &[
     "order.approval_requested",
     "order.approved",
     "order.rejected",
+    "order.paid",
     "team.invitation_accepted",
     "topup.confirmed",
     "topup.rejected",

@@ -629,3 +629,21 @@ async fn a_suspended_company_keeps_its_balance_but_cannot_pay() {
     assert_eq!(status_of(&app, &no), "approved");
     assert_eq!(shown_balance(&owner).await, 100_000);
 }
+
+#[tokio::test]
+async fn the_seller_is_told_when_a_manager_pays_their_order() {
+    let app = TestApp::spawn().await;
+    let (_, email) = app.seller("Acme").await;
+    credit(&app, company_of(&app, &email), 100_000);
+    let seller = member(&app, &email, Role::Seller).await;
+    let no = approved(&seller, 0).await;
+    assert_eq!(status_of(&app, &no), "approved", "no approval rule is set");
+    let manager = member(&app, &email, Role::Manager).await;
+    let response = manager
+        .post_form("/app/balance/pay", &[("order", no.as_str())])
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(status_of(&app, &no), "paid");
+    let notifications = seller.get_text("/app/notifications").await;
+    assert!(notifications.contains("data-kind=\"order.paid\""));
+}

@@ -7,12 +7,13 @@ use crate::db::orders::Order;
 use crate::db::schema::{companies, ledger_entries, order_quotes, orders};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::field_errors::FieldErrors;
-use crate::domain::ids::CompanyId;
+use crate::domain::ids::{CompanyId, UserId};
 use crate::domain::ledger::{EntryKind, shortfall};
 use crate::domain::money::Fen;
 use crate::domain::order_no::OrderNo;
 use crate::domain::order_state::{self, OrderStatus};
 use crate::domain::status::ModuleStatus;
+use crate::services::notifications::notify_user;
 use crate::services::orders::{add_event, audit, find};
 use crate::services::{Actor, ServiceError, ServiceResult, now};
 use diesel::prelude::*;
@@ -162,6 +163,16 @@ fn pay_one(
         Some(actor),
         &amount,
     )?;
+    // The seller who made the order learns that it can now go out.
+    if order.created_by != actor.user_id.0 {
+        notify_user(
+            conn,
+            UserId(order.created_by),
+            "order.paid",
+            &amount,
+            &format!("/app/orders/{}", order.order_no),
+        )?;
+    }
     audit(conn, actor, "order.pay", company, &order.order_no, amount)?;
     Ok(())
 }
