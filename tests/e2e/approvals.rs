@@ -1,4 +1,4 @@
-//! A manager approves a seller's order in the browser.
+//! A manager approves a seller's order and pays it, in the browser.
 
 use crate::browser::browser_test;
 use crate::common::{Browser, PASSWORD, TestApp, location};
@@ -27,59 +27,92 @@ async fn member(app: &TestApp, owner: &Browser, email: &str, role: &str) -> Brow
     browser
 }
 
+/// Credits the owner's company directly (the top-up flow has its own tests).
+fn credit(app: &TestApp, owner_email: &str, fen: i64) {
+    use diesel::prelude::*;
+    use samplepost::db::schema::{ledger_entries, users};
+    let mut conn = app.conn();
+    let conn: &mut samplepost::db::DbConnection = &mut conn;
+    let company: i64 = users::table
+        .filter(users::email.eq(owner_email))
+        .select(users::company_id.assume_not_null())
+        .first(conn)
+        .expect("company");
+    diesel::insert_into(ledger_entries::table)
+        .values((
+            ledger_entries::company_id.eq(company),
+            ledger_entries::kind.eq("adjustment"),
+            ledger_entries::amount_fen.eq(fen),
+            ledger_entries::note.eq("test credit"),
+            ledger_entries::created_at.eq(chrono::Utc::now().naive_utc()),
+        ))
+        .execute(conn)
+        .expect("credit");
+}
+
 #[tokio::test]
-async fn a_manager_approves_a_sellers_order() {
-    browser_test("a_manager_approves_a_sellers_order", async |browsers| {
-        let app = TestApp::spawn().await;
-        let (owner, _) = app.seller("Acme").await;
-        owner
-            .post_form("/app/settings/approval", &[("always", "yes")])
-            .await;
-        member(&app, &owner, "manager@example.cn", "manager").await;
-        let seller = member(&app, &owner, "seller@example.cn", "seller").await;
-        let response = seller
-            .post_form(
-                "/app/orders",
-                &[
-                    ("name", "Jane Smith"),
-                    ("line1", "1 High Street"),
-                    ("city", "London"),
-                    ("postcode", "SW1A 1AA"),
-                    ("country", "GB"),
-                    ("phone", "020 7946 0958"),
-                    ("weight_kg", "0.48"),
-                    ("item0_description_en", "Cotton T-shirt"),
-                    ("item0_quantity", "2"),
-                    ("item0_unit_value_usd", "3.50"),
-                    ("item0_hs_code", "610910"),
-                    ("route", "POST-SMALL"),
-                    ("form_token", "e2e"),
-                    ("action", "submit"),
-                ],
+async fn a_manager_approves_a_sellers_order_and_pays_it() {
+    browser_test(
+        "a_manager_approves_a_sellers_order_and_pays_it",
+        async |browsers| {
+            let app = TestApp::spawn().await;
+            let (owner, owner_email) = app.seller("Acme").await;
+            credit(&app, &owner_email, 100_000);
+            owner
+                .post_form("/app/settings/approval", &[("always", "yes")])
+                .await;
+            member(&app, &owner, "manager@example.cn", "manager").await;
+            let seller = member(&app, &owner, "seller@example.cn", "seller").await;
+            let response = seller
+                .post_form(
+                    "/app/orders",
+                    &[
+                        ("name", "Jane Smith"),
+                        ("line1", "1 High Street"),
+                        ("city", "London"),
+                        ("postcode", "SW1A 1AA"),
+                        ("country", "GB"),
+                        ("phone", "020 7946 0958"),
+                        ("weight_kg", "0.48"),
+                        ("item0_description_en", "Cotton T-shirt"),
+                        ("item0_quantity", "2"),
+                        ("item0_unit_value_usd", "3.50"),
+                        ("item0_hs_code", "610910"),
+                        ("route", "POST-SMALL"),
+                        ("form_token", "e2e"),
+                        ("action", "submit"),
+                    ],
+                )
+                .await;
+            let order_page = location(&response);
+            let no = order_page.trim_start_matches("/app/orders/").to_owned();
+
+            let tab = browsers.open(&app.address).await;
+            tab.goto("/login").await;
+            tab.fill("#email", "manager@example.cn").await;
+            tab.fill("#password", PASSWORD).await;
+            tab.click(r#"form[action="/login"] button[type="submit"]"#)
+                .await;
+            tab.click(r#"header a[href="/app/approvals"]"#).await;
+            let card = format!(r#"[data-pending="{no}"]"#);
+            tab.wait_for(&card).await;
+            assert!(tab.text(&card).await.contains("Jane Smith"));
+            tab.click(&format!(r#"{card} button[value="approve"]"#))
+                .await;
+            tab.wait_until(
+                "!document.querySelector('[data-pending]')",
+                "the queue is empty after approving",
             )
             .await;
-        let order_page = location(&response);
-        let no = order_page.trim_start_matches("/app/orders/").to_owned();
-
-        let tab = browsers.open(&app.address).await;
-        tab.goto("/login").await;
-        tab.fill("#email", "manager@example.cn").await;
-        tab.fill("#password", PASSWORD).await;
-        tab.click(r#"form[action="/login"] button[type="submit"]"#)
-            .await;
-        tab.click(r#"header a[href="/app/approvals"]"#).await;
-        let card = format!(r#"[data-pending="{no}"]"#);
-        tab.wait_for(&card).await;
-        assert!(tab.text(&card).await.contains("Jane Smith"));
-        tab.click(&format!(r#"{card} button[value="approve"]"#))
-            .await;
-        tab.wait_until(
-            "!document.querySelector('[data-pending]')",
-            "the queue is empty after approving",
-        )
-        .await;
-        tab.goto(&order_page).await;
-        tab.wait_for(r#"[data-status="approved"]"#).await;
-    })
+            tab.goto(&order_page).await;
+            tab.wait_for(r#"[data-status="approved"]"#).await;
+            let due = tab.text("[data-due]").await;
+            tab.click(r#".pay-box button[type="submit"]"#).await;
+            tab.wait_for(r#"[data-status="paid"]"#).await;
+            tab.click(r#"header a[href="/app/balance"]"#).await;
+            tab.wait_for(r#"tr[data-entry="payment"]"#).await;
+            assert!(due.starts_with('¥'), "the amount due was shown: {due}");
+        },
+    )
     .await;
 }
