@@ -72,6 +72,9 @@ struct AuditPage {
     entries: Vec<AuditEntry>,
     query: AuditQuery,
     pager: Pager,
+    /// The company's members (e-mail, name) to filter by; empty for staff,
+    /// who search by e-mail.
+    members: Vec<(String, String)>,
 }
 
 /// Handles GET /admin/audit: who did what, filterable by actor, action and date.
@@ -92,6 +95,7 @@ async fn platform(
         ctx,
         path: "/admin/audit",
         export: None,
+        members: Vec::new(),
         pager: Pager::new("/admin/audit", &query.pairs(), result.page, result.has_next),
         entries: result.items,
         query,
@@ -108,15 +112,24 @@ async fn company(
     let query = query.into_inner();
     let (filter, page) = (query.filter(), query.page());
     let actor = owner.0.actor();
-    let result = run(&state, move |conn| {
-        audit::company_log(conn, &actor, &filter, Some(page))
+    let (result, members) = run(&state, move |conn| {
+        let members = crate::services::orders::members(conn, &actor)?;
+        Ok((
+            audit::company_log(conn, &actor, &filter, Some(page))?,
+            members,
+        ))
     })
     .await?;
+    let members = members
+        .into_iter()
+        .map(|(_, name, email)| (email, name))
+        .collect();
     let export = serde_urlencoded::to_string(query.pairs()).unwrap_or_default();
     render(&AuditPage {
         ctx,
         path: "/app/audit",
         export: Some(format!("/app/audit.csv?{export}")),
+        members,
         pager: Pager::new("/app/audit", &query.pairs(), result.page, result.has_next),
         entries: result.items,
         query,

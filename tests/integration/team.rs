@@ -221,7 +221,11 @@ async fn the_owner_reads_and_exports_what_members_did() {
     let no = crate::orders::order_no(&response);
     let (other, _) = app.seller("Globex").await;
     crate::orders::post_order(&other, &[("form_token", "other")]).await;
-    let log = owner.get_text("/app/audit?actor=wang").await;
+    let log = owner.get_text("/app/audit?actor=wang%40example.cn").await;
+    assert!(
+        log.contains("<option value=\"wang@example.cn\" selected>"),
+        "members are offered to filter by"
+    );
     assert!(log.contains("order.submit") && log.contains(&no));
     assert!(!log.contains("team.invite"), "filtered by member");
     let response = owner.get("/app/audit.csv?action=order.").await;

@@ -145,12 +145,15 @@ pub fn list(
     })
 }
 
-/// The company's members, for the creator filter.
-pub fn members(conn: &mut DbConnection, actor: &Actor) -> ServiceResult<Vec<(i64, String)>> {
+/// The company's members (id, name, e-mail), for the creator and actor filters.
+pub fn members(
+    conn: &mut DbConnection,
+    actor: &Actor,
+) -> ServiceResult<Vec<(i64, String, String)>> {
     let company = actor.company()?;
     Ok(users::table
         .filter(users::company_id.eq(company.0))
         .order(users::display_name.asc())
-        .select((users::id, users::display_name))
+        .select((users::id, users::display_name, users::email))
         .load(conn)?)
 }

@@ -59,7 +59,7 @@ struct ListPage {
     ctx: PageCtx,
     rows: Vec<OrderRow>,
     filter: OrderFilter,
-    members: Vec<(i64, String)>,
+    members: Vec<(i64, String, String)>,
     pager: Pager,
     /// No filter is set: an empty list means the company has no orders yet.
     unfiltered: bool,
