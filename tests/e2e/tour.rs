@@ -53,6 +53,17 @@ async fn tour() {
         tab.click(r#"button[value="refresh"]"#).await;
         tab.wait_for("table.routes").await;
         tab.screenshot("tour-5-form").await;
+        for (path, name) in [
+            ("/app/team", "tour-6-team"),
+            ("/app/settings/approval", "tour-7-approval-rules"),
+            ("/app/balance", "tour-8-balance"),
+            ("/app/notifications", "tour-9-notifications"),
+            ("/app/audit", "tour-10-activity"),
+        ] {
+            tab.goto(path).await;
+            tab.wait_for("main").await;
+            tab.screenshot(name).await;
+        }
     })
     .await;
 }
