@@ -97,7 +97,9 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
 pub fn connect(url: &str, max_size: u32) -> Result<DbPool, diesel::r2d2::PoolError> {
     Pool::builder()
         .max_size(max_size)
-        .min_idle(Some(1))
+        // No idle minimum: connections are opened on demand, so a pool never
+        // keeps reconnecting in the background to a database that went away.
+        .min_idle(Some(0))
         .connection_timeout(Duration::from_secs(5))
         .connection_customizer(Box::new(SqlitePragmas))
         .build(ConnectionManager::new(url))

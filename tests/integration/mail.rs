@@ -77,7 +77,7 @@ async fn mails_go_through_the_outbox_and_a_refused_one_is_retried() {
 
 #[tokio::test]
 async fn without_smtp_mails_are_skipped_and_the_admin_sees_them() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with_smtp(None).await;
     invitation_accepted(&app).await;
     eventually("skipped", || {
         outbox_statuses(&app) == [("skipped".to_owned(), 0), ("skipped".to_owned(), 0)]
