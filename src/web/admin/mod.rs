@@ -117,6 +117,33 @@ impl DecisionForm {
     }
 }
 
+impl DecisionForm {
+    /// Parses the decision and, when it is well-formed, applies it with
+    /// `review`. `Ok(Err(errors))` means the detail page must be shown again
+    /// with `errors`; any other failure is the caller's error page.
+    pub async fn apply<F>(
+        &self,
+        state: &AppState,
+        review: F,
+    ) -> Result<Result<(), crate::domain::field_errors::FieldErrors>, AppError>
+    where
+        F: FnOnce(&mut crate::db::DbConnection, Decision) -> crate::services::ServiceResult<()>
+            + Send
+            + 'static,
+    {
+        let decision = match self.parse() {
+            Ok(decision) => decision,
+            Err(ServiceError::Invalid(errors)) => return Ok(Err(errors)),
+            Err(error) => return Err(error.into()),
+        };
+        match run(state, move |conn| review(conn, decision)).await {
+            Ok(()) => Ok(Ok(())),
+            Err(AppError::Service(ServiceError::Invalid(errors))) => Ok(Err(errors)),
+            Err(error) => Err(error),
+        }
+    }
+}
+
 /// `?status=…&q=…&page=…` of the review queues.
 #[derive(Deserialize, Default)]
 pub struct QueueQuery {

@@ -5,7 +5,7 @@ use crate::db::models::{Company, ModuleApplication};
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::ApplicationId;
 use crate::domain::status::ApplicationStatus;
-use crate::services::{ServiceError, module};
+use crate::services::module;
 use crate::web::auth::Staff;
 use crate::web::ctx::{self, PageCtx};
 use crate::web::errors::AppError;
@@ -111,22 +111,18 @@ async fn decide(
 ) -> Result<HttpResponse, AppError> {
     let id = ApplicationId(id.into_inner());
     let actor = staff.0.actor();
-    let result = match form.parse() {
-        Ok(decision) => {
-            let actor = actor.clone();
-            run(&state, move |conn| {
-                module::review(conn, &actor, id, decision)
-            })
-            .await
-        }
-        Err(error) => Err(error.into()),
-    };
-    match result {
+    let reviewer = actor.clone();
+    let outcome = form
+        .apply(&state, move |conn, decision| {
+            module::review(conn, &reviewer, id, decision)
+        })
+        .await?;
+    match outcome {
         Ok(()) => {
             ctx::flash(&session, "success", "flash.decision_saved");
             Ok(redirect("/admin/modules"))
         }
-        Err(AppError::Service(ServiceError::Invalid(errors))) => {
+        Err(errors) => {
             let (application, company) =
                 run(&state, move |conn| module::application(conn, &actor, id)).await?;
             render_with(
@@ -140,6 +136,5 @@ async fn decide(
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }
-        Err(error) => Err(error),
     }
 }

@@ -4,7 +4,6 @@ use super::{DecisionForm, QueueQuery};
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ledger::TopupStatus;
 use crate::domain::money::Fen;
-use crate::services::ServiceError;
 use crate::services::topups::{self, QueueRow, TopupView};
 use crate::web::auth::Admin;
 use crate::web::ctx::{self, PageCtx};
@@ -128,17 +127,13 @@ async fn decide(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let actor = admin.0.actor();
-    let result = match form.parse() {
-        Ok(decision) => {
-            let decider = actor.clone();
-            run(&state, move |conn| {
-                topups::decide(conn, &decider, id, decision)
-            })
-            .await
-        }
-        Err(error) => Err(error.into()),
-    };
-    match result {
+    let decider = actor.clone();
+    let outcome = form
+        .apply(&state, move |conn, decision| {
+            topups::decide(conn, &decider, id, decision)
+        })
+        .await?;
+    match outcome {
         Ok(()) => {
             let key = if form.decision == "approve" {
                 "flash.topup.confirmed"
@@ -148,7 +143,7 @@ async fn decide(
             ctx::flash(&session, "success", key);
             Ok(redirect("/admin/topups"))
         }
-        Err(AppError::Service(ServiceError::Invalid(errors))) => {
+        Err(errors) => {
             let view = run(&state, move |conn| topups::get(conn, &actor, id)).await?;
             render_with(
                 &DetailPage {
@@ -160,6 +155,5 @@ async fn decide(
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }
-        Err(error) => Err(error),
     }
 }

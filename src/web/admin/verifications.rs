@@ -5,7 +5,7 @@ use crate::db::models::Company;
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::CompanyId;
 use crate::domain::status::CompanyStatus;
-use crate::services::{ServiceError, company};
+use crate::services::company;
 use crate::web::auth::Staff;
 use crate::web::ctx::{self, PageCtx};
 use crate::web::errors::AppError;
@@ -122,21 +122,17 @@ async fn decide(
 ) -> Result<HttpResponse, AppError> {
     let id = CompanyId(id.into_inner());
     let actor = staff.0.actor();
-    let result = match form.parse() {
-        Ok(decision) => {
-            run(&state, move |conn| {
-                company::review(conn, &actor, id, decision)
-            })
-            .await
-        }
-        Err(error) => Err(error.into()),
-    };
-    match result {
+    let outcome = form
+        .apply(&state, move |conn, decision| {
+            company::review(conn, &actor, id, decision)
+        })
+        .await?;
+    match outcome {
         Ok(()) => {
             ctx::flash(&session, "success", "flash.decision_saved");
             Ok(redirect("/admin/verifications"))
         }
-        Err(AppError::Service(ServiceError::Invalid(errors))) => {
+        Err(errors) => {
             let company = run(&state, move |conn| company::get(conn, id)).await?;
             render_with(
                 &DetailPage {
@@ -148,6 +144,5 @@ async fn decide(
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }
-        Err(error) => Err(error),
     }
 }
