@@ -552,3 +552,57 @@ async fn documents_and_item_photos_attach_to_a_draft_and_stay_private() {
     );
     assert!(!page.contains("data-document=\"msds\""));
 }
+
+#[tokio::test]
+async fn a_recipient_is_found_in_the_address_book_and_taken_into_the_form() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    for (name, city, postcode) in [
+        ("Jane Doe", "New York", "10118"),
+        ("Bob Roe", "Boston", "02108"),
+    ] {
+        let response = seller
+            .post_form(
+                "/app/addresses",
+                &[
+                    ("name", name),
+                    ("line1", "1 Main Street"),
+                    ("city", city),
+                    ("state", "NY"),
+                    ("postcode", postcode),
+                    ("country", "US"),
+                    ("phone", "(212) 555-0123"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 303);
+    }
+    let page = post_order(
+        &seller,
+        &[
+            ("action", "find_address"),
+            ("address_q", "york"),
+            ("name", ""),
+        ],
+    )
+    .await
+    .text()
+    .await
+    .expect("body");
+    let picker = &page[page.find("id=\"address_id\"").expect("picker")..];
+    let picker = &picker[..picker.find("</select>").expect("end")];
+    assert!(picker.contains("Jane Doe") && !picker.contains("Bob Roe"));
+    let id = crate::common::first_id(picker, "<option value=\"");
+    let id = id.to_string();
+    let page = post_order(&seller, &[("action", "pick_address"), ("address_id", &id)])
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("value=\"Jane Doe\"") && page.contains("value=\"New York\""));
+    assert!(
+        page.contains("value=\"Cotton T-shirt\""),
+        "the rest of the form is kept"
+    );
+    assert_eq!(app.count("orders"), 0);
+}

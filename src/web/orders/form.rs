@@ -40,6 +40,8 @@ pub struct Posted {
     pub recipient_link: bool,
     pub acknowledge: bool,
     pub address_id: Option<i64>,
+    /// Narrows the address-book picker (name, company, city or country).
+    pub address_q: String,
 }
 
 fn flag(value: &str) -> bool {
@@ -57,6 +59,7 @@ impl Posted {
             recipient_link: false,
             acknowledge: false,
             address_id: None,
+            address_q: String::new(),
         };
         let mut rows = 0usize;
         let mut items: Vec<ItemFields> = Vec::new();
@@ -97,12 +100,14 @@ impl Posted {
                 "recipient_link" => posted.recipient_link = flag(&value),
                 "acknowledge" => posted.acknowledge = flag(&value),
                 "address_id" => posted.address_id = value.trim().parse().ok(),
+                "address_q" => posted.address_q = value,
                 "item_count" => rows = value.trim().parse().unwrap_or(0),
                 "action" => {
                     posted.action = match value.as_str() {
                         "submit" => Action::Submit,
                         "add_item" => Action::AddItem,
                         "pick_address" => Action::PickAddress,
+                        "find_address" => Action::Refresh,
                         "refresh" => Action::Refresh,
                         other => match other.strip_prefix("remove_item:") {
                             Some(row) => row
@@ -172,6 +177,7 @@ pub struct FormPage {
     pub recipient_link: bool,
     pub awaiting_address: bool,
     pub book: Vec<Address>,
+    pub address_q: String,
     pub routes: Vec<RouteChoice>,
     pub documents: Vec<&'static str>,
 }
@@ -235,8 +241,13 @@ pub async fn page(
         .as_ref()
         .map(|d| d.declared.documents())
         .unwrap_or_default();
+    let address_q = extras.address_q.clone();
     let (book, routes) = run(state, move |conn| {
-        let book = addresses::all(conn, &actor)?;
+        let book = if address_q.trim().is_empty() {
+            addresses::all(conn, &actor)?
+        } else {
+            addresses::list(conn, &actor, &address_q, 1)?.items
+        };
         let routes = match draft_for_quote {
             Some(draft) => match orders::quote_for(conn, &actor, &draft)? {
                 Some(answer) => answer
@@ -269,6 +280,7 @@ pub async fn page(
         recipient_link: extras.recipient_link,
         awaiting_address: extras.awaiting_address,
         book,
+        address_q: extras.address_q,
         routes,
         documents,
     })
@@ -282,6 +294,7 @@ pub struct Extras {
     pub save_recipient: bool,
     pub recipient_link: bool,
     pub awaiting_address: bool,
+    pub address_q: String,
 }
 
 impl Extras {
@@ -292,6 +305,7 @@ impl Extras {
             save_recipient: posted.save_recipient,
             recipient_link: posted.recipient_link,
             awaiting_address: false,
+            address_q: posted.address_q.clone(),
         }
     }
 }
