@@ -53,6 +53,11 @@ async fn tour() {
         tab.click(r#"button[value="refresh"]"#).await;
         tab.wait_for("table.routes").await;
         tab.screenshot("tour-5-form").await;
+        tab.goto("/lang/en").await;
+        tab.goto("/app/orders/new").await;
+        tab.wait_for("form.order-form").await;
+        tab.screenshot("tour-11-form-english").await;
+        tab.goto("/lang/zh-CN").await;
         for (path, name) in [
             ("/app/team", "tour-6-team"),
             ("/app/settings/approval", "tour-7-approval-rules"),
