@@ -4,7 +4,7 @@
 
 use super::money::Fen;
 use super::status::text_enum;
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDateTime};
 use std::fmt;
 
 text_enum!(
@@ -106,21 +106,13 @@ impl fmt::Display for Month {
     }
 }
 
-/// China Standard Time is UTC+8 all year (no daylight saving).
-const CHINA_OFFSET_HOURS: i64 = 8;
-
 /// The China-time month of a stored (UTC) time.
 pub fn china_month(at_utc: NaiveDateTime) -> Month {
-    let local = at_utc + Duration::hours(CHINA_OFFSET_HOURS);
+    let local = super::china_time::local(at_utc);
     Month {
         year: local.year(),
         month: local.month(),
     }
-}
-
-/// The stored (UTC) time at which a China-time day begins.
-pub fn china_day_start(date: NaiveDate) -> NaiveDateTime {
-    date.and_time(chrono::NaiveTime::MIN) - Duration::hours(CHINA_OFFSET_HOURS)
 }
 
 /// Credits, debits (negative) and their net for one month.
@@ -218,8 +210,6 @@ mod tests {
             }
         );
         assert_eq!(china_month(at("2026-11-30 15:59")).to_string(), "2026-11");
-        let day = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
-        assert_eq!(china_day_start(day), at("2026-11-30 16:00"));
     }
 
     #[test]

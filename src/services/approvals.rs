@@ -16,7 +16,7 @@ use crate::domain::ids::{CompanyId, UserId};
 use crate::domain::money::Fen;
 use crate::domain::order_state::{self, OrderStatus};
 use crate::domain::status::Role;
-use chrono::{Datelike, Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 /// Orders in these states have not committed any money.
@@ -33,9 +33,7 @@ fn not_committed() -> Vec<&'static str> {
 
 /// The start of this month in China time, as stored (UTC).
 fn month_start() -> NaiveDateTime {
-    let today = super::pricing::today();
-    let first = today.with_day(1).unwrap_or(today);
-    first.and_time(chrono::NaiveTime::MIN) - Duration::hours(8)
+    crate::domain::china_time::month_start(super::pricing::today())
 }
 
 /// The company's policy; no row means "never".

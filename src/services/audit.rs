@@ -73,9 +73,7 @@ fn find(
     filter: &AuditFilter,
     page: Option<i64>,
 ) -> QueryResult<super::Page<AuditEntry>> {
-    let china_day = |date: chrono::NaiveDate| {
-        date.and_time(chrono::NaiveTime::MIN) - chrono::Duration::hours(8)
-    };
+    let china_day = crate::domain::china_time::day_start;
     let mut query = audit_log::table.into_boxed();
     if let Some(company) = company {
         query = query.filter(audit_log::company_id.eq(company.0));

@@ -192,5 +192,5 @@ pub fn set_prohibited(
 
 /// Today in China, for promotion validity.
 pub fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+    crate::domain::china_time::local(super::now()).date()
 }

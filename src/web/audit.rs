@@ -151,7 +151,7 @@ async fn company_csv(
     .items;
     let rows = entries.into_iter().map(|e| {
         vec![
-            (e.at + chrono::Duration::hours(8))
+            crate::domain::china_time::local(e.at)
                 .format("%Y-%m-%d %H:%M:%S")
                 .to_string(),
             e.actor_email,

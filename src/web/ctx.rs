@@ -277,7 +277,7 @@ impl PageCtx {
 
     /// A stored UTC time shown in China Standard Time (UTC+8, no daylight saving).
     pub fn time(&self, at: &chrono::NaiveDateTime) -> String {
-        (*at + chrono::Duration::hours(8))
+        crate::domain::china_time::local(*at)
             .format("%Y-%m-%d %H:%M")
             .to_string()
     }

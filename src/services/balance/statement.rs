@@ -6,6 +6,7 @@ use super::require_finance;
 use crate::db::DbConnection;
 use crate::db::ledger::LedgerEntry;
 use crate::db::schema::{ledger_entries, orders, users};
+use crate::domain::china_time;
 use crate::domain::ids::CompanyId;
 use crate::domain::ledger::{self, EntryKind, MonthTotal};
 use crate::domain::money::Fen;
@@ -47,10 +48,10 @@ fn bounds(
 ) {
     (
         filter.kind.map(EntryKind::as_str),
-        filter.from.map(ledger::china_day_start),
+        filter.from.map(china_time::day_start),
         filter
             .to
-            .map(|to| ledger::china_day_start(to) + Duration::days(1)),
+            .map(|to| china_time::day_start(to) + Duration::days(1)),
     )
 }
 

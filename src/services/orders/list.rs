@@ -57,7 +57,7 @@ pub struct OrderRow {
 /// A China-time day's start in UTC, as stored.
 fn day_start(day: &str) -> Option<chrono::NaiveDateTime> {
     let date = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").ok()?;
-    Some(date.and_hms_opt(0, 0, 0)? - Duration::hours(8))
+    Some(crate::domain::china_time::day_start(date))
 }
 
 /// The company's orders matching `filter`, one page of them.

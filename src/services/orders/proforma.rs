@@ -8,7 +8,6 @@ use crate::domain::phone;
 use crate::i18n::{self, Lang};
 use crate::pdf::{InvoiceItem, Party, ProformaInvoice};
 use crate::services::{Actor, ServiceResult};
-use chrono::Duration;
 use diesel::prelude::*;
 
 /// The invoice of one of the actor's orders, drafts included (a seller may
@@ -96,7 +95,8 @@ pub fn proforma(
         i18n::t(Lang::En, &purpose_key),
         i18n::t(Lang::ZhCn, &purpose_key)
     );
-    let date = (order.submitted_at.unwrap_or(order.created_at) + Duration::hours(8)).date();
+    let date =
+        crate::domain::china_time::local(order.submitted_at.unwrap_or(order.created_at)).date();
     Ok(ProformaInvoice {
         order_no: order.order_no.clone(),
         date,

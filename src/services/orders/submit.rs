@@ -18,7 +18,7 @@ use crate::domain::order_state::{self, OrderStatus};
 use crate::domain::quote::{Options, Parcel, RouteQuote, SortBy};
 use crate::services::quote::{self, QuoteAnswer};
 use crate::services::{Actor, ServiceError, ServiceResult, now};
-use chrono::{Datelike, Duration};
+use chrono::Duration;
 use diesel::prelude::*;
 
 /// A submission that went through, or the warnings still to acknowledge.
@@ -61,14 +61,7 @@ pub fn parcel_of(draft: &Draft) -> Option<Parcel> {
 
 /// Parcels the company submitted this month (China time), for volume tiers.
 fn parcels_this_month(conn: &mut DbConnection, company: CompanyId) -> QueryResult<u32> {
-    let today = crate::services::pricing::today();
-    let month_start = today
-        .with_day0(0)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|d| d - Duration::hours(8));
-    let Some(month_start) = month_start else {
-        return Ok(0);
-    };
+    let month_start = crate::domain::china_time::month_start(crate::services::pricing::today());
     let count: i64 = orders::table
         .filter(orders::company_id.eq(company.0))
         .filter(orders::submitted_at.ge(month_start))

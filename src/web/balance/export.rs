@@ -30,7 +30,7 @@ const AMOUNT_COLUMN: usize = 3;
 fn cells(row: &StatementRow, lang: Lang) -> Vec<String> {
     vec![
         // Stored in UTC, shown in China Standard Time like the page.
-        (row.at + chrono::Duration::hours(8))
+        crate::domain::china_time::local(row.at)
             .format("%Y-%m-%d %H:%M:%S")
             .to_string(),
         row.kind.as_str().to_owned(),
