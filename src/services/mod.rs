@@ -18,6 +18,7 @@ pub mod rates;
 pub mod routes;
 pub mod staff;
 pub mod team;
+pub mod tokens;
 pub mod topups;
 
 use crate::domain::field_errors::FieldErrors;

@@ -4,7 +4,7 @@
 
 use super::audit::{self, By, Event};
 use super::notifications::{self, notify_owner};
-use super::{Actor, ServiceError, ServiceResult, accounts, now};
+use super::{Actor, ServiceError, ServiceResult, accounts, now, tokens};
 use crate::db::models::{Invitation, NewUser, User};
 use crate::db::schema::{companies, invitations, users};
 use crate::db::{DbConnection, write_tx};
@@ -15,18 +15,9 @@ use crate::domain::password::NewPassword;
 use crate::domain::status::Role;
 use chrono::Duration;
 use diesel::prelude::*;
-use sha2::{Digest, Sha256};
 
 /// How long an invitation link works.
 pub const VALID_DAYS: i64 = 7;
-
-fn digest(token: &str) -> String {
-    hex::encode(Sha256::digest(token.trim().as_bytes()))
-}
-
-fn new_token() -> String {
-    hex::encode(rand::random::<[u8; 32]>())
-}
 
 /// The roles an owner can give.
 fn member_role(role: &str) -> Result<Role, FieldErrors> {
@@ -123,14 +114,14 @@ pub fn invite(
                 "error.team.already_invited",
             )));
         }
-        let token = new_token();
+        let token = tokens::generate();
         let at = now();
         diesel::insert_into(invitations::table)
             .values((
                 invitations::company_id.eq(company.0),
                 invitations::email.eq(email.as_str()),
                 invitations::role.eq(role.as_str()),
-                invitations::token_sha256.eq(digest(&token)),
+                invitations::token_sha256.eq(tokens::digest(&token)),
                 invitations::invited_by.eq(actor.user_id.0),
                 invitations::created_at.eq(at),
                 invitations::expires_at.eq(at + Duration::days(VALID_DAYS)),
@@ -191,10 +182,10 @@ pub fn resend(conn: &mut DbConnection, actor: &Actor, id: i64) -> ServiceResult<
     let company = actor.require_owner()?;
     write_tx(conn, |conn| {
         let invitation = pending_invitation(conn, company, id)?;
-        let token = new_token();
+        let token = tokens::generate();
         diesel::update(invitations::table.find(invitation.id))
             .set((
-                invitations::token_sha256.eq(digest(&token)),
+                invitations::token_sha256.eq(tokens::digest(&token)),
                 invitations::expires_at.eq(now() + Duration::days(VALID_DAYS)),
                 invitations::revoked_at.eq(None::<chrono::NaiveDateTime>),
             ))
@@ -240,7 +231,7 @@ pub fn open(
     token: &str,
 ) -> ServiceResult<Result<(Invitation, String), LinkProblem>> {
     let invitation: Option<Invitation> = invitations::table
-        .filter(invitations::token_sha256.eq(digest(token)))
+        .filter(invitations::token_sha256.eq(tokens::digest(token)))
         .first(conn)
         .optional()?;
     let Some(invitation) = invitation else {

@@ -84,7 +84,7 @@ pub fn sign_in(session: &Session, user: UserId, epoch: i64) -> Result<(), AppErr
         .map_err(|e| AppError::Internal(e.to_string()))?;
     // A new token after sign-in: one seen before it is worth nothing after.
     session
-        .insert(SESSION_CSRF, new_token())
+        .insert(SESSION_CSRF, crate::services::tokens::generate())
         .map_err(|e| AppError::Internal(e.to_string()))
 }
 
@@ -104,7 +104,7 @@ pub fn csrf_token(session: &Session) -> String {
     if let Ok(Some(token)) = session.get::<String>(SESSION_CSRF) {
         return token;
     }
-    let token = new_token();
+    let token = crate::services::tokens::generate();
     if let Err(error) = session.insert(SESSION_CSRF, &token) {
         tracing::warn!(%error, "could not store CSRF token");
     }
@@ -114,11 +114,6 @@ pub fn csrf_token(session: &Session) -> String {
 /// The token the session expects on POST, if it has one.
 pub fn expected_csrf(session: &Session) -> Option<String> {
     session.get::<String>(SESSION_CSRF).ok().flatten()
-}
-
-/// 32 random bytes, hex-encoded: for CSRF tokens and one-time links.
-pub fn new_token() -> String {
-    hex::encode(rand::random::<[u8; 32]>())
 }
 
 /// The client's address as the socket sees it (no proxy headers are trusted).

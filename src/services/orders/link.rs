@@ -8,24 +8,19 @@ use crate::db::schema::{order_recipients, orders};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::order_state::{self, OrderStatus};
 use crate::domain::recipient::RecipientFields;
-use crate::services::{Actor, ServiceError, ServiceResult, now};
+use crate::services::{Actor, ServiceError, ServiceResult, now, tokens};
 use chrono::Duration;
 use diesel::prelude::*;
-use sha2::{Digest, Sha256};
 
 /// How long a recipient link works.
 pub const VALID_DAYS: i64 = 14;
 
-fn digest(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
 /// Gives the order a new link (the previous one stops working) and returns its token.
 pub(crate) fn issue(conn: &mut DbConnection, order_id: i64) -> QueryResult<String> {
-    let token = hex::encode(rand::random::<[u8; 32]>());
+    let token = tokens::generate();
     diesel::update(orders::table.find(order_id))
         .set((
-            orders::recipient_token_sha256.eq(Some(digest(&token))),
+            orders::recipient_token_sha256.eq(Some(tokens::digest(&token))),
             orders::recipient_token_expires_at.eq(Some(now() + Duration::days(VALID_DAYS))),
         ))
         .execute(conn)?;
@@ -67,7 +62,7 @@ pub fn open(
     token: &str,
 ) -> ServiceResult<Result<LinkedOrder, LinkProblem>> {
     let order: Option<Order> = orders::table
-        .filter(orders::recipient_token_sha256.eq(digest(token.trim())))
+        .filter(orders::recipient_token_sha256.eq(tokens::digest(token)))
         .filter(orders::status.eq(OrderStatus::AwaitingAddress.as_str()))
         .first(conn)
         .optional()?;
