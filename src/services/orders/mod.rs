@@ -45,8 +45,8 @@ pub struct OrderView {
     pub events: Vec<(OrderEvent, Option<String>)>,
     pub documents: Vec<OrderDocument>,
     pub creator: String,
-    /// The chosen route's names ("欧洲经济线 · EU Economy"), if it exists.
-    pub route_name: Option<String>,
+    /// The chosen route's Chinese and English names, if it exists.
+    pub route_names: Option<(String, String)>,
 }
 
 /// Where `create` left the order, and whether this call made it.
@@ -92,17 +92,16 @@ pub fn view(conn: &mut DbConnection, actor: &Actor, order_no: &str) -> ServiceRe
         .find(order.created_by)
         .select(users::display_name)
         .first(conn)?;
-    let route_name = match &order.route_code {
+    let route_names = match &order.route_code {
         Some(code) => routes::table
             .filter(routes::code.eq(code))
             .select((routes::name_zh, routes::name_en))
             .first::<(String, String)>(conn)
-            .optional()?
-            .map(|(zh, en)| format!("{zh} · {en}")),
+            .optional()?,
         None => None,
     };
     Ok(OrderView {
-        route_name,
+        route_names,
         draft: draft_of(&order, &recipient, &items),
         order,
         items,

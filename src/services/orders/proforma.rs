@@ -3,7 +3,7 @@
 use super::view;
 use crate::db::DbConnection;
 use crate::db::models::Company;
-use crate::db::schema::{addresses, companies, routes};
+use crate::db::schema::{addresses, companies};
 use crate::domain::phone;
 use crate::i18n::{self, Lang};
 use crate::pdf::{InvoiceItem, Party, ProformaInvoice};
@@ -75,19 +75,10 @@ pub fn proforma(
         phone: r.phone.clone(),
         country: r.country.clone(),
     };
-    let route_name = match &order.route_code {
-        Some(code) => {
-            let name: Option<String> = routes::table
-                .filter(routes::code.eq(code))
-                .select(routes::name_en)
-                .first(conn)
-                .optional()?;
-            match name {
-                Some(name) => format!("{name} ({code})"),
-                None => code.clone(),
-            }
-        }
-        None => String::new(),
+    let route_name = match (&order.route_code, &view.route_names) {
+        (Some(code), Some((_, name_en))) => format!("{name_en} ({code})"),
+        (Some(code), None) => code.clone(),
+        (None, _) => String::new(),
     };
     let purpose_key = format!("purpose.{}", order.purpose);
     let purpose = format!(

@@ -436,7 +436,7 @@ async fn submit(
     let no = no.into_inner();
     let lookup = no.clone();
     let view = run(&state, move |conn| orders::view(conn, &actor, &lookup)).await?;
-    if view.order.status != OrderStatus::Draft && !view.order.status.is_editable() {
+    if !view.order.status.is_editable() {
         ctx::flash(&session, "info", "flash.order_already_submitted");
         return Ok(redirect(&format!("/app/orders/{}", view.order.order_no)));
     }
