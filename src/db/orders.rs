@@ -46,6 +46,10 @@ pub struct Order {
     pub approval_level: Option<String>,
     /// Why approval is needed, `;`-separated reason codes.
     pub approval_reasons: Option<String>,
+    /// Who submitted it (the last time); approval and budgets look at this member.
+    pub submitted_by: Option<i64>,
+    /// Who last saved its content (form, import, attachments).
+    pub content_changed_by: Option<i64>,
 }
 
 /// The columns a draft sets, on create and on every save.
@@ -69,6 +73,7 @@ pub struct OrderContent {
     pub insurance: bool,
     pub expedited: bool,
     pub ddp: bool,
+    pub content_changed_by: Option<i64>,
     pub updated_at: NaiveDateTime,
 }
 

@@ -284,6 +284,8 @@ diesel::table! {
         updated_at -> Timestamp,
         approval_level -> Nullable<Text>,
         approval_reasons -> Nullable<Text>,
+        submitted_by -> Nullable<BigInt>,
+        content_changed_by -> Nullable<BigInt>,
     }
 }
 

@@ -2,12 +2,12 @@
 //! submit, the approvers' queue, approve and reject.
 
 use super::notifications::notify_user;
-use super::orders::{add_event, audit, find};
+use super::orders::{By, find, transition};
 use super::{Actor, ServiceError, ServiceResult, now};
 use crate::db::models::{ApprovalPolicyRow, User};
 use crate::db::orders::Order;
 use crate::db::schema::{
-    approval_policies, companies, order_quotes, order_recipients, orders, users,
+    approval_policies, companies, order_events, order_quotes, order_recipients, orders, users,
 };
 use crate::db::{DbConnection, write_tx};
 use crate::domain::approval::{self, ApproverLevel, Decision, Facts, Policy, Reason};
@@ -144,22 +144,25 @@ fn spent(conn: &mut DbConnection, company: CompanyId, member: Option<i64>) -> Qu
         .select(order_quotes::total_fen)
         .into_boxed();
     if let Some(member) = member {
-        query = query.filter(orders::created_by.eq(member));
+        query = query.filter(orders::submitted_by.eq(member));
     }
     let totals: Vec<i64> = query.load(conn)?;
     Ok(Fen(totals.iter().sum()))
 }
 
-/// The decision for a draft about to be submitted, priced at `total`.
+/// The decision for a draft about to be submitted by `submitter`, priced at
+/// `total`. The submitter, not whoever created the draft, is the one asking:
+/// a draft the owner made and a seller submits needs what the seller's would.
 pub fn decide_for(
     conn: &mut DbConnection,
     order: &Order,
+    submitter: &Actor,
     total: Fen,
     sensitive_goods: bool,
     country: &str,
 ) -> QueryResult<Decision> {
     let company = CompanyId(order.company_id);
-    let submitter: User = users::table.find(order.created_by).first(conn)?;
+    let submitter: User = users::table.find(submitter.user_id.0).first(conn)?;
     let shipped_before: bool = diesel::select(diesel::dsl::exists(
         orders::table
             .inner_join(order_recipients::table)
@@ -169,11 +172,15 @@ pub fn decide_for(
             .filter(order_recipients::country.eq(country)),
     ))
     .get_result(conn)?;
+    // A manager who wrote the content cannot approve it: with no other
+    // manager left, the order goes to the owner.
+    let mut interested = content_authors(conn, order.id)?;
+    interested.push(submitter.id);
     let other_managers: bool = diesel::select(diesel::dsl::exists(
         users::table
             .filter(users::company_id.eq(company.0))
             .filter(users::role.eq(Role::Manager.as_str()))
-            .filter(users::id.ne(submitter.id))
+            .filter(users::id.ne_all(interested))
             .filter(users::disabled.eq(false)),
     ))
     .get_result(conn)?;
@@ -190,10 +197,11 @@ pub fn decide_for(
     Ok(approval::decide(&policy(conn, company)?, &facts))
 }
 
-/// Records who must approve and tells them.
+/// Records who must approve and tells them (never the submitter).
 pub fn request(
     conn: &mut DbConnection,
     order: &Order,
+    submitter: &Actor,
     by: ApproverLevel,
     reasons: &[Reason],
 ) -> QueryResult<()> {
@@ -206,13 +214,15 @@ pub fn request(
         .execute(conn)?;
     let approvers: Vec<(i64, String)> = users::table
         .filter(users::company_id.eq(order.company_id))
-        .filter(users::id.ne(order.created_by))
+        .filter(users::id.ne(submitter.user_id.0))
         .filter(users::disabled.eq(false))
         .select((users::id, users::role))
         .load(conn)?;
+    let authors = content_authors(conn, order.id)?;
     for (user, role) in approvers {
         let role = Role::parse(&role).unwrap_or(Role::Seller);
-        if approval::may_approve(role, by) {
+        let interested = role != Role::Owner && authors.contains(&user);
+        if approval::may_approve(role, by) && !interested {
             notify_user(
                 conn,
                 UserId(user),
@@ -223,6 +233,39 @@ pub fn request(
         }
     }
     Ok(())
+}
+
+/// Timeline events that change what an order contains.
+const CONTENT_EVENTS: [&str; 2] = ["create", "edit"];
+
+/// The members who wrote any of the order's content (created or edited it).
+/// A manager among them may not approve it: they would approve their own
+/// request through a colleague's submit. The owner may, since the owner's
+/// own orders need no approval at all.
+fn content_authors(conn: &mut DbConnection, order_id: i64) -> QueryResult<Vec<i64>> {
+    let authors: Vec<Option<i64>> = order_events::table
+        .filter(order_events::order_id.eq(order_id))
+        .filter(order_events::kind.eq_any(CONTENT_EVENTS))
+        .select(order_events::actor_id)
+        .distinct()
+        .load(conn)?;
+    Ok(authors.into_iter().flatten().collect())
+}
+
+/// Whether `actor` may decide on `order`: not the submitter, and not a
+/// manager who wrote its content; the approval level is checked by the caller.
+fn conflict_of_interest(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    order: &Order,
+) -> QueryResult<Option<&'static str>> {
+    if order.submitted_by == Some(actor.user_id.0) {
+        return Ok(Some("error.approval.own_order"));
+    }
+    if actor.role != Role::Owner && content_authors(conn, order.id)?.contains(&actor.user_id.0) {
+        return Ok(Some("error.approval.changed_by_you"));
+    }
+    Ok(None)
 }
 
 /// One order waiting for the current user, with what the decision needs.
@@ -269,11 +312,10 @@ pub fn queue(conn: &mut DbConnection, actor: &Actor) -> ServiceResult<Vec<Pendin
     let company = actor.company()?;
     let rows: Vec<(Order, String, String, String, Option<i64>)> = orders::table
         .inner_join(order_recipients::table)
-        .inner_join(users::table.on(users::id.eq(orders::created_by)))
+        .inner_join(users::table.on(users::id.nullable().eq(orders::submitted_by)))
         .left_join(order_quotes::table)
         .filter(orders::company_id.eq(company.0))
         .filter(orders::status.eq(OrderStatus::PendingApproval.as_str()))
-        .filter(orders::created_by.ne(actor.user_id.0))
         .order(orders::submitted_at.asc())
         .select((
             orders::all_columns,
@@ -287,12 +329,14 @@ pub fn queue(conn: &mut DbConnection, actor: &Actor) -> ServiceResult<Vec<Pendin
     let spent_now = spent(conn, company, None)?;
     let mut pending = Vec::new();
     for (order, recipient, country, requester, total) in rows {
-        if !approval::may_approve(actor.role, level_of(&order)) {
+        if !approval::may_approve(actor.role, level_of(&order))
+            || conflict_of_interest(conn, actor, &order)?.is_some()
+        {
             continue;
         }
         let recent = orders::table
             .left_join(order_quotes::table)
-            .filter(orders::created_by.eq(order.created_by))
+            .filter(orders::submitted_by.eq(order.submitted_by))
             .filter(orders::id.ne(order.id))
             .order(orders::created_at.desc())
             .limit(5)
@@ -333,9 +377,11 @@ pub fn decide(
         )));
     }
     write_tx(conn, |conn| {
+        // Queued behind submissions and payments of the company (budgets).
+        crate::db::ledger::lock_company(conn, actor.company()?.0)?;
         let order = find(conn, actor, order_no)?;
-        if order.created_by == actor.user_id.0 {
-            return Err(ServiceError::Conflict("error.approval.own_order"));
+        if let Some(reason) = conflict_of_interest(conn, actor, &order)? {
+            return Err(ServiceError::Conflict(reason));
         }
         if order.status == OrderStatus::PendingApproval
             && !approval::may_approve(actor.role, level_of(&order))
@@ -349,35 +395,17 @@ pub fn decide(
                 comment: comment.to_owned(),
             }
         };
-        let to = order_state::next(order.status, &event, order_state::Actor::Approver)
-            .map_err(|error| ServiceError::Conflict(error.message_key()))?;
-        diesel::update(orders::table.find(order.id))
-            .set((orders::status.eq(to.as_str()), orders::updated_at.eq(now())))
-            .execute(conn)?;
-        add_event(
+        transition(
             conn,
-            order.id,
-            event.name(),
-            Some(order.status),
-            to,
-            Some(actor),
+            &order,
+            &event,
+            By::Approver(actor),
             comment,
-        )?;
-        audit(
-            conn,
-            actor,
-            if approve {
-                "order.approve"
-            } else {
-                "order.reject"
-            },
-            CompanyId(order.company_id),
-            &order.order_no,
             comment.to_owned(),
         )?;
         notify_user(
             conn,
-            UserId(order.created_by),
+            UserId(order.submitted_by.unwrap_or(order.created_by)),
             if approve {
                 "order.approved"
             } else {

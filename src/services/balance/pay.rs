@@ -4,17 +4,17 @@
 
 use crate::db::ledger::{NewLedgerEntry, append, balance_fen, lock_company};
 use crate::db::orders::Order;
-use crate::db::schema::{companies, ledger_entries, order_quotes, orders};
+use crate::db::schema::{companies, ledger_entries, order_quotes};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::{CompanyId, UserId};
 use crate::domain::ledger::{EntryKind, shortfall};
 use crate::domain::money::Fen;
 use crate::domain::order_no::OrderNo;
-use crate::domain::order_state::{self, OrderStatus};
+use crate::domain::order_state;
 use crate::domain::status::ModuleStatus;
 use crate::services::notifications::notify_user;
-use crate::services::orders::{add_event, audit, find};
+use crate::services::orders::{By, find, transition};
 use crate::services::{Actor, ServiceError, ServiceResult, now};
 use diesel::prelude::*;
 
@@ -47,7 +47,8 @@ pub fn pay(conn: &mut DbConnection, actor: &Actor, order_nos: &[String]) -> Serv
         let mut payable = Vec::with_capacity(numbers.len());
         for number in &numbers {
             let order = find(conn, actor, number)?;
-            let to = order_state::next(
+            // Checked before any money moves; `transition` checks again.
+            order_state::next(
                 order.status,
                 &order_state::Event::Pay,
                 order_state::Actor::Member,
@@ -58,7 +59,7 @@ pub fn pay(conn: &mut DbConnection, actor: &Actor, order_nos: &[String]) -> Serv
                 .select(order_quotes::total_fen)
                 .first(conn)?);
             due += total;
-            payable.push((order, to, total));
+            payable.push((order, total));
         }
         let balance = Fen(balance_fen(conn, company.0)?);
         if let Some(missing) = shortfall(balance, due) {
@@ -68,8 +69,8 @@ pub fn pay(conn: &mut DbConnection, actor: &Actor, order_nos: &[String]) -> Serv
                 due,
             });
         }
-        for (order, to, total) in &payable {
-            pay_one(conn, actor, company, order, *to, *total)?;
+        for (order, total) in &payable {
+            pay_one(conn, actor, company, order, *total)?;
         }
         Ok(Payment::Paid)
     })
@@ -122,21 +123,17 @@ fn pay_one(
     actor: &Actor,
     company: CompanyId,
     order: &Order,
-    to: OrderStatus,
     total: Fen,
 ) -> ServiceResult<()> {
-    // The status read above is a precondition of the update, so a change
-    // that slipped in between refuses the payment instead of being overwritten.
-    let updated = diesel::update(
-        orders::table
-            .filter(orders::id.eq(order.id))
-            .filter(orders::status.eq(order.status.as_str())),
-    )
-    .set((orders::status.eq(to.as_str()), orders::updated_at.eq(now())))
-    .execute(conn)?;
-    if updated != 1 {
-        return Err(ServiceError::Conflict("error.order.wrong_state"));
-    }
+    let amount = format!("¥{total}");
+    transition(
+        conn,
+        order,
+        &order_state::Event::Pay,
+        By::Member(actor),
+        &amount,
+        amount.clone(),
+    )?;
     // A free order (every charge discounted away) changes state without an entry.
     if total != Fen::ZERO {
         append(
@@ -153,16 +150,6 @@ fn pay_one(
             },
         )?;
     }
-    let amount = format!("¥{total}");
-    add_event(
-        conn,
-        order.id,
-        order_state::Event::Pay.name(),
-        Some(order.status),
-        to,
-        Some(actor),
-        &amount,
-    )?;
     // The seller who made the order learns that it can now go out.
     if order.created_by != actor.user_id.0 {
         notify_user(
@@ -173,7 +160,6 @@ fn pay_one(
             &format!("/app/orders/{}", order.order_no),
         )?;
     }
-    audit(conn, actor, "order.pay", company, &order.order_no, amount)?;
     Ok(())
 }
 

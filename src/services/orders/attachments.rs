@@ -21,6 +21,7 @@ fn editable_order(
     order_no: &str,
 ) -> ServiceResult<crate::db::orders::Order> {
     let order = find(conn, actor, order_no)?;
+    super::may_change(actor, &order)?;
     if !order.status.is_editable() {
         return Err(ServiceError::Conflict("error.order.not_editable"));
     }

@@ -2,7 +2,8 @@
 //! own address at `/r/{token}`, without an account. The token is 32 random
 //! bytes; only its SHA-256 is stored, it expires after 14 days and works once.
 
-use super::{add_event, draft_of, recipient_row};
+use super::transition::{By, transition};
+use super::{draft_of, recipient_row};
 use crate::db::orders::{Order, OrderRecipient};
 use crate::db::schema::{order_recipients, orders};
 use crate::db::{DbConnection, write_tx};
@@ -98,30 +99,24 @@ pub fn confirm(
         };
         let recipient = fields.parse().map_err(ServiceError::Invalid)?;
         let order = linked.order;
-        let event = order_state::Event::AddressConfirmed;
-        let to = order_state::next(order.status, &event, order_state::Actor::Recipient)
-            .map_err(|error| ServiceError::Conflict(error.message_key()))?;
         let typed = recipient.to_fields();
+        transition(
+            conn,
+            &order,
+            &order_state::Event::AddressConfirmed,
+            By::Recipient,
+            &typed.name,
+            typed.country.clone(),
+        )?;
         diesel::update(order_recipients::table.find(order.id))
             .set(&recipient_row(order.id, &typed))
             .execute(conn)?;
         diesel::update(orders::table.find(order.id))
             .set((
-                orders::status.eq(to.as_str()),
                 orders::recipient_token_sha256.eq(None::<String>),
                 orders::recipient_token_expires_at.eq(None::<chrono::NaiveDateTime>),
-                orders::updated_at.eq(now()),
             ))
             .execute(conn)?;
-        add_event(
-            conn,
-            order.id,
-            event.name(),
-            Some(order.status),
-            to,
-            None,
-            &typed.name,
-        )?;
         let link = format!("/app/orders/{}", order.order_no);
         crate::services::notifications::notify_user(
             conn,

@@ -1,7 +1,8 @@
 //! Submitting a draft: every rule of DESIGN.md §5 checked, warnings
 //! acknowledged, the quote frozen with the rate-sheet version it used.
 
-use super::{add_event, audit, draft_of, find};
+use super::transition::{By, transition};
+use super::{draft_of, find, may_change};
 use crate::db::DbConnection;
 use crate::db::models::Company;
 use crate::db::orders::{NewOrderItem, Order, OrderItem, OrderQuote, OrderRecipient};
@@ -178,7 +179,11 @@ pub fn submit(
     acknowledged: bool,
 ) -> ServiceResult<Submission> {
     write_tx(conn, |conn| {
+        // Queued behind other submissions and payments of the company, so the
+        // budget read below counts every order committed before this one.
+        crate::db::ledger::lock_company(conn, actor.company()?.0)?;
         let order = find(conn, actor, order_no)?;
+        may_change(actor, &order)?;
         if order.status != OrderStatus::Draft {
             return Err(ServiceError::Conflict(if order.status.is_editable() {
                 "error.order.awaiting_address"
@@ -224,6 +229,7 @@ pub fn submit(
         let decision = crate::services::approvals::decide_for(
             conn,
             &order,
+            actor,
             total,
             !complete.declared.attributes().is_empty(),
             complete.recipient.country.as_str(),
@@ -231,32 +237,33 @@ pub fn submit(
         let event = order_state::Event::Submit {
             needs_approval: decision != Decision::NotNeeded,
         };
-        let to = order_state::next(order.status, &event, order_state::Actor::Member)
-            .map_err(|error| ServiceError::Conflict(error.message_key()))?;
         freeze(conn, &order, &complete, chosen)?;
-        diesel::update(orders::table.find(order.id))
-            .set((
-                orders::status.eq(to.as_str()),
-                orders::submitted_at.eq(Some(now())),
-                orders::updated_at.eq(now()),
-            ))
-            .execute(conn)?;
         let note: Vec<String> = warnings
             .iter()
             .map(|w| format!("{} {}", w.message_key(), w.detail()))
             .collect();
-        add_event(
+        let detail = format!(
+            "{} {}",
+            complete.route,
+            chosen.total().map(|t| t.to_string()).unwrap_or_default()
+        );
+        let to = transition(
             conn,
-            order.id,
-            event.name(),
-            Some(order.status),
-            to,
-            Some(actor),
+            &order,
+            &event,
+            By::Member(actor),
             &note.join("; "),
+            detail,
         )?;
+        diesel::update(orders::table.find(order.id))
+            .set((
+                orders::submitted_at.eq(Some(now())),
+                orders::submitted_by.eq(Some(actor.user_id.0)),
+            ))
+            .execute(conn)?;
         match &decision {
             Decision::Needed { by, reasons } => {
-                crate::services::approvals::request(conn, &order, *by, reasons)?
+                crate::services::approvals::request(conn, &order, actor, *by, reasons)?
             }
             Decision::NotNeeded => {
                 diesel::update(orders::table.find(order.id))
@@ -267,18 +274,6 @@ pub fn submit(
                     .execute(conn)?;
             }
         }
-        audit(
-            conn,
-            actor,
-            "order.submit",
-            CompanyId(order.company_id),
-            &order.order_no,
-            format!(
-                "{} {}",
-                complete.route,
-                chosen.total().map(|t| t.to_string()).unwrap_or_default()
-            ),
-        )?;
         Ok(Submission::Submitted(to))
     })
 }
