@@ -623,11 +623,29 @@ async fn a_suspended_company_keeps_its_balance_but_cannot_pay() {
             .expect("suspend");
     }
     let response = owner.post_form(&format!("/app/orders/{no}/pay"), &[]).await;
-    assert_eq!(response.status(), 303);
-    let page = owner.get_text(&location(&response)).await;
+    assert_eq!(response.status(), 409);
+    let page = response.text().await.expect("page");
     assert!(page.contains("后才能付款"), "says why");
     assert_eq!(status_of(&app, &no), "approved");
     assert_eq!(shown_balance(&owner).await, 100_000);
+}
+
+#[tokio::test]
+async fn paying_an_order_that_is_already_paid_answers_409_and_charges_nothing() {
+    let app = TestApp::spawn().await;
+    let (owner, email) = app.seller("Acme").await;
+    credit(&app, company_of(&app, &email), 100_000);
+    let no = approved(&owner, 0).await;
+    let path = format!("/app/orders/{no}/pay");
+    assert_eq!(owner.post_form(&path, &[]).await.status(), 303);
+    let after_first = shown_balance(&owner).await;
+    assert!(after_first < 100_000, "the first payment is charged");
+    let again = owner.post_form(&path, &[]).await;
+    assert_eq!(again.status(), 409, "distinguishable from success");
+    let page = again.text().await.expect("page");
+    assert!(page.contains("订单当前状态下不能执行这个操作"), "says why");
+    assert_eq!(shown_balance(&owner).await, after_first, "charged once");
+    assert_eq!(status_of(&app, &no), "paid");
 }
 
 #[tokio::test]

@@ -32,6 +32,7 @@ pub(crate) fn issue(conn: &mut DbConnection, order_id: i64) -> QueryResult<Strin
 pub fn reissue(conn: &mut DbConnection, actor: &Actor, order_no: &str) -> ServiceResult<String> {
     write_tx(conn, |conn| {
         let order = super::find(conn, actor, order_no)?;
+        super::may_change(actor, &order)?;
         if order.status != OrderStatus::AwaitingAddress {
             return Err(ServiceError::Conflict("error.order.wrong_state"));
         }

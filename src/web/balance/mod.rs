@@ -330,18 +330,45 @@ async fn settle(
             });
             render_with(&page, StatusCode::CONFLICT)
         }
+        // A refused payment answers with its own status (409 for an order
+        // paid or changed meanwhile, 422 for an empty selection) and the
+        // balance page saying why, the orders still ticked.
         Err(AppError::Service(ServiceError::Invalid(errors))) => {
             let key = errors
                 .iter()
                 .next()
                 .map_or("error.page.invalid", |(_, k)| k);
-            ctx::flash(&session, "error", key);
-            Ok(redirect(&back))
+            refused(
+                ctx,
+                &state,
+                actor,
+                numbers,
+                key,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(AppError::Service(ServiceError::Conflict(key))) => {
-            ctx::flash(&session, "error", key);
-            Ok(redirect(&back))
+            refused(ctx, &state, actor, numbers, key, StatusCode::CONFLICT).await
         }
         Err(error) => Err(error),
     }
+}
+
+/// The balance page with a payment's refusal at its top.
+async fn refused(
+    mut ctx: PageCtx,
+    state: &AppState,
+    actor: crate::services::Actor,
+    numbers: Vec<String>,
+    key: &'static str,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    ctx.flash = Some(ctx::Flash {
+        kind: "error".to_owned(),
+        key: key.to_owned(),
+    });
+    let mut page = load(ctx, state, actor, StatementQuery::default()).await?;
+    page.selected = numbers;
+    render_with(&page, status)
 }

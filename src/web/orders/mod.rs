@@ -206,19 +206,29 @@ impl DetailPage {
         self.status() == OrderStatus::Draft
     }
 
+    /// A seller changes only their own orders; managers and the owner any
+    /// (the service refuses the rest, this only hides the buttons).
+    fn may_change(&self) -> bool {
+        self.ctx.user.as_ref().is_some_and(|user| {
+            user.role != crate::domain::status::Role::Seller
+                || user.id.0 == self.view.order.created_by
+        })
+    }
+
     fn can_edit(&self) -> bool {
-        self.status().is_editable()
+        self.may_change() && self.status().is_editable()
     }
 
     fn can_cancel(&self) -> bool {
-        matches!(
-            self.status(),
-            OrderStatus::AwaitingAddress
-                | OrderStatus::Draft
-                | OrderStatus::PendingApproval
-                | OrderStatus::Approved
-                | OrderStatus::Paid
-        )
+        self.may_change()
+            && matches!(
+                self.status(),
+                OrderStatus::AwaitingAddress
+                    | OrderStatus::Draft
+                    | OrderStatus::PendingApproval
+                    | OrderStatus::Approved
+                    | OrderStatus::Paid
+            )
     }
 
     /// What the balance lacks to pay this order, if anything.
