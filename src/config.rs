@@ -46,6 +46,8 @@ pub struct Settings {
     pub public_url: String,
     /// How often the outbox worker looks for mail to send.
     pub outbox_poll: std::time::Duration,
+    /// Invitations one company may send (or resend) per day (`INVITATIONS_PER_DAY`).
+    pub invitations_per_day: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +59,8 @@ pub enum SettingsError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{0} must be a whole number, not {1:?}")]
+    Invalid(&'static str, String),
 }
 
 /// Values the command line may override; `None` falls back to the environment.
@@ -107,6 +111,13 @@ impl Settings {
                 .trim_end_matches('/')
                 .to_owned(),
             outbox_poll: std::time::Duration::from_secs(5),
+            invitations_per_day: match env("INVITATIONS_PER_DAY") {
+                Some(value) => value
+                    .trim()
+                    .parse()
+                    .map_err(|_| SettingsError::Invalid("INVITATIONS_PER_DAY", value))?,
+                None => 20,
+            },
         })
     }
 

@@ -117,20 +117,23 @@ fn record(conn: &mut DbConnection, mail: &OutboxMail, outcome: Outcome) -> Query
                 outbox::link.eq(""),
             ))
             .execute(conn)?,
+        // A mail that will never go out keeps no one-time link either: the
+        // outbox page must not become a place to read invitation links.
         Outcome::Skipped => diesel::update(row)
             .set((
                 outbox::status.eq("skipped"),
                 outbox::last_error.eq("SMTP_URL is not set"),
+                outbox::link.eq(""),
             ))
             .execute(conn)?,
         Outcome::Failed(error) => {
             let attempts = mail.attempts + 1;
             tracing::warn!(mail = mail.id, attempts, %error, "mail not sent");
-            let status = if attempts >= MAX_ATTEMPTS {
-                "failed"
-            } else {
-                "pending"
-            };
+            let given_up = attempts >= MAX_ATTEMPTS;
+            let status = if given_up { "failed" } else { "pending" };
+            if given_up {
+                diesel::update(row).set(outbox::link.eq("")).execute(conn)?;
+            }
             diesel::update(row)
                 .set((
                     outbox::status.eq(status),

@@ -6,7 +6,7 @@ use super::audit::{self, By, Event};
 use super::notifications::{self, notify_owner};
 use super::{Actor, ServiceError, ServiceResult, accounts, now, tokens};
 use crate::db::models::{Invitation, NewUser, User};
-use crate::db::schema::{companies, invitations, users};
+use crate::db::schema::{audit_log, companies, invitations, users};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::email::Email;
 use crate::domain::field_errors::FieldErrors;
@@ -74,6 +74,7 @@ pub fn invite(
     actor: &Actor,
     email: &str,
     role: &str,
+    per_day: u32,
 ) -> ServiceResult<String> {
     let company = actor.require_owner()?;
     let mut errors = FieldErrors::new();
@@ -89,6 +90,7 @@ pub fn invite(
         return Err(ServiceError::Invalid(errors));
     };
     write_tx(conn, |conn| {
+        within_daily_limit(conn, company, per_day, "email")?;
         let taken: bool = diesel::select(diesel::dsl::exists(
             users::table.filter(users::email.eq(email.as_str())),
         ))
@@ -140,6 +142,31 @@ pub fn invite(
     })
 }
 
+/// Invitations (and resent links) of the last 24 hours stay under the
+/// company's daily limit, so a compromised or careless owner account cannot
+/// turn the platform into a mail cannon. Counted from the audit log, which
+/// records every invite and resend.
+fn within_daily_limit(
+    conn: &mut DbConnection,
+    company: CompanyId,
+    per_day: u32,
+    field: &'static str,
+) -> ServiceResult<()> {
+    let sent: i64 = audit_log::table
+        .filter(audit_log::company_id.eq(company.0))
+        .filter(audit_log::action.eq_any(["team.invite", "team.invite.resend"]))
+        .filter(audit_log::at.gt(now() - Duration::days(1)))
+        .count()
+        .get_result(conn)?;
+    if sent >= i64::from(per_day) {
+        return Err(ServiceError::Invalid(FieldErrors::single(
+            field,
+            "error.team.daily_limit",
+        )));
+    }
+    Ok(())
+}
+
 /// Sends the invitation link by e-mail (through the outbox).
 fn mail_invitation(
     conn: &mut DbConnection,
@@ -178,10 +205,16 @@ fn pending_invitation(
 
 /// A new link for an invitation (also one that expired or was revoked):
 /// the old link stops working and the 7 days start again.
-pub fn resend(conn: &mut DbConnection, actor: &Actor, id: i64) -> ServiceResult<String> {
+pub fn resend(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+    per_day: u32,
+) -> ServiceResult<String> {
     let company = actor.require_owner()?;
     write_tx(conn, |conn| {
         let invitation = pending_invitation(conn, company, id)?;
+        within_daily_limit(conn, company, per_day, "invitation")?;
         let token = tokens::generate();
         diesel::update(invitations::table.find(invitation.id))
             .set((

@@ -123,8 +123,9 @@ async fn invite(
     let form = form.into_inner();
     let actor = owner.0.actor();
     let (email, role) = (form.email.clone(), form.role.clone());
+    let per_day = state.settings.invitations_per_day;
     match run(&state, move |conn| {
-        team::invite(conn, &actor, &email, &role)
+        team::invite(conn, &actor, &email, &role, per_day)
     })
     .await
     {
@@ -143,6 +144,7 @@ async fn invite(
 
 /// Handles POST /app/team/invitations/{id}/resend: a new link, 7 more days.
 async fn resend(
+    ctx: PageCtx,
     owner: Owner,
     session: Session,
     state: web::Data<AppState>,
@@ -150,10 +152,20 @@ async fn resend(
 ) -> Result<HttpResponse, AppError> {
     let actor = owner.0.actor();
     let id = id.into_inner();
-    let token = run(&state, move |conn| team::resend(conn, &actor, id)).await?;
-    keep_link(&session, &token)?;
-    ctx::flash(&session, "success", "flash.team_invited");
-    Ok(redirect("/app/team"))
+    let per_day = state.settings.invitations_per_day;
+    match run(&state, move |conn| team::resend(conn, &actor, id, per_day)).await {
+        Ok(token) => {
+            keep_link(&session, &token)?;
+            ctx::flash(&session, "success", "flash.team_invited");
+            Ok(redirect("/app/team"))
+        }
+        // Over the daily limit: the team page says so at its top.
+        Err(AppError::Service(ServiceError::Invalid(errors))) => render_with(
+            &team_page(ctx, &owner, &session, &state, InviteForm::default(), errors).await?,
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        Err(error) => Err(error),
+    }
 }
 
 /// Handles POST /app/team/invitations/{id}/revoke.

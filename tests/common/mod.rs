@@ -74,6 +74,7 @@ impl TestApp {
             // Only the mail tests need the worker to look often; the others
             // would load the database for nothing.
             outbox_poll: std::time::Duration::from_millis(if mail_sink { 100 } else { 3_600_000 }),
+            invitations_per_day: 20,
         };
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind random port");
         let port = listener.local_addr().expect("local addr").port();

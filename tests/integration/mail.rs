@@ -86,6 +86,22 @@ async fn without_smtp_mails_are_skipped_and_the_admin_sees_them() {
     let admin = app.staff(samplepost::domain::status::Role::Admin).await;
     let page = admin.get_text("/admin/outbox?status=skipped").await;
     assert!(page.contains("data-status=\"skipped\""));
+    assert!(
+        !page.contains("/invite/"),
+        "a skipped invitation's one-time link is not readable in the outbox"
+    );
+    let links: Vec<String> = {
+        use diesel::prelude::*;
+        use samplepost::db::schema::outbox;
+        outbox::table
+            .select(outbox::link)
+            .load(&mut *app.conn())
+            .expect("links")
+    };
+    assert!(
+        links.iter().all(|link| !link.contains("/invite/")),
+        "{links:?}"
+    );
 }
 
 #[tokio::test]

@@ -6,15 +6,19 @@ pub async fn invite(owner: &Browser, email: &str, role: &str) -> String {
         .post_form("/app/team/invitations", &[("email", email), ("role", role)])
         .await;
     assert_eq!(response.status(), 303, "invited");
-    let page = owner.get_text("/app/team").await;
-    let marker = "class=\"invitation-link\">";
-    let start = page.find(marker).expect("the link is shown once") + marker.len();
-    let link: String = page[start..].chars().take_while(|c| *c != '<').collect();
+    let link = shown_link(&owner.get_text("/app/team").await);
     assert!(
         !owner.get_text("/app/team").await.contains(&link),
         "only once"
     );
     link
+}
+
+/// The invitation link the team page shows once after an invite or resend.
+fn shown_link(page: &str) -> String {
+    let marker = "class=\"invitation-link\">";
+    let start = page.find(marker).expect("the link is shown once") + marker.len();
+    page[start..].chars().take_while(|c| *c != '<').collect()
 }
 
 /// The invitee opens the link and joins; returns their signed-in browser.
@@ -116,6 +120,18 @@ async fn expired_revoked_and_resent_invitations() {
         .await;
     let page = owner.get_text("/app/team").await;
     assert!(page.contains("data-state=\"pending\""));
+    let resent = shown_link(&page);
+    assert_ne!(resent, first, "a new link");
+    assert_eq!(
+        app.browser().get(&first).await.status(),
+        404,
+        "the old one died"
+    );
+    assert_eq!(
+        app.browser().get(&resent).await.status(),
+        200,
+        "the new one works"
+    );
     owner
         .post_form(&format!("/app/team/invitations/{id}/revoke"), &[])
         .await;
@@ -125,7 +141,35 @@ async fn expired_revoked_and_resent_invitations() {
             .await
             .contains("data-state=\"revoked\"")
     );
-    assert_eq!(app.browser().get(&first).await.status(), 404);
+    assert_eq!(
+        app.browser().get(&resent).await.status(),
+        404,
+        "revoking killed the live link"
+    );
+}
+
+#[tokio::test]
+async fn a_company_sends_at_most_its_daily_number_of_invitations() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.seller("Acme").await;
+    for n in 0..20 {
+        invite(&owner, &format!("member{n}@example.cn"), "seller").await;
+    }
+    let response = owner
+        .post_form(
+            "/app/team/invitations",
+            &[("email", "one-more@example.cn"), ("role", "seller")],
+        )
+        .await;
+    let page = refused_beside(response, &["email"]).await;
+    assert!(page.contains("今天发送的邀请已达上限"), "says why");
+    assert_eq!(app.count("invitations"), 20);
+    let id = crate::common::first_id(&owner.get_text("/app/team").await, "data-invitation=\"");
+    let resend = owner
+        .post_form(&format!("/app/team/invitations/{id}/resend"), &[])
+        .await;
+    assert_eq!(resend.status(), 429, "a resend counts too");
+    assert!(resend.text().await.expect("page").contains("已达上限"));
 }
 
 #[tokio::test]
