@@ -38,21 +38,9 @@ impl TestApp {
 
     async fn start(smtp_url: Option<String>, mail_sink: bool) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
-        let (database_url, postgres) = match std::env::var("TEST_DATABASE_URL") {
-            Ok(admin_url) if !admin_url.is_empty() => {
-                let name = format!("sp_test_{}", hex(rand_bytes()));
-                let mut admin = diesel::PgConnection::establish(&admin_url)
-                    .expect("connect to TEST_DATABASE_URL");
-                diesel::sql_query(format!("CREATE DATABASE {name}"))
-                    .execute(&mut admin)
-                    .expect("create test database");
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map(|(b, _)| b)
-                    .unwrap_or(&admin_url);
-                (format!("{base}/{name}"), Some((admin_url.clone(), name)))
-            }
-            _ => (
+        let (database_url, postgres) = match new_postgres_database() {
+            Some((url, admin)) => (url, Some(admin)),
+            None => (
                 data_dir
                     .path()
                     .join("test.sqlite3")
@@ -186,18 +174,72 @@ pub fn set_password(conn: &mut DbConnection, user_id: i64, password: &str) {
         .expect("set password");
 }
 
+/// A new, empty PostgreSQL database when `TEST_DATABASE_URL` is set: its URL,
+/// and the maintenance URL and name to drop it with.
+fn new_postgres_database() -> Option<(String, (String, String))> {
+    let admin_url = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())?;
+    let name = format!("sp_test_{}", hex(rand_bytes()));
+    let mut admin =
+        diesel::PgConnection::establish(&admin_url).expect("connect to TEST_DATABASE_URL");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .expect("create test database");
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(&admin_url);
+    Some((format!("{base}/{name}"), (admin_url.clone(), name)))
+}
+
+fn drop_postgres_database(admin_url: &str, name: &str) -> bool {
+    let Ok(mut admin) = diesel::PgConnection::establish(admin_url) else {
+        return false;
+    };
+    diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&mut admin)
+        .is_ok()
+}
+
+/// The database a command-line test runs the binary against: a fresh
+/// PostgreSQL database with `TEST_DATABASE_URL`, else the SQLite file the
+/// binary makes in its data directory.
+pub struct CliDatabase {
+    postgres: Option<(String, (String, String))>,
+}
+
+impl CliDatabase {
+    pub fn new() -> CliDatabase {
+        CliDatabase {
+            postgres: new_postgres_database(),
+        }
+    }
+
+    /// Points `command` at this database.
+    pub fn apply(&self, command: &mut std::process::Command) {
+        match &self.postgres {
+            Some((url, _)) => command.env("DATABASE_URL", url),
+            None => command.env_remove("DATABASE_URL"),
+        };
+    }
+}
+
+impl Drop for CliDatabase {
+    fn drop(&mut self) {
+        if let Some((_, (admin_url, name))) = &self.postgres {
+            drop_postgres_database(admin_url, name);
+        }
+    }
+}
+
 impl TestApp {
     /// Drops the PostgreSQL test database under the running server; false on SQLite.
     pub fn drop_database(&self) -> bool {
-        let Some((admin_url, name)) = &self.postgres else {
-            return false;
-        };
-        let Ok(mut admin) = diesel::PgConnection::establish(admin_url) else {
-            return false;
-        };
-        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut admin)
-            .is_ok()
+        match &self.postgres {
+            Some((admin_url, name)) => drop_postgres_database(admin_url, name),
+            None => false,
+        }
     }
 }
 

@@ -127,6 +127,51 @@ async fn a_rejection_needs_a_comment_and_returns_the_order_to_draft() {
         page.contains("Use the cheaper line"),
         "the comment is shown"
     );
+    assert!(
+        seller
+            .get_text("/app/notifications")
+            .await
+            .contains("data-kind=\"order.rejected\""),
+        "the seller is told"
+    );
+}
+
+#[tokio::test]
+async fn a_members_own_budget_sends_only_their_orders_over_it_to_the_owner() {
+    let app = TestApp::spawn().await;
+    let (owner, manager, seller) = team(&app, &[]).await;
+    let seller_id: i64 = {
+        use diesel::prelude::*;
+        use samplepost::db::schema::users;
+        users::table
+            .filter(users::email.eq("seller@example.cn"))
+            .select(users::id)
+            .first(&mut *app.conn())
+            .expect("the seller")
+    };
+    let seller_field = format!("budget_{seller_id}");
+    assert!(
+        owner
+            .get_text("/app/settings/approval")
+            .await
+            .contains(&format!("name=\"{seller_field}\"")),
+        "each member has a budget field"
+    );
+    let response = owner
+        .post_form("/app/settings/approval", &[(seller_field.as_str(), "1.00")])
+        .await;
+    assert_eq!(response.status(), 303);
+    let (no, status) = submit(&seller, &[]).await;
+    assert_eq!(status, "pending_approval", "over the seller's own budget");
+    let queue = owner.get_text("/app/approvals").await;
+    assert!(queue.contains(&format!("data-pending=\"{no}\"")));
+    assert!(queue.contains("data-reason=\"member_budget\""));
+    assert!(
+        !manager.get_text("/app/approvals").await.contains(&no),
+        "a member budget is the owner's to lift"
+    );
+    let (_, status) = submit(&manager, &[("form_token", "m"), ("name", "M M")]).await;
+    assert_eq!(status, "approved", "the manager has no budget of their own");
 }
 
 #[tokio::test]

@@ -1,13 +1,15 @@
+use crate::common::CliDatabase;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 /// Starts `samplepost serve` on a free port in `data_dir`, returns what it
 /// printed up to "serving", then stops it.
-fn start_once(data_dir: &std::path::Path) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_samplepost"))
+fn start_once(data_dir: &std::path::Path, db: &CliDatabase) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_samplepost"));
+    db.apply(&mut command);
+    let mut child = command
         .args(["--bind", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
-        .env_remove("DATABASE_URL")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -31,7 +33,8 @@ fn start_once(data_dir: &std::path::Path) -> String {
 #[test]
 fn the_first_start_creates_the_admin_once_and_keeps_the_session_key() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let first = start_once(dir.path());
+    let db = CliDatabase::new();
+    let first = start_once(dir.path(), &db);
     assert!(first.contains("admin@samplepost.local"), "{first}");
     assert!(first.contains("one-time password"));
     let key_file = dir.path().join("session.key");
@@ -45,7 +48,7 @@ fn the_first_start_creates_the_admin_once_and_keeps_the_session_key() {
             .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
-    let second = start_once(dir.path());
+    let second = start_once(dir.path(), &db);
     assert!(!second.contains("password"), "no new password: {second}");
     assert!(second.contains("serving on http://127.0.0.1:"));
     assert_eq!(std::fs::read_to_string(&key_file).expect("key"), key);
@@ -54,13 +57,13 @@ fn the_first_start_creates_the_admin_once_and_keeps_the_session_key() {
 #[test]
 fn create_admin_prints_a_password_and_refuses_a_duplicate() {
     let dir = tempfile::tempdir().expect("temp dir");
+    let db = CliDatabase::new();
     let run = || {
-        Command::new(env!("CARGO_BIN_EXE_samplepost"))
-            .args(["create-admin", "--email", "Boss@Example.CN", "--data-dir"])
-            .arg(dir.path())
-            .env_remove("DATABASE_URL")
-            .output()
-            .expect("run create-admin")
+        samplepost(
+            dir.path(),
+            &db,
+            &["create-admin", "--email", "Boss@Example.CN"],
+        )
     };
     let first = run();
     assert!(first.status.success());
@@ -71,12 +74,14 @@ fn create_admin_prints_a_password_and_refuses_a_duplicate() {
     assert!(String::from_utf8_lossy(&second.stderr).contains("exists already"));
 }
 
-fn samplepost(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_samplepost"))
+/// Runs the binary in `dir` against `db` (SQLite, or PostgreSQL in the PostgreSQL pass).
+fn samplepost(dir: &std::path::Path, db: &CliDatabase, args: &[&str]) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_samplepost"));
+    db.apply(&mut command);
+    command
         .args(args)
         .arg("--data-dir")
         .arg(dir)
-        .env_remove("DATABASE_URL")
         .env("RUST_LOG", "warn")
         .output()
         .expect("run samplepost")
@@ -85,8 +90,10 @@ fn samplepost(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
 #[test]
 fn quote_prints_every_route_as_json_cheapest_available_first() {
     let dir = tempfile::tempdir().expect("temp dir");
+    let db = CliDatabase::new();
     let output = samplepost(
         dir.path(),
+        &db,
         &[
             "quote",
             "--to",
@@ -144,6 +151,7 @@ fn quote_prints_every_route_as_json_cheapest_available_first() {
 #[test]
 fn quote_refuses_bad_input_with_exit_code_2() {
     let dir = tempfile::tempdir().expect("temp dir");
+    let db = CliDatabase::new();
     for (args, message) in [
         (
             vec!["quote", "--to", "XX", "--weight-g", "480"],
@@ -164,7 +172,7 @@ fn quote_refuses_bad_input_with_exit_code_2() {
             "malformed dimensions",
         ),
     ] {
-        let output = samplepost(dir.path(), &args);
+        let output = samplepost(dir.path(), &db, &args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
@@ -175,6 +183,7 @@ fn quote_refuses_bad_input_with_exit_code_2() {
 #[test]
 fn import_rates_lists_every_problem_and_imports_nothing_from_a_bad_file() {
     let dir = tempfile::tempdir().expect("temp dir");
+    let db = CliDatabase::new();
     let bad = dir.path().join("bad.csv");
     std::fs::write(
         &bad,
@@ -183,20 +192,29 @@ fn import_rates_lists_every_problem_and_imports_nothing_from_a_bad_file() {
          NEW-LINE,新线,New Line,special_line,5,9,8000,,2000,XX,50,10,0,,,85.00,18.00,,,,,,,\n",
     )
     .expect("write");
-    let output = samplepost(dir.path(), &["import-rates", bad.to_str().expect("path")]);
+    let output = samplepost(
+        dir.path(),
+        &db,
+        &["import-rates", bad.to_str().expect("path")],
+    );
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("row 2, column transport"), "{stderr}");
     assert!(stderr.contains("row 3, column country"), "{stderr}");
     let quote = samplepost(
         dir.path(),
+        &db,
         &["quote", "--to", "DE", "--weight-g", "100", "--json"],
     );
     assert!(!String::from_utf8_lossy(&quote.stdout).contains("NEW-LINE"));
 
     let good = dir.path().join("good.csv");
     std::fs::write(&good, samplepost::services::catalogue::DEMO_RATES).expect("write");
-    let output = samplepost(dir.path(), &["import-rates", good.to_str().expect("path")]);
+    let output = samplepost(
+        dir.path(),
+        &db,
+        &["import-rates", good.to_str().expect("path")],
+    );
     assert!(
         output.status.success(),
         "{}",

@@ -107,10 +107,13 @@ async fn a_company_is_verified_and_activated_from_registration_to_active() {
     let audit = admin
         .get_text("/admin/audit?action=company.verification")
         .await;
-    assert!(audit.contains("company.verification.submit"));
-    assert!(audit.contains("company.verification.approve"));
+    assert!(audit.contains("data-action=\"company.verification.submit\""));
+    assert!(audit.contains("data-action=\"company.verification.approve\""));
     let audit = admin.get_text("/admin/audit?action=module").await;
-    assert!(audit.contains("module.apply") && audit.contains("module.activate"));
+    assert!(
+        audit.contains("data-action=\"module.apply\"")
+            && audit.contains("data-action=\"module.activate\"")
+    );
 }
 
 #[tokio::test]
@@ -331,4 +334,81 @@ async fn an_unverified_company_cannot_apply_for_the_module() {
         .await;
     assert_eq!(response.status(), 409);
     assert_eq!(app.count("module_applications"), 0);
+}
+
+#[tokio::test]
+async fn a_module_application_is_declined_only_with_a_reason_the_owner_then_reads() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.owner("Acme").await;
+    let operator = app.staff(Role::Operator).await;
+    submit(&owner, &[], Some((png(), "licence.png"))).await;
+    let company_id = first_id(
+        &operator.get_text("/admin/verifications").await,
+        "href=\"/admin/verifications/",
+    );
+    operator
+        .post_form(
+            &format!("/admin/verifications/{company_id}"),
+            &[("decision", "approve")],
+        )
+        .await;
+    let response = owner
+        .post_form(
+            "/app/module",
+            &[
+                ("expected_monthly_parcels", "120"),
+                ("destinations", "US"),
+                ("categories", "electronics"),
+                ("accept_agreement", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303, "applied");
+    let application = first_id(
+        &operator.get_text("/admin/modules").await,
+        "href=\"/admin/modules/",
+    );
+    let path = format!("/admin/modules/{application}");
+    let response = operator
+        .post_form(&path, &[("decision", "reject"), ("reason", " ")])
+        .await;
+    refused_beside(response, &["reason"]).await;
+    assert!(
+        !owner
+            .get_text("/app")
+            .await
+            .contains("data-module-status=\"declined\""),
+        "nothing is declined without a reason"
+    );
+    let response = operator
+        .post_form(
+            &path,
+            &[("decision", "reject"), ("reason", "主要目的地暂不支持")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert!(
+        owner
+            .get_text("/app")
+            .await
+            .contains("data-module-status=\"declined\"")
+    );
+    let module_page = owner.get_text("/app/module").await;
+    assert!(
+        module_page.contains("主要目的地暂不支持"),
+        "the owner reads the reason"
+    );
+    assert!(
+        owner
+            .get_text("/app/notifications")
+            .await
+            .contains("data-kind=\"module.declined\"")
+    );
+    let admin = app.staff(Role::Admin).await;
+    assert!(
+        admin
+            .get_text("/admin/audit?action=module")
+            .await
+            .contains("data-action=\"module.decline\"")
+    );
 }
