@@ -149,6 +149,8 @@ pub struct OrderEvent {
     pub actor_id: Option<i64>,
     pub note: String,
     pub at: NaiveDateTime,
+    /// Typed parameters as JSON (`domain::order_event::EventParams`).
+    pub params: String,
 }
 
 #[derive(Insertable)]
@@ -161,6 +163,7 @@ pub struct NewOrderEvent<'a> {
     pub actor_id: Option<i64>,
     pub note: &'a str,
     pub at: NaiveDateTime,
+    pub params: String,
 }
 
 #[derive(Queryable, Selectable, Clone, Debug)]

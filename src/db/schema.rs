@@ -358,6 +358,7 @@ diesel::table! {
         actor_id -> Nullable<BigInt>,
         note -> Text,
         at -> Timestamp,
+        params -> Text,
     }
 }
 

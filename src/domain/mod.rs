@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod measure;
 pub mod money;
 pub mod order;
+pub mod order_event;
 pub mod order_no;
 pub mod order_sheet;
 pub mod order_state;

@@ -401,6 +401,7 @@ pub fn decide(
             &event,
             By::Approver(actor),
             comment,
+            &crate::domain::order_event::EventParams::default(),
             comment.to_owned(),
         )?;
         notify_user(

@@ -19,3 +19,4 @@ mod security;
 mod staff;
 mod team;
 mod verification;
+mod wording;

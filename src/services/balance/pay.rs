@@ -132,6 +132,7 @@ fn pay_one(
         &order_state::Event::Pay,
         By::Member(actor),
         &amount,
+        &crate::domain::order_event::EventParams::default(),
         amount.clone(),
     )?;
     // A free order (every charge discounted away) changes state without an entry.

@@ -70,7 +70,8 @@ pub fn attach_document(
             Some(order.status),
             order.status,
             Some(actor),
-            document,
+            "",
+            &crate::domain::order_event::EventParams::document(document),
         )?;
         audit(
             conn,

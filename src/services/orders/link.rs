@@ -107,6 +107,7 @@ pub fn confirm(
             &order_state::Event::AddressConfirmed,
             By::Recipient,
             &typed.name,
+            &crate::domain::order_event::EventParams::default(),
             typed.country.clone(),
         )?;
         diesel::update(order_recipients::table.find(order.id))

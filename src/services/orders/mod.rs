@@ -30,6 +30,7 @@ use crate::domain::customs::{Battery, Declared};
 use crate::domain::ids::CompanyId;
 use crate::domain::money::UsdCents;
 use crate::domain::order::{Draft, DraftItem, Services};
+use crate::domain::order_event::EventParams;
 use crate::domain::order_no::OrderNo;
 use crate::domain::order_state::{self, OrderStatus};
 use crate::domain::recipient::RecipientFields;
@@ -275,6 +276,7 @@ pub(crate) fn add_event(
     to: OrderStatus,
     actor: Option<&Actor>,
     note: &str,
+    params: &EventParams,
 ) -> QueryResult<()> {
     diesel::insert_into(order_events::table)
         .values(NewOrderEvent {
@@ -285,6 +287,7 @@ pub(crate) fn add_event(
             actor_id: actor.map(|a| a.user_id.0),
             note,
             at: now(),
+            params: params.to_json(),
         })
         .execute(conn)?;
     Ok(())
@@ -449,7 +452,16 @@ pub(crate) fn insert(
         .returning(orders::id)
         .get_result(c))?;
     write_parts(conn, order_id, &draft)?;
-    add_event(conn, order_id, "create", None, status, Some(actor), "")?;
+    add_event(
+        conn,
+        order_id,
+        "create",
+        None,
+        status,
+        Some(actor),
+        "",
+        &EventParams::default(),
+    )?;
     audit(
         conn,
         actor,
@@ -515,6 +527,7 @@ pub fn update(
             order.status,
             Some(actor),
             "",
+            &EventParams::default(),
         )?;
         audit(
             conn,
@@ -556,6 +569,7 @@ pub fn cancel(conn: &mut DbConnection, actor: &Actor, order_no: &str) -> Service
             &order_state::Event::Cancel,
             By::Member(actor),
             "",
+            &crate::domain::order_event::EventParams::default(),
             detail,
         )?;
         diesel::update(orders::table.find(order.id))

@@ -15,6 +15,7 @@ use crate::domain::customs::{self, Warning};
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::CompanyId;
 use crate::domain::order::{CompleteOrder, Draft, item_field};
+use crate::domain::order_event::EventParams;
 use crate::domain::order_state::{self, OrderStatus};
 use crate::domain::quote::{Options, Parcel, RouteQuote, SortBy};
 use crate::services::quote::{self, QuoteAnswer};
@@ -238,10 +239,6 @@ pub fn submit(
             needs_approval: decision != Decision::NotNeeded,
         };
         freeze(conn, &order, &complete, chosen)?;
-        let note: Vec<String> = warnings
-            .iter()
-            .map(|w| format!("{} {}", w.message_key(), w.detail()))
-            .collect();
         let detail = format!(
             "{} {}",
             complete.route,
@@ -252,7 +249,8 @@ pub fn submit(
             &order,
             &event,
             By::Member(actor),
-            &note.join("; "),
+            "",
+            &EventParams::warnings(&warnings),
             detail,
         )?;
         diesel::update(orders::table.find(order.id))

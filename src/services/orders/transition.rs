@@ -10,6 +10,7 @@ use crate::db::DbConnection;
 use crate::db::orders::Order;
 use crate::db::schema::orders;
 use crate::domain::ids::CompanyId;
+use crate::domain::order_event::EventParams;
 use crate::domain::order_state::{self, Event, OrderStatus};
 use crate::services::{Actor, ServiceError, ServiceResult, now};
 use diesel::prelude::*;
@@ -59,7 +60,7 @@ impl<'a> By<'a> {
 
 /// Moves `order` (as read in this transaction) by `event` and returns the
 /// new status. `note` goes on the timeline, `detail` into the audit row
-/// (`order.<event>`). A refused move, or an order whose status changed since
+/// (`order.<event>`); `params` are the event's typed parameters. A refused move, or an order whose status changed since
 /// it was read, is a conflict (409) and nothing is written.
 pub fn transition(
     conn: &mut DbConnection,
@@ -67,6 +68,7 @@ pub fn transition(
     event: &Event,
     by: By,
     note: &str,
+    params: &EventParams,
     detail: String,
 ) -> ServiceResult<OrderStatus> {
     let to = order_state::next(order.status, event, by.role())
@@ -89,6 +91,7 @@ pub fn transition(
         to,
         by.account(),
         note,
+        params,
     )?;
     let action = format!("order.{}", event.name());
     let company = CompanyId(order.company_id);

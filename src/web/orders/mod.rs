@@ -15,6 +15,7 @@ use crate::db::orders::OrderQuote;
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::money::Fen;
 use crate::domain::order::{Draft, OrderForm};
+use crate::domain::order_event::EventParams;
 use crate::domain::order_state::OrderStatus;
 use crate::services::orders::{self, OrderFilter, OrderRow, OrderView};
 use actix_session::Session;
@@ -200,6 +201,11 @@ impl DetailPage {
             .split(';')
             .filter(|r| !r.is_empty())
             .collect()
+    }
+
+    /// An event's typed parameters (warnings, the document), to put into words.
+    fn params_of(&self, event: &crate::db::orders::OrderEvent) -> EventParams {
+        EventParams::from_json(&event.params)
     }
 
     fn is_draft(&self) -> bool {

@@ -1,0 +1,120 @@
+//! No message key, code name or placeholder shows through on a page
+//! (issue #9): what the system writes is put into words in the reader's
+//! language.
+
+use crate::common::{Browser, TestApp};
+use crate::orders::{order_no, post_order};
+
+/// A message key as it would show through: `word.word_word`.
+pub fn message_keys(page: &str) -> Vec<String> {
+    let text = visible_text(page);
+    let pattern = regex::Regex::new(r"\b[a-z]+(?:\.[a-z0-9]+(?:_[a-z0-9]+)*)+\b").expect("regex");
+    pattern
+        .find_iter(&text)
+        .map(|m| m.as_str().to_owned())
+        .filter(|word| {
+            // Domains, e-mail addresses and file names are user data, not keys.
+            !word.ends_with(".cn")
+                && !word.ends_with(".com")
+                && !word.ends_with(".test")
+                && !word.ends_with(".local")
+                && !word.ends_with(".png")
+                && !word.ends_with(".pdf")
+                && !word.ends_with(".csv")
+                && !word.ends_with(".xlsx")
+                && word.contains('_')
+                || word.starts_with("warning.")
+                || word.starts_with("error.")
+        })
+        .collect()
+}
+
+/// The page without tags, attributes, scripts and styles: what a reader sees.
+pub fn visible_text(page: &str) -> String {
+    let without_blocks =
+        regex::Regex::new(r"(?s)<(script|style|title)[^>]*>.*?</(script|style|title)>")
+            .expect("regex")
+            .replace_all(page, " ");
+    regex::Regex::new(r"(?s)<[^>]*>")
+        .expect("regex")
+        .replace_all(&without_blocks, " ")
+        .into_owned()
+}
+
+async fn both_languages(browser: &Browser, path: &str) -> (String, String) {
+    browser.get("/lang/zh-CN").await;
+    let zh = browser.get_text(path).await;
+    browser.english().await;
+    let en = browser.get_text(path).await;
+    browser.get("/lang/zh-CN").await;
+    (zh, en)
+}
+
+#[tokio::test]
+async fn acknowledged_warnings_and_attached_documents_read_as_words_on_the_timeline() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let response = post_order(
+        &seller,
+        &[
+            ("action", "save"),
+            ("battery", "in_equipment"),
+            ("route", "INTL-EXPRESS"),
+            ("item0_description_en", "Bluetooth speaker"),
+            ("item0_hs_code", "851822"),
+            ("item0_unit_value_usd", "6.00"),
+        ],
+    )
+    .await;
+    let no = order_no(&response);
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", seller.csrf().await)
+        .text("document", "un38_3")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(crate::common::png()).file_name("un38.png"),
+        );
+    let attached = seller
+        .post_multipart(&format!("/app/orders/{no}/documents"), form)
+        .await;
+    assert_eq!(attached.status(), 303);
+    let submitted = seller
+        .post_form(
+            &format!("/app/orders/{no}/submit"),
+            &[("acknowledge", "yes")],
+        )
+        .await;
+    assert_eq!(
+        submitted.status(),
+        303,
+        "submitted with the warnings acknowledged"
+    );
+    let (zh, en) = both_languages(&seller, &format!("/app/orders/{no}")).await;
+    assert!(
+        zh.contains("data-warning=\"declared_over_10\""),
+        "the warning is on the timeline"
+    );
+    assert!(zh.contains("申报总价值超过 10 美元"), "in Chinese");
+    assert!(
+        en.contains("The total declared value is over USD 10"),
+        "in English"
+    );
+    assert!(zh.contains("UN38.3 测试报告") && en.contains("UN38.3 test report"));
+    for page in [&zh, &en] {
+        let keys = message_keys(page);
+        assert!(keys.is_empty(), "message keys on the page: {keys:?}");
+        assert!(
+            !visible_text(page).contains("un38_3"),
+            "a document code shows"
+        );
+    }
+}
+
+#[test]
+fn the_key_detector_finds_keys_and_spares_user_data() {
+    let page = "<p>warning.declared_over_10 USD 15.50</p><p>jane@example.cn</p>\
+                <a href=\"/x\" data-kind=\"order.approval_requested\">ok</a>";
+    assert_eq!(message_keys(page), ["warning.declared_over_10"]);
+    assert_eq!(message_keys("<p>auth.sign_in</p>"), ["auth.sign_in"]);
+    assert!(message_keys("<p>Samplepost · ¥12.50 · 0.48 kg</p>").is_empty());
+}
