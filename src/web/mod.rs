@@ -19,6 +19,7 @@ pub mod orders;
 pub mod public;
 pub mod rates;
 pub mod team;
+pub mod wording;
 
 use crate::config::Settings;
 use crate::db::{Backend, DbConnection, DbPool};

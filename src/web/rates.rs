@@ -182,19 +182,6 @@ impl CalculatorPage {
         self.ctx.tv("quote.line", line.kind.as_str())
     }
 
-    /// The reason in words, with its detail (a localised attribute name).
-    fn reason(&self, why: &Unavailable) -> String {
-        let detail = match why {
-            Unavailable::NotAccepted(attribute) => self.ctx.tv("attribute", attribute),
-            Unavailable::NoRate { country } => country::all()
-                .iter()
-                .find(|c| &c.code == country)
-                .map_or_else(|| country.clone(), |c| self.country_name(c).to_owned()),
-            other => other.detail(),
-        };
-        self.ctx.t(why.message_key()).replace("{detail}", &detail)
-    }
-
     fn available(&self) -> Vec<&RouteQuote> {
         self.answer
             .iter()

@@ -340,8 +340,8 @@ async fn warnings_must_be_acknowledged_before_the_order_is_submitted() {
     let page = seller.get_text(&format!("/app/orders/{no}")).await;
     assert!(page.contains("data-status=\"approved\""));
     assert!(
-        page.contains("warning.unit_over_5"),
-        "acknowledged warnings are on the timeline"
+        page.contains("data-warning=\"unit_over_5\"") && page.contains("有物品单价超过 5 美元"),
+        "acknowledged warnings are on the timeline, in words"
     );
 }
 

@@ -118,3 +118,67 @@ fn the_key_detector_finds_keys_and_spares_user_data() {
     assert_eq!(message_keys("<p>auth.sign_in</p>"), ["auth.sign_in"]);
     assert!(message_keys("<p>Samplepost · ¥12.50 · 0.48 kg</p>").is_empty());
 }
+
+#[tokio::test]
+async fn unavailable_routes_give_their_reason_in_words_on_the_order_form() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let response = post_order(
+        &seller,
+        &[
+            ("action", "save"),
+            ("battery", "standalone"),
+            ("country", "US"),
+            ("postcode", "10001"),
+            ("city", "New York"),
+            ("state", "NY"),
+            ("phone", "212 555 0100"),
+        ],
+    )
+    .await;
+    let no = order_no(&response);
+    let (zh, en) = both_languages(&seller, &format!("/app/orders/{no}/edit")).await;
+    for page in [&zh, &en] {
+        assert!(!page.contains("{detail}"), "a placeholder shows through");
+        assert!(
+            page.contains("class=\"unavailable\""),
+            "some route refuses the parcel"
+        );
+    }
+    assert!(
+        zh.contains("不接受电池") || zh.contains("该线路不到"),
+        "reason in Chinese"
+    );
+    assert!(
+        en.contains("Does not accept battery") || en.contains("Does not serve"),
+        "reason in English"
+    );
+}
+
+#[tokio::test]
+async fn a_draft_names_what_is_missing_by_the_form_labels() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let response = seller
+        .post_form(
+            "/app/orders",
+            &[
+                ("name", "Jane Smith"),
+                ("form_token", "t"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    let no = order_no(&response);
+    let (zh, en) = both_languages(&seller, &format!("/app/orders/{no}")).await;
+    assert!(zh.contains("data-field=\"route\""));
+    assert!(!zh.contains("<code>route</code>"), "no code name");
+    let missing = |page: &str| {
+        let start = page.find("class=\"missing\"").expect("the missing list");
+        let end = page[start..].find("</ul>").expect("end") + start;
+        visible_text(&page[start..end])
+    };
+    assert!(missing(&zh).contains("线路"), "{}", missing(&zh));
+    assert!(missing(&en).contains("Route"), "{}", missing(&en));
+    assert!(!missing(&en).contains("weight_kg") && !missing(&zh).contains("weight_kg"));
+}

@@ -113,8 +113,9 @@ fn route_answer<'a>(
     };
     match &quote.result {
         Ok(_) => Some(quote),
-        Err(reason) => {
-            errors.add_detail(field, reason.message_key(), reason.detail());
+        // The route table beside the field says why, in the reader's words.
+        Err(_) => {
+            errors.add(field, "error.order.route_unavailable");
             None
         }
     }

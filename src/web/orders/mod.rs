@@ -296,11 +296,33 @@ impl DetailPage {
         self.draft().declared.documents()
     }
 
-    fn missing_fields(&self) -> Vec<(String, &'static str)> {
+    /// What is missing: the field's code (a marker), its label as the form
+    /// shows it, and the message.
+    fn missing_fields(&self) -> Vec<(String, String, &'static str)> {
         self.missing
             .iter()
-            .map(|(field, key)| (field.to_owned(), key))
+            .map(|(field, key)| (field.to_owned(), self.field_label(field), key))
             .collect()
+    }
+
+    /// The label the order form shows for a field (`item0_quantity` → "物品 1 · 数量").
+    fn field_label(&self, field: &str) -> String {
+        if let Some((row, name)) = field
+            .strip_prefix("item")
+            .and_then(|rest| rest.split_once('_'))
+            .and_then(|(row, name)| Some((row.parse::<usize>().ok()?, name)))
+        {
+            let item = format!("{} {}", self.ctx.t("orders.item"), row + 1);
+            return format!("{item} · {}", self.ctx.tv("items", name));
+        }
+        let key = match field {
+            "name" | "company" | "line1" | "line2" | "city" | "state" | "postcode" | "country"
+            | "phone" | "email" | "tax_id" => format!("recipient.{field}"),
+            "weight_kg" => "rates.weight_kg".to_owned(),
+            "sender" => "orders.sender_address".to_owned(),
+            other => format!("orders.{other}"),
+        };
+        self.ctx.t(&key).to_owned()
     }
 
     fn link_url(&self, token: &str) -> String {
