@@ -78,17 +78,23 @@ pub fn keys() -> impl Iterator<Item = &'static str> {
 /// Looks `key` up in `lang`'s catalogue; a missing key shows itself, so a gap
 /// is visible on the page (and the unit test below catches it first).
 pub fn t(lang: Lang, key: &str) -> &str {
-    let catalog: &'static Catalog = match lang {
-        Lang::ZhCn => &ZH_CN,
-        Lang::En => &EN,
-    };
-    match catalog.get(key) {
-        Some(text) => text.as_str(),
+    match lookup(lang, key) {
+        Some(text) => text,
         None => {
             tracing::warn!(key, lang = lang.code(), "missing message");
             key
         }
     }
+}
+
+/// Looks `key` up without complaint, for texts that may not exist (a code
+/// that has words only for some values).
+pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    let catalog: &'static Catalog = match lang {
+        Lang::ZhCn => &ZH_CN,
+        Lang::En => &EN,
+    };
+    catalog.get(key).map(String::as_str)
 }
 
 #[cfg(test)]

@@ -17,6 +17,31 @@ pub struct Policy {
     pub monthly_budget: Option<Fen>,
 }
 
+impl Policy {
+    /// The rules in force as `;`-separated codes with amounts
+    /// (`always;above=1000.00;budget=5000.00`), for the audit log, which puts
+    /// them into words in the reader's language.
+    pub fn codes(&self) -> String {
+        let mut codes = Vec::new();
+        if self.always {
+            codes.push("always".to_owned());
+        }
+        if let Some(above) = self.above {
+            codes.push(format!("above={above}"));
+        }
+        if self.sensitive_goods {
+            codes.push("sensitive_goods".to_owned());
+        }
+        if self.new_destination {
+            codes.push("new_destination".to_owned());
+        }
+        if let Some(budget) = self.monthly_budget {
+            codes.push(format!("budget={budget}"));
+        }
+        codes.join(";")
+    }
+}
+
 /// What the decision looks at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Facts {

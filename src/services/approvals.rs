@@ -127,7 +127,11 @@ pub fn save_settings(
                 company: Some(company),
                 target_type: "company",
                 target_id: company.0.to_string(),
-                detail: format!("{policy:?} backup={require_backup_route}"),
+                detail: match (policy.codes(), require_backup_route) {
+                    (codes, true) if codes.is_empty() => "backup_route".to_owned(),
+                    (codes, true) => format!("{codes};backup_route"),
+                    (codes, false) => codes,
+                },
             },
         )?;
         Ok(())

@@ -19,3 +19,36 @@ impl PageCtx {
         self.t(why.message_key()).replace("{detail}", &detail)
     }
 }
+
+impl PageCtx {
+    /// An audit action (`order.create`) in words, if the catalogue has them
+    /// (the page shows the code of one it does not know yet).
+    pub fn audit_action(&self, action: &str) -> Option<&'static str> {
+        crate::i18n::lookup(self.lang, &format!("audit_action.{action}"))
+    }
+
+    /// An audit entry's detail in words where it holds codes (roles, the
+    /// approval rules); other details are what a person typed or a number.
+    pub fn audit_detail(&self, action: &str, detail: &str) -> String {
+        match action {
+            "team.invite" => self.tv("role", detail),
+            "team.role" => detail
+                .split(" → ")
+                .map(|role| self.tv("role", role))
+                .collect::<Vec<_>>()
+                .join(" → "),
+            "company.approval_policy" if detail.is_empty() => {
+                self.t("approval_rule.none").to_owned()
+            }
+            "company.approval_policy" => detail
+                .split(';')
+                .map(|code| match code.split_once('=') {
+                    Some((rule, amount)) => format!("{} ¥{amount}", self.tv("approval_rule", rule)),
+                    None => self.tv("approval_rule", code),
+                })
+                .collect::<Vec<_>>()
+                .join(" · "),
+            _ => detail.to_owned(),
+        }
+    }
+}

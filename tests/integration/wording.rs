@@ -182,3 +182,53 @@ async fn a_draft_names_what_is_missing_by_the_form_labels() {
     assert!(missing(&en).contains("Route"), "{}", missing(&en));
     assert!(!missing(&en).contains("weight_kg") && !missing(&zh).contains("weight_kg"));
 }
+
+#[tokio::test]
+async fn the_notifications_page_title_is_only_its_title() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let page = seller.get_text("/app/notifications").await;
+    let start = page.find("<title>").expect("title") + "<title>".len();
+    let end = page.find("</title>").expect("end of title");
+    let title = &page[start..end];
+    assert!(!title.contains('<'), "markup inside <title>: {title}");
+    assert!(title.starts_with("通知"), "{title}");
+    assert_eq!(page.matches("class=\"email-preferences\"").count(), 1);
+}
+
+#[tokio::test]
+async fn the_activity_log_reads_as_words_in_both_languages() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.seller("Acme").await;
+    let response = owner
+        .post_form(
+            "/app/settings/approval",
+            &[
+                ("always", "yes"),
+                ("above", "1000"),
+                ("require_backup_route", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    crate::team::invite(&owner, "wang@example.cn", "manager").await;
+    let (zh, en) = both_languages(&owner, "/app/audit").await;
+    for page in [&zh, &en] {
+        assert!(!page.contains("Policy {"), "no debug dump");
+        assert!(
+            !page.contains("class=\"untranslated\""),
+            "every action in words"
+        );
+        assert!(page.contains("data-action=\"company.approval_policy\""));
+    }
+    assert!(
+        zh.contains("修改审批规则") && zh.contains("所有订单都需审批") && zh.contains("¥1000.00")
+    );
+    assert!(zh.contains("邀请成员") && zh.contains("经理"));
+    assert!(
+        en.contains("Changed the approval policy") && en.contains("a backup route is required")
+    );
+    assert!(en.contains("Invited a member") && en.contains("Manager"));
+    let english = visible_text(&en);
+    assert!(!english.contains("auth.sign_in") && !english.contains("team.invite"));
+}
