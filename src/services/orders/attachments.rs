@@ -1,7 +1,7 @@
 //! Files attached to a draft: the documents sensitive goods need
 //! (DESIGN.md §5) and a photo per customs item.
 
-use super::{add_event, audit, find};
+use super::{TimelineEntry, add_event, audit, find};
 use crate::db::schema::{order_documents, order_items};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::field_errors::FieldErrors;
@@ -66,12 +66,12 @@ pub fn attach_document(
         add_event(
             conn,
             order.id,
-            "document",
-            Some(order.status),
-            order.status,
             Some(actor),
-            "",
-            &crate::domain::order_event::EventParams::document(document),
+            TimelineEntry::unchanged(
+                "document",
+                order.status,
+                crate::domain::order_event::EventParams::document(document),
+            ),
         )?;
         audit(
             conn,

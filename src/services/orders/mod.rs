@@ -267,27 +267,47 @@ pub(crate) fn replace_items(
     Ok(())
 }
 
+/// One entry of an order's timeline.
+pub(crate) struct TimelineEntry<'a> {
+    pub kind: &'a str,
+    /// `None` for the entry that creates the order.
+    pub from: Option<OrderStatus>,
+    pub to: OrderStatus,
+    /// What a person wrote (a comment, a name); empty for most entries.
+    pub note: &'a str,
+    pub params: EventParams,
+}
+
+impl<'a> TimelineEntry<'a> {
+    /// An entry that leaves the status as it is (an edit, a document).
+    pub fn unchanged(kind: &'a str, status: OrderStatus, params: EventParams) -> Self {
+        TimelineEntry {
+            kind,
+            from: Some(status),
+            to: status,
+            note: "",
+            params,
+        }
+    }
+}
+
 /// Appends to the order's timeline.
 pub(crate) fn add_event(
     conn: &mut DbConnection,
     order_id: i64,
-    kind: &str,
-    from: Option<OrderStatus>,
-    to: OrderStatus,
     actor: Option<&Actor>,
-    note: &str,
-    params: &EventParams,
+    entry: TimelineEntry,
 ) -> QueryResult<()> {
     diesel::insert_into(order_events::table)
         .values(NewOrderEvent {
             order_id,
-            kind,
-            from_status: from.map(OrderStatus::as_str),
-            to_status: to.as_str(),
+            kind: entry.kind,
+            from_status: entry.from.map(OrderStatus::as_str),
+            to_status: entry.to.as_str(),
             actor_id: actor.map(|a| a.user_id.0),
-            note,
+            note: entry.note,
             at: now(),
-            params: params.to_json(),
+            params: entry.params.to_json(),
         })
         .execute(conn)?;
     Ok(())
@@ -455,12 +475,14 @@ pub(crate) fn insert(
     add_event(
         conn,
         order_id,
-        "create",
-        None,
-        status,
         Some(actor),
-        "",
-        &EventParams::default(),
+        TimelineEntry {
+            kind: "create",
+            from: None,
+            to: status,
+            note: "",
+            params: EventParams::default(),
+        },
     )?;
     audit(
         conn,
@@ -522,12 +544,8 @@ pub fn update(
         add_event(
             conn,
             order.id,
-            "edit",
-            Some(order.status),
-            order.status,
             Some(actor),
-            "",
-            &EventParams::default(),
+            TimelineEntry::unchanged("edit", order.status, EventParams::default()),
         )?;
         audit(
             conn,

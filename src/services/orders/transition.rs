@@ -5,7 +5,7 @@
 //! recipient's address and every later state (warehouse, tracking) go
 //! through [`transition`]; nothing else writes `orders.status`.
 
-use super::{add_event, audit};
+use super::{TimelineEntry, add_event, audit};
 use crate::db::DbConnection;
 use crate::db::orders::Order;
 use crate::db::schema::orders;
@@ -86,12 +86,14 @@ pub fn transition(
     add_event(
         conn,
         order.id,
-        event.name(),
-        Some(order.status),
-        to,
         by.account(),
-        note,
-        params,
+        TimelineEntry {
+            kind: event.name(),
+            from: Some(order.status),
+            to,
+            note,
+            params: params.clone(),
+        },
     )?;
     let action = format!("order.{}", event.name());
     let company = CompanyId(order.company_id);
