@@ -104,8 +104,6 @@ pub fn serve(
                     .add(("Referrer-Policy", "same-origin")),
             )
             .wrap(tracing_actix_web::TracingLogger::<edge::Spans>::new())
-            // Outermost, so the request log still sees the framework's own error.
-            .wrap(edge::framework_pages())
     })
     // The request head must arrive within 10 s (a body has its own timeouts,
     // `Settings::body_timeouts`); a closing client gets 2 s to go.

@@ -11,8 +11,8 @@
 //! - Only 5xx are logged at ERROR (by the request logger, `edge::logging`);
 //!   expected answers (303, 403, 404, 409, 422, 429) at DEBUG.
 
-use crate::i18n::{self, Lang};
 use super::edge::EdgeError;
+use crate::i18n::{self, Lang};
 use crate::services::ServiceError;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
@@ -127,7 +127,9 @@ impl ResponseError for AppError {
         let key = self.message_key();
         let (zh, en) = (i18n::t(Lang::ZhCn, key), i18n::t(Lang::En, key));
         match self {
-            AppError::Edge(error) => error_page(self.status_code(), &error.fill(zh), &error.fill(en)),
+            AppError::Edge(error) => {
+                error_page(self.status_code(), &error.fill(zh), &error.fill(en))
+            }
             _ => error_page(self.status_code(), zh, en),
         }
     }

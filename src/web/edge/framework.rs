@@ -1,18 +1,15 @@
 //! The framework's own refusals as the app's pages: every extractor's error
-//! handler, and a last net for a 4xx actix answers by itself (405 on a
-//! known path with another method), so no visitor sees framework text.
+//! handler answers with the bilingual page and the extractor's status, so
+//! no visitor sees framework text (unknown URLs and methods already go to
+//! the app's 404 as the default service).
 
 use super::FORM_BYTES;
 use crate::i18n::{self, Lang};
 use crate::web::csrf;
 use crate::web::errors::error_page;
 use actix_multipart::form::MultipartFormConfig;
-use actix_web::body::MessageBody;
-use actix_web::dev::ServiceResponse;
 use actix_web::error::InternalError;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
-use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use std::fmt::{Debug, Display};
 
@@ -24,9 +21,15 @@ pub fn extractor_configs(cfg: &mut web::ServiceConfig) {
             .error_handler(|error, _: &HttpRequest| as_page(error, None)),
     )
     .app_data(
-        web::QueryConfig::default().error_handler(|error, _: &HttpRequest| as_page(error, Some("edge.bad_query"))),
+        web::QueryConfig::default()
+            .error_handler(|error, _: &HttpRequest| as_page(error, Some("edge.bad_query"))),
     )
-    .app_data(web::PathConfig::default().error_handler(|error, _: &HttpRequest| as_page(error, None)))
+    // A path that does not parse (`/admin/verifications/abc`) names no page.
+    .app_data(
+        web::PathConfig::default().error_handler(|error, _: &HttpRequest| {
+            InternalError::from_response(error, page_for(StatusCode::NOT_FOUND, None)).into()
+        }),
+    )
     .app_data(
         web::JsonConfig::default()
             .limit(FORM_BYTES)
@@ -57,40 +60,12 @@ where
 fn page_for(status: StatusCode, key: Option<&'static str>) -> HttpResponse {
     let key = key.unwrap_or(match status {
         StatusCode::NOT_FOUND => "error.page.not_found",
-        StatusCode::METHOD_NOT_ALLOWED => "edge.method_not_allowed",
         StatusCode::REQUEST_TIMEOUT => "edge.timeout",
         StatusCode::PAYLOAD_TOO_LARGE => "error.page.too_large",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "edge.not_a_form",
         _ => "error.page.bad_body",
     });
     error_page(status, i18n::t(Lang::ZhCn, key), i18n::t(Lang::En, key))
-}
-
-/// Replaces the body of any 4xx that is not already an HTML page (the app's
-/// own pages are), keeping its status and headers (`Allow`, cookies, CSP).
-pub fn framework_pages<B: MessageBody + 'static>() -> ErrorHandlers<B> {
-    ErrorHandlers::new().default_handler_client(|response: ServiceResponse<B>| {
-        let is_page = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/html"));
-        if is_page {
-            return Ok(ErrorHandlerResponse::Response(
-                response.map_into_left_body(),
-            ));
-        }
-        let (req, old) = response.into_parts();
-        let mut page = page_for(old.status(), None);
-        for (name, value) in old.headers() {
-            if name != CONTENT_TYPE && name != CONTENT_LENGTH {
-                page.headers_mut().append(name.clone(), value.clone());
-            }
-        }
-        Ok(ErrorHandlerResponse::Response(
-            ServiceResponse::new(req, page).map_into_right_body(),
-        ))
-    })
 }
 
 #[cfg(test)]

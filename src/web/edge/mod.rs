@@ -18,7 +18,7 @@ mod logging;
 mod redirect;
 mod scan;
 
-pub use framework::{extractor_configs, framework_pages};
+pub use framework::extractor_configs;
 pub use logging::Spans;
 pub use redirect::local_path;
 
@@ -173,7 +173,13 @@ fn form_kind(headers: &HeaderMap) -> Option<FormKind> {
 }
 
 fn declared_length(headers: &HeaderMap) -> Option<u64> {
-    headers.get(CONTENT_LENGTH)?.to_str().ok()?.trim().parse().ok()
+    headers
+        .get(CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// Reads the whole body, refusing it once it passes `limit` and when a piece
@@ -214,9 +220,27 @@ mod tests {
         use crate::domain::order::{MAX_FIELD, MAX_REFERENCE};
         let widest = |n: usize| "深".repeat(n);
         let mut pairs: Vec<(String, String)> = [
-            "name", "company", "line1", "line2", "city", "state", "postcode", "country",
-            "phone", "email", "tax_id", "sender", "purpose", "weight_kg", "length_cm",
-            "width_cm", "height_cm", "battery", "route", "backup_route", "form_token",
+            "name",
+            "company",
+            "line1",
+            "line2",
+            "city",
+            "state",
+            "postcode",
+            "country",
+            "phone",
+            "email",
+            "tax_id",
+            "sender",
+            "purpose",
+            "weight_kg",
+            "length_cm",
+            "width_cm",
+            "height_cm",
+            "battery",
+            "route",
+            "backup_route",
+            "form_token",
             "address_q",
         ]
         .iter()
@@ -225,7 +249,12 @@ mod tests {
         pairs.push(("reference".to_owned(), widest(MAX_REFERENCE)));
         pairs.push((csrf::FIELD.to_owned(), "x".repeat(64)));
         for row in 0..MAX_ITEMS {
-            for field in ["description_en", "description_zh", "quantity", "unit_value_usd"] {
+            for field in [
+                "description_en",
+                "description_zh",
+                "quantity",
+                "unit_value_usd",
+            ] {
                 pairs.push((format!("item{row}_{field}"), widest(MAX_FIELD)));
             }
             pairs.push((format!("item{row}_hs_code"), widest(20)));

@@ -50,7 +50,10 @@ pub fn path(raw: &str) -> Result<(), EdgeError> {
 pub fn query(raw: &str) -> Result<(), EdgeError> {
     for (name, value) in pairs(raw.as_bytes()) {
         let (name, value) = (plus_decode(name), plus_decode(value));
-        check(&String::from_utf8_lossy(&name), &String::from_utf8_lossy(&value))?;
+        check(
+            &String::from_utf8_lossy(&name),
+            &String::from_utf8_lossy(&value),
+        )?;
     }
     Ok(())
 }
@@ -189,8 +192,7 @@ mod tests {
         for code in (0u32..0x20).chain(0x7f..0xa0) {
             let c = char::from_u32(code).expect("a char");
             let value = format!("a{c}b");
-            let body = serde_urlencoded::to_string([("comment", value.as_str())])
-                .expect("encoded");
+            let body = serde_urlencoded::to_string([("comment", value.as_str())]).expect("encoded");
             let expected = !matches!(c, '\t' | '\n' | '\r');
             assert_eq!(
                 urlencoded(body.as_bytes()).is_err(),
@@ -207,7 +209,10 @@ mod tests {
             ("comment", "第一行\r\n\tsecond line"),
         ])
         .expect("encoded");
-        assert_eq!(urlencoded(body.as_bytes()).ok(), Some(Some("abc".to_owned())));
+        assert_eq!(
+            urlencoded(body.as_bytes()).ok(),
+            Some(Some("abc".to_owned()))
+        );
     }
 
     #[test]
@@ -256,7 +261,9 @@ mod tests {
             body.extend_from_slice(b"--XyZ\r\n");
             let disposition = match file {
                 Some(file) => {
-                    format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n")
+                    format!(
+                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n"
+                    )
                 }
                 None => format!("Content-Disposition: form-data; name=\"{name}\"\r\n"),
             };
