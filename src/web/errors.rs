@@ -31,8 +31,6 @@ pub enum AppError {
     PasswordChangeRequired,
     #[error("CSRF token missing or wrong")]
     Csrf,
-    #[error("request body too large")]
-    TooLarge,
     #[error("bad request: {0}")]
     BadRequest(&'static str),
     #[error(transparent)]
@@ -72,7 +70,6 @@ impl AppError {
             AppError::NotFound => "error.page.not_found",
             AppError::Forbidden => "error.page.forbidden",
             AppError::Csrf => "error.page.csrf",
-            AppError::TooLarge => "error.page.too_large",
             AppError::BadRequest(key) => key,
             AppError::Edge(error) => error.message_key(),
             AppError::Service(ServiceError::Conflict(key)) => key,
@@ -94,7 +91,6 @@ impl ResponseError for AppError {
             AppError::LoginRequired { .. } | AppError::PasswordChangeRequired => {
                 StatusCode::SEE_OTHER
             }
-            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Edge(error) => error.status(),
             AppError::Service(error) => match error {

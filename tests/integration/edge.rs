@@ -184,7 +184,8 @@ async fn control_characters_and_other_sites_as_the_sign_in_target_go_to_the_dash
 }
 
 /// Sends `head` and `body` on a raw socket, then reads the answer until the
-/// server closes the connection, the page ends or `within` passes.
+/// page ends, the server closes the connection or `within` passes; returns
+/// it with the time its first byte took.
 async fn raw(app: &TestApp, head: &str, body: &[u8], within: Duration) -> (String, Duration) {
     let address = app.address.trim_start_matches("http://");
     let mut socket = TcpStream::connect(address).await.expect("connect");
@@ -192,20 +193,20 @@ async fn raw(app: &TestApp, head: &str, body: &[u8], within: Duration) -> (Strin
     socket.write_all(head.as_bytes()).await.expect("head");
     socket.write_all(body).await.expect("body");
     let mut answer = Vec::new();
+    let mut first_byte = None;
     let reading = async {
         let mut buffer = [0u8; 8192];
         while let Ok(n @ 1..) = socket.read(&mut buffer).await {
+            first_byte.get_or_insert_with(|| started.elapsed());
             answer.extend_from_slice(&buffer[..n]);
-            if answer.ends_with(b"</html>\n") {
+            if answer.trim_ascii_end().ends_with(b"</html>") {
                 break;
             }
         }
     };
     let _ = tokio::time::timeout(within, reading).await;
-    (
-        String::from_utf8_lossy(&answer).into_owned(),
-        started.elapsed(),
-    )
+    let took = first_byte.unwrap_or_else(|| started.elapsed());
+    (String::from_utf8_lossy(&answer).into_owned(), took)
 }
 
 fn form_head(length: usize) -> String {

@@ -137,8 +137,8 @@ async fn admit(req: &mut ServiceRequest) -> Result<(), AppError> {
     if declared_length(req.headers()).is_some_and(|length| length > limit as u64) {
         return Err(EdgeError::TooLarge { limit }.into());
     }
-    // The token-authenticated API has no session and no forms; its bodies
-    // are read by its own extractors within the same limit (`JsonConfig`).
+    // The ERP API (DESIGN §8, to come) signs in by token, not by session, and
+    // sends JSON: no CSRF, and its extractors read within `JsonConfig`'s limit.
     if req.path().starts_with("/api/") {
         return Ok(());
     }
