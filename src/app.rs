@@ -5,8 +5,7 @@ use crate::db::{self, Backend};
 use crate::domain::email::Email;
 use crate::services::{accounts, catalogue};
 use crate::storage::LocalStorage;
-use crate::web::{self, AppState, csrf};
-use actix_multipart::form::MultipartFormConfig;
+use crate::web::{self, AppState, edge};
 use actix_session::SessionMiddleware;
 use actix_session::config::{CookieContentSecurity, PersistentSession};
 use actix_session::storage::CookieSessionStore;
@@ -16,6 +15,7 @@ use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer};
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Headers on every response (DESIGN.md §7): no inline script, no framing.
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
@@ -89,16 +89,12 @@ pub fn serve(
             .build();
         App::new()
             .app_data(state.clone())
-            // Files are checked (size, type) by the handlers with a message per field,
-            // so the extractor may hold up to the whole body the CSRF layer accepted.
-            .app_data(
-                MultipartFormConfig::default()
-                    .memory_limit(csrf::MAX_BODY_BYTES)
-                    .total_limit(csrf::MAX_BODY_BYTES),
-            )
+            .configure(edge::extractor_configs)
             .configure(web::routes)
             .default_service(actix_web::web::to(web::public::not_found))
-            .wrap(from_fn(csrf::check))
+            // Inside the session (it needs to know who is signed in), before
+            // every handler: refuses hostile input, checks CSRF.
+            .wrap(from_fn(edge::guard))
             .wrap(session)
             .wrap(
                 DefaultHeaders::new()
@@ -107,8 +103,12 @@ pub fn serve(
                     .add(("X-Frame-Options", "DENY"))
                     .add(("Referrer-Policy", "same-origin")),
             )
-            .wrap(tracing_actix_web::TracingLogger::default())
+            .wrap(tracing_actix_web::TracingLogger::<edge::Spans>::new())
     })
+    // The request head must arrive within 10 s (a body has its own timeouts,
+    // `Settings::body_timeouts`); a closing client gets 2 s to go.
+    .client_request_timeout(Duration::from_secs(10))
+    .client_disconnect_timeout(Duration::from_secs(2))
     .listen(listener)?
     .run();
     Ok(server)

@@ -48,6 +48,29 @@ pub struct Settings {
     pub outbox_poll: std::time::Duration,
     /// Invitations one company may send (or resend) per day (`INVITATIONS_PER_DAY`).
     pub invitations_per_day: u32,
+    /// How long a request body may take to arrive (see `web::edge`).
+    pub body_timeouts: BodyTimeouts,
+}
+
+/// A body that stalls after its headers is cut off: a slow client may not
+/// hold a connection (and the memory of what it sent so far) for ever.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyTimeouts {
+    /// Longest wait for the next piece of the body.
+    pub idle: std::time::Duration,
+    /// Longest time for the whole body.
+    pub total: std::time::Duration,
+}
+
+impl Default for BodyTimeouts {
+    /// 30 s without progress, 60 s in all: a 20 MB upload needs about
+    /// 3 Mbit/s to arrive in time.
+    fn default() -> BodyTimeouts {
+        BodyTimeouts {
+            idle: std::time::Duration::from_secs(30),
+            total: std::time::Duration::from_secs(60),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -118,6 +141,7 @@ impl Settings {
                     .map_err(|_| SettingsError::Invalid("INVITATIONS_PER_DAY", value))?,
                 None => 20,
             },
+            body_timeouts: BodyTimeouts::default(),
         })
     }
 

@@ -22,9 +22,9 @@ text_enum!(
 );
 
 /// Longest campaign or SKU reference kept.
-const MAX_REFERENCE: usize = 100;
+pub const MAX_REFERENCE: usize = 100;
 /// Longest text kept in any one field of a draft.
-const MAX_FIELD: usize = 200;
+pub const MAX_FIELD: usize = 200;
 
 /// Services the seller may add to the carriage.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

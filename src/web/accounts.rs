@@ -2,8 +2,8 @@
 
 use super::auth::SignedIn;
 use super::ctx::{self, PageCtx, client_ip};
+use super::edge::local_path;
 use super::errors::AppError;
-use super::public::local_path;
 use super::{AppState, redirect, render, render_with, run};
 use crate::domain::email::Email;
 use crate::domain::field_errors::FieldErrors;

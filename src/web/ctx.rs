@@ -111,6 +111,12 @@ pub fn csrf_token(session: &Session) -> String {
     token
 }
 
+/// Whether the session says someone signed in (not yet checked against the
+/// database: enough to choose how much of a body to accept).
+pub fn has_signed_in_user(session: &Session) -> bool {
+    matches!(session.get::<i64>(SESSION_USER), Ok(Some(_)))
+}
+
 /// The token the session expects on POST, if it has one.
 pub fn expected_csrf(session: &Session) -> Option<String> {
     session.get::<String>(SESSION_CSRF).ok().flatten()

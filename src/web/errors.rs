@@ -6,7 +6,12 @@
 //! - Everything else is a 500 whose page never shows the cause; the log does,
 //!   inside the request's span (which carries the request id).
 //! - diesel's `NotFound` is a 404; no other database error is.
+//! - Requests refused at the edge (control characters, sizes, slow bodies,
+//!   not a form) and the framework's own 4xx get the same page (`web::edge`).
+//! - Only 5xx are logged at ERROR (by the request logger, `edge::logging`);
+//!   expected answers (303, 403, 404, 409, 422, 429) at DEBUG.
 
+use super::edge::EdgeError;
 use crate::i18n::{self, Lang};
 use crate::services::ServiceError;
 use actix_web::http::StatusCode;
@@ -26,10 +31,10 @@ pub enum AppError {
     PasswordChangeRequired,
     #[error("CSRF token missing or wrong")]
     Csrf,
-    #[error("request body too large")]
-    TooLarge,
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    #[error(transparent)]
+    Edge(#[from] EdgeError),
     #[error(transparent)]
     Service(#[from] ServiceError),
     #[error("internal error: {0}")]
@@ -51,10 +56,10 @@ impl From<askama::Error> for AppError {
 /// A page for an error, in both languages since the request's language is not at hand here.
 #[derive(Template)]
 #[template(path = "error.html")]
-struct ErrorPage {
+struct ErrorPage<'a> {
     status: u16,
-    zh: &'static str,
-    en: &'static str,
+    zh: &'a str,
+    en: &'a str,
     home_zh: &'static str,
     home_en: &'static str,
 }
@@ -65,8 +70,8 @@ impl AppError {
             AppError::NotFound => "error.page.not_found",
             AppError::Forbidden => "error.page.forbidden",
             AppError::Csrf => "error.page.csrf",
-            AppError::TooLarge => "error.page.too_large",
             AppError::BadRequest(key) => key,
+            AppError::Edge(error) => error.message_key(),
             AppError::Service(ServiceError::Conflict(key)) => key,
             AppError::Service(ServiceError::Forbidden) => "error.page.forbidden",
             AppError::Service(ServiceError::Invalid(_)) => "error.page.invalid",
@@ -86,8 +91,8 @@ impl ResponseError for AppError {
             AppError::LoginRequired { .. } | AppError::PasswordChangeRequired => {
                 StatusCode::SEE_OTHER
             }
-            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Edge(error) => error.status(),
             AppError::Service(error) => match error {
                 ServiceError::Forbidden => StatusCode::FORBIDDEN,
                 ServiceError::Conflict(_) => StatusCode::CONFLICT,
@@ -115,25 +120,32 @@ impl ResponseError for AppError {
             }
             _ => {}
         }
-        let status = self.status_code();
-        if status.is_server_error() {
-            tracing::error!(error = %self, "request failed");
-        }
         let key = self.message_key();
-        let page = ErrorPage {
-            status: status.as_u16(),
-            zh: i18n::t(Lang::ZhCn, key),
-            en: i18n::t(Lang::En, key),
-            home_zh: i18n::t(Lang::ZhCn, "error.page.home"),
-            home_en: i18n::t(Lang::En, "error.page.home"),
-        };
-        let body = page
-            .render()
-            .unwrap_or_else(|_| format!("{} {}", status.as_u16(), page.en));
-        HttpResponse::build(status)
-            .content_type(ContentType::html())
-            .body(body)
+        let (zh, en) = (i18n::t(Lang::ZhCn, key), i18n::t(Lang::En, key));
+        match self {
+            AppError::Edge(error) => {
+                error_page(self.status_code(), &error.fill(zh), &error.fill(en))
+            }
+            _ => error_page(self.status_code(), zh, en),
+        }
     }
+}
+
+/// The bilingual error page with `status`, saying `zh` and `en`.
+pub fn error_page(status: StatusCode, zh: &str, en: &str) -> HttpResponse {
+    let page = ErrorPage {
+        status: status.as_u16(),
+        zh,
+        en,
+        home_zh: i18n::t(Lang::ZhCn, "error.page.home"),
+        home_en: i18n::t(Lang::En, "error.page.home"),
+    };
+    let body = page
+        .render()
+        .unwrap_or_else(|_| format!("{} {}", status.as_u16(), page.en));
+    HttpResponse::build(status)
+        .content_type(ContentType::html())
+        .body(body)
 }
 
 /// Percent-encodes a path for a query parameter.

@@ -11,6 +11,7 @@ pub mod balance;
 pub mod company;
 pub mod csrf;
 pub mod ctx;
+pub mod edge;
 pub mod errors;
 pub mod hs_codes;
 pub mod module;

@@ -1,6 +1,7 @@
 //! Pages for everyone: the home page, health check, language switch, static files.
 
 use super::ctx::{LANG_COOKIE, PageCtx};
+use super::edge::local_path;
 use super::errors::AppError;
 use super::{AppState, render, run};
 use crate::i18n::Lang;
@@ -77,12 +78,6 @@ fn back_to(req: &HttpRequest) -> String {
             local_path(path)
         })
         .unwrap_or_else(|| "/".to_owned())
-}
-
-/// `path` if it is a path on this site (never `//evil.example` or a full URL).
-pub fn local_path(path: &str) -> Option<String> {
-    let ok = path.starts_with('/') && !path.starts_with("//") && !path.contains('\\');
-    ok.then(|| path.to_owned())
 }
 
 /// The few static files, compiled into the binary so it runs from any folder.

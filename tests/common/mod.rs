@@ -7,7 +7,7 @@ pub mod smtp;
 
 use diesel::prelude::*;
 use samplepost::app;
-use samplepost::config::{Secret, Settings};
+use samplepost::config::{BodyTimeouts, Secret, Settings};
 use samplepost::db::{DbConnection, DbPool};
 use samplepost::domain::email::Email;
 use samplepost::domain::status::Role;
@@ -27,16 +27,25 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
-        TestApp::start(None, false).await
+        TestApp::start(None, false, |_| {}).await
+    }
+
+    /// A server whose settings `adjust` changes first (a short timeout, say).
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        TestApp::start(None, false, adjust).await
     }
 
     /// A server whose mail worker looks every 100 ms, sending to `smtp_url`
     /// (see [`smtp::SmtpSink`]) or, without one, marking mails skipped.
     pub async fn spawn_with_smtp(smtp_url: Option<String>) -> TestApp {
-        TestApp::start(smtp_url, true).await
+        TestApp::start(smtp_url, true, |_| {}).await
     }
 
-    async fn start(smtp_url: Option<String>, mail_sink: bool) -> TestApp {
+    async fn start(
+        smtp_url: Option<String>,
+        mail_sink: bool,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let (database_url, postgres) = match new_postgres_database() {
             Some((url, admin)) => (url, Some(admin)),
@@ -49,7 +58,7 @@ impl TestApp {
                 None,
             ),
         };
-        let settings = Settings {
+        let mut settings = Settings {
             database_url,
             bind: "127.0.0.1:0".to_owned(),
             data_dir: data_dir.path().to_path_buf(),
@@ -63,7 +72,9 @@ impl TestApp {
             // would load the database for nothing.
             outbox_poll: std::time::Duration::from_millis(if mail_sink { 100 } else { 3_600_000 }),
             invitations_per_day: 20,
+            body_timeouts: BodyTimeouts::default(),
         };
+        adjust(&mut settings);
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind random port");
         let port = listener.local_addr().expect("local addr").port();
         let pool = app::prepare_database(&settings).expect("database ready");

@@ -11,6 +11,7 @@ mod approvals;
 mod balance;
 mod catalogue;
 mod cli;
+mod edge;
 mod mail;
 mod order_sheet;
 mod orders;
