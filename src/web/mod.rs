@@ -19,6 +19,7 @@ pub mod orders;
 pub mod public;
 pub mod rates;
 pub mod team;
+pub mod uploads;
 
 use crate::config::Settings;
 use crate::db::{Backend, DbConnection, DbPool};
@@ -144,4 +145,5 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     team::routes(cfg);
     balance::routes(cfg);
     admin::routes(cfg);
+    uploads::routes(cfg);
 }

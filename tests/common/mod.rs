@@ -30,6 +30,11 @@ impl TestApp {
         TestApp::start(None, false).await
     }
 
+    /// A server whose companies may keep at most `megabytes` of uploads.
+    pub async fn spawn_with_upload_quota(megabytes: u64) -> TestApp {
+        TestApp::start_with(None, false, |settings| settings.upload_quota_mb = megabytes).await
+    }
+
     /// A server whose mail worker looks every 100 ms, sending to `smtp_url`
     /// (see [`smtp::SmtpSink`]) or, without one, marking mails skipped.
     pub async fn spawn_with_smtp(smtp_url: Option<String>) -> TestApp {
@@ -37,6 +42,14 @@ impl TestApp {
     }
 
     async fn start(smtp_url: Option<String>, mail_sink: bool) -> TestApp {
+        TestApp::start_with(smtp_url, mail_sink, |_| {}).await
+    }
+
+    async fn start_with(
+        smtp_url: Option<String>,
+        mail_sink: bool,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let (database_url, postgres) = match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
@@ -74,7 +87,10 @@ impl TestApp {
             // Only the mail tests need the worker to look often; the others
             // would load the database for nothing.
             outbox_poll: std::time::Duration::from_millis(if mail_sink { 100 } else { 3_600_000 }),
+            upload_quota_mb: 500,
         };
+        let mut settings = settings;
+        adjust(&mut settings);
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind random port");
         let port = listener.local_addr().expect("local addr").port();
         let pool = app::prepare_database(&settings).expect("database ready");
