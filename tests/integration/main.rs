@@ -10,6 +10,7 @@ mod approvals;
 mod balance;
 mod catalogue;
 mod cli;
+mod hostile_files;
 mod mail;
 mod order_sheet;
 mod orders;
