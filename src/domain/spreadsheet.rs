@@ -375,6 +375,41 @@ mod tests {
     }
 
     #[test]
+    fn a_sheet_of_a_million_empty_cells_within_the_zip_budget_is_refused() {
+        use std::io::Write;
+        use zip::write::SimpleFileOptions;
+        // Stored, not deflated: 11 MB that passes the zip budget, so that
+        // the cell count is what stops it.
+        let template = write_xlsx("s", &["a"], [vec!["x"]], &[]).expect("xlsx");
+        let mut source = zip::ZipArchive::new(Cursor::new(template)).expect("zip");
+        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for index in 0..source.len() {
+            let entry = source.by_index_raw(index).expect("entry");
+            if entry.name_raw() != b"xl/worksheets/sheet1.xml" {
+                writer.raw_copy_file(entry).expect("copy");
+            }
+        }
+        let stored =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        writer
+            .start_file("xl/worksheets/sheet1.xml", stored)
+            .expect("sheet");
+        writer
+            .write_all(br#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">"#)
+            .expect("write");
+        let cells = r#"<c r="A1"/>"#.repeat(MAX_XLSX_CELLS as usize + 1);
+        writer.write_all(cells.as_bytes()).expect("write");
+        writer
+            .write_all(b"</row></sheetData></worksheet>")
+            .expect("write");
+        let bytes = writer.finish().expect("zip").into_inner();
+        assert!(matches!(
+            read_xlsx(&bytes),
+            Err(SheetFileError::TooManyCells)
+        ));
+    }
+
+    #[test]
     fn excel_numbers_read_as_excel_shows_them() {
         assert_eq!(number_text(480.0), "480");
         assert_eq!(number_text(12.5), "12.5");
