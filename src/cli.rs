@@ -6,6 +6,7 @@ use crate::domain::money::UsdCents;
 use crate::domain::quote::{Dimensions, Options, Parcel, SortBy};
 use crate::domain::rate_sheet::SheetError;
 use crate::domain::route::Attributes;
+use crate::domain::spreadsheet::MAX_LISTED_PROBLEMS;
 use crate::i18n::{self, Lang};
 use crate::services::quote::QuoteAnswer;
 use crate::services::rates::{self, ImportError, Importer};
@@ -70,10 +71,15 @@ pub fn import_rates(conn: &mut DbConnection, path: &Path) -> Result<String, CliE
             summary.routes_updated.join(", ")
         )),
         Err(ImportError::Sheet(errors)) => {
-            let lines: Vec<String> = errors
+            let mut lines: Vec<String> = errors
                 .iter()
+                .take(MAX_LISTED_PROBLEMS)
                 .map(|e| describe_sheet_error(e, Lang::En))
                 .collect();
+            if errors.len() > lines.len() {
+                let more = (errors.len() - lines.len()).to_string();
+                lines.push(i18n::t(Lang::En, "hostile.more_problems").replace("{count}", &more));
+            }
             Err(CliError::BadInput(format!(
                 "nothing imported; {} problem(s):\n{}",
                 errors.len(),

@@ -1,5 +1,6 @@
 //! Settings, read once at start from the environment and the command line.
 
+use crate::domain::upload::UploadQuota;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use std::fmt;
@@ -48,6 +49,10 @@ pub struct Settings {
     pub outbox_poll: std::time::Duration,
     /// Invitations one company may send (or resend) per day (`INVITATIONS_PER_DAY`).
     pub invitations_per_day: u32,
+    /// Megabytes of uploaded files one company may keep (`UPLOAD_QUOTA_MB`,
+    /// default 500): verification papers, order documents, item photos and
+    /// top-up receipts together.
+    pub upload_quota_mb: u64,
     /// How long a request body may take to arrive (see `web::edge`).
     pub body_timeouts: BodyTimeouts,
 }
@@ -77,6 +82,8 @@ impl Default for BodyTimeouts {
 pub enum SettingsError {
     #[error("SESSION_KEY must be at least 64 bytes, base64-encoded")]
     SessionKey,
+    #[error("UPLOAD_QUOTA_MB must be a whole number of megabytes, not {0:?}")]
+    UploadQuota(String),
     #[error("cannot use data directory {path}: {source}")]
     DataDir {
         path: PathBuf,
@@ -95,7 +102,7 @@ pub struct Overrides {
 
 impl Settings {
     /// Reads `DATABASE_URL`, `BIND`, `DATA_DIR`, `SESSION_KEY`, `COOKIE_SECURE`,
-    /// `ADMIN_EMAIL`, `SMTP_URL`, `MAIL_FROM`, `PUBLIC_URL`.
+    /// `ADMIN_EMAIL`, `SMTP_URL`, `MAIL_FROM`, `PUBLIC_URL`, `UPLOAD_QUOTA_MB`.
     pub fn from_env(overrides: Overrides) -> Result<Settings, SettingsError> {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let data_dir = overrides
@@ -142,7 +149,19 @@ impl Settings {
                 None => 20,
             },
             body_timeouts: BodyTimeouts::default(),
+            upload_quota_mb: match env("UPLOAD_QUOTA_MB") {
+                Some(text) => text
+                    .trim()
+                    .parse()
+                    .map_err(|_| SettingsError::UploadQuota(text))?,
+                None => UploadQuota::DEFAULT_MEGABYTES,
+            },
         })
+    }
+
+    /// The per-company upload quota.
+    pub fn upload_quota(&self) -> UploadQuota {
+        UploadQuota::from_megabytes(self.upload_quota_mb)
     }
 
     /// Where uploaded files are kept by the local storage.

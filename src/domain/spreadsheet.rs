@@ -3,18 +3,35 @@
 //! worksheet of an XLSX in, the header matched against known column names,
 //! and CSV out with a byte-order mark so that Excel reads Chinese as UTF-8
 //! (or a one-sheet XLSX out).
+//!
+//! Files come from users, so an XLSX must fit a budget ([`budget`]) before
+//! calamine opens it and while it is read; text that a spreadsheet program
+//! would run as a formula is neutralised on the way out ([`neutralise`]).
+
+mod budget;
+mod errors;
+mod neutralise;
 
 use calamine::{DataRef, Reader, Xlsx};
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
+pub use budget::{MAX_ENTRIES, MAX_RATIO, MAX_SHARED_STRINGS, MAX_UNPACKED_BYTES};
+pub use errors::SheetFileError;
+pub use neutralise::{
+    MAX_LISTED_PROBLEMS, SHOWN_CHARS, clip, is_formula_like, neutralise, unneutralise,
+};
+
 /// Written at the start of every CSV, skipped when one is read.
 pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Bounds on an XLSX sheet, far above any sheet this application reads: a
-/// zipped sheet can unpack to far more than its upload size.
+/// zipped sheet can unpack to far more than its upload size. Cells counts
+/// every cell element read, empty ones too, so that a sheet of millions of
+/// empty cells stops early instead of keeping a core busy.
 const MAX_XLSX_ROWS: u32 = 100_000;
 const MAX_XLSX_COLUMNS: u32 = 100;
+const MAX_XLSX_CELLS: u64 = 1_000_000;
 const MAX_XLSX_TEXT_BYTES: usize = 64 << 20;
 
 /// One row of the file as cell text, with its spreadsheet row number.
@@ -32,19 +49,19 @@ impl SheetRow {
 
 /// Reads a sheet, choosing the format by the file name's extension (`.csv`
 /// or `.xlsx`, any case). The error says why the file cannot be read.
-pub fn read(file_name: &str, bytes: &[u8]) -> Result<Vec<SheetRow>, String> {
+pub fn read(file_name: &str, bytes: &[u8]) -> Result<Vec<SheetRow>, SheetFileError> {
     let extension = file_name
         .rsplit_once('.')
         .map(|(_, extension)| extension.to_ascii_lowercase());
     match extension.as_deref() {
         Some("csv") => read_csv(bytes),
         Some("xlsx") => read_xlsx(bytes),
-        _ => Err("expected a .csv or .xlsx file".to_owned()),
+        _ => Err(SheetFileError::WrongExtension),
     }
 }
 
 /// Reads comma-separated UTF-8 text, every row including the header.
-pub fn read_csv(bytes: &[u8]) -> Result<Vec<SheetRow>, String> {
+pub fn read_csv(bytes: &[u8]) -> Result<Vec<SheetRow>, SheetFileError> {
     let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -56,60 +73,73 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<SheetRow>, String> {
     let mut breaks_in_cells = 0;
     while reader
         .read_byte_record(&mut record)
-        .map_err(|error| error.to_string())?
+        .map_err(|error| SheetFileError::Unreadable(error.to_string()))?
     {
         let line = record.position().map_or(1, |position| position.line());
         let number = line as usize - breaks_in_cells;
         let mut cells = Vec::with_capacity(record.len());
         for field in &record {
-            let text = std::str::from_utf8(field).map_err(|_| {
-                format!("row {number} is not UTF-8 text: save the sheet as \"CSV UTF-8\"")
-            })?;
+            let text =
+                std::str::from_utf8(field).map_err(|_| SheetFileError::NotUtf8 { row: number })?;
             breaks_in_cells += text.matches('\n').count();
-            cells.push(text.to_owned());
+            cells.push(unneutralise(text).to_owned());
         }
         rows.push(SheetRow { number, cells });
     }
     Ok(rows)
 }
 
-/// Reads the first worksheet of an XLSX workbook, every row including the header.
-pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<SheetRow>, String> {
-    let unreadable = |error: calamine::XlsxError| error.to_string();
+/// Reads the first worksheet of an XLSX workbook, every row including the
+/// header, after the file has passed the budget.
+pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<SheetRow>, SheetFileError> {
+    budget::check(bytes)?;
+    let unreadable = |error: calamine::XlsxError| SheetFileError::Unreadable(error.to_string());
     let mut workbook: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
     let first_sheet = workbook
         .sheet_names()
         .into_iter()
         .next()
-        .ok_or_else(|| "the workbook has no worksheet".to_owned())?;
+        .ok_or(SheetFileError::NoWorksheet)?;
     // Cells are streamed rather than read as a calamine `Range`, which is laid
     // out densely: one stray cell far away would allocate rows × columns.
     let mut reader = workbook
         .worksheet_cells_reader(&first_sheet)
         .map_err(unreadable)?;
     let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    let mut cells_read: u64 = 0;
     let mut text_bytes = 0;
     while let Some(cell) = reader.next_cell().map_err(unreadable)? {
-        let text = cell_text(cell.get_value());
-        if text.is_empty() {
+        // Every limit is checked before the cell's text is copied or a row grows.
+        cells_read += 1;
+        if cells_read > MAX_XLSX_CELLS {
+            return Err(SheetFileError::TooManyCells);
+        }
+        let value = cell.get_value();
+        if matches!(value, DataRef::Empty) {
             continue;
         }
         let (row, column) = cell.get_position();
-        text_bytes += text.len();
-        if row >= MAX_XLSX_ROWS || column >= MAX_XLSX_COLUMNS || text_bytes > MAX_XLSX_TEXT_BYTES {
-            return Err(format!(
-                "the sheet is larger than this application reads \
-                 ({MAX_XLSX_ROWS} rows, {MAX_XLSX_COLUMNS} columns, {} MB of text)",
-                MAX_XLSX_TEXT_BYTES >> 20
-            ));
+        if row >= MAX_XLSX_ROWS {
+            return Err(SheetFileError::TooManyRows);
+        }
+        if column >= MAX_XLSX_COLUMNS {
+            return Err(SheetFileError::TooManyColumns);
+        }
+        text_bytes += text_len(value);
+        if text_bytes > MAX_XLSX_TEXT_BYTES {
+            return Err(SheetFileError::TooMuchText);
+        }
+        let text = cell_text(value);
+        if text.is_empty() {
+            continue;
         }
         let cells = rows.entry(row).or_default();
         let column = column as usize;
         if cells.len() <= column {
             cells.resize(column + 1, String::new());
         }
-        cells[column] = text;
+        cells[column] = unneutralise(&text).to_owned();
     }
     Ok(rows
         .into_iter()
@@ -118,6 +148,18 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<SheetRow>, String> {
             cells,
         })
         .collect())
+}
+
+/// The length of a cell's text, known before it is copied (numbers and the
+/// like are short: counted as what their text takes at most).
+fn text_len(cell: &DataRef) -> usize {
+    match cell {
+        DataRef::SharedString(text) => text.len(),
+        DataRef::String(text) | DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => {
+            text.len()
+        }
+        _ => 32,
+    }
 }
 
 /// The text of an XLSX cell, as the checks of a CSV cell expect it.
@@ -225,8 +267,9 @@ impl Layout {
     }
 }
 
-/// A CSV file: byte-order mark, header, then the rows.
-pub fn write_csv<R: AsRef<[u8]>>(
+/// A CSV file: byte-order mark, header, then the rows, every cell through
+/// [`neutralise`].
+pub fn write_csv<R: AsRef<str>>(
     header: &[&str],
     rows: impl IntoIterator<Item = Vec<R>>,
 ) -> Vec<u8> {
@@ -234,9 +277,31 @@ pub fn write_csv<R: AsRef<[u8]>>(
     let mut writer = csv::Writer::from_writer(UTF8_BOM.to_vec());
     writer.write_record(header).expect(IN_MEMORY);
     for row in rows {
-        writer.write_record(&row).expect(IN_MEMORY);
+        let cells = row
+            .iter()
+            .map(|cell| neutralise(cell.as_ref()).into_owned());
+        writer.write_record(cells).expect(IN_MEMORY);
     }
     writer.into_inner().expect(IN_MEMORY)
+}
+
+/// Writes a text cell of an XLSX. rust_xlsxwriter stores it as text, never a
+/// formula; but Excel re-reads a cell that is edited, so formula-like text
+/// gets the quote prefix (shown as text, not stored in the value: it reads
+/// back unchanged).
+pub fn write_text(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    column: u16,
+    text: &str,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    if is_formula_like(text) {
+        let quoted = rust_xlsxwriter::Format::new().set_quote_prefix();
+        sheet.write_string_with_format(row, column, text, &quoted)?;
+    } else {
+        sheet.write_string(row, column, text)?;
+    }
+    Ok(())
 }
 
 /// An XLSX workbook with one worksheet `name`: a bold header, then the
@@ -272,10 +337,10 @@ fn write_workbook<R: AsRef<str>>(
             let column = u16::try_from(index).unwrap_or(u16::MAX);
             match text.parse::<f64>() {
                 Ok(number) if amount_columns.contains(&index) => {
-                    sheet.write_number_with_format(row_number, column, number, &two_decimals)?
+                    sheet.write_number_with_format(row_number, column, number, &two_decimals)?;
                 }
                 _ if text.is_empty() => continue,
-                _ => sheet.write_string(row_number, column, text)?,
+                _ => write_text(sheet, row_number, column, text)?,
             };
         }
     }
@@ -307,6 +372,41 @@ mod tests {
                 vec!["payment", "-12.3"]
             ]
         );
+    }
+
+    #[test]
+    fn a_sheet_of_a_million_empty_cells_within_the_zip_budget_is_refused() {
+        use std::io::Write;
+        use zip::write::SimpleFileOptions;
+        // Stored, not deflated: 11 MB that passes the zip budget, so that
+        // the cell count is what stops it.
+        let template = write_xlsx("s", &["a"], [vec!["x"]], &[]).expect("xlsx");
+        let mut source = zip::ZipArchive::new(Cursor::new(template)).expect("zip");
+        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for index in 0..source.len() {
+            let entry = source.by_index_raw(index).expect("entry");
+            if entry.name_raw() != b"xl/worksheets/sheet1.xml" {
+                writer.raw_copy_file(entry).expect("copy");
+            }
+        }
+        let stored =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        writer
+            .start_file("xl/worksheets/sheet1.xml", stored)
+            .expect("sheet");
+        writer
+            .write_all(br#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">"#)
+            .expect("write");
+        let cells = r#"<c r="A1"/>"#.repeat(MAX_XLSX_CELLS as usize + 1);
+        writer.write_all(cells.as_bytes()).expect("write");
+        writer
+            .write_all(b"</row></sheetData></worksheet>")
+            .expect("write");
+        let bytes = writer.finish().expect("zip").into_inner();
+        assert!(matches!(
+            read_xlsx(&bytes),
+            Err(SheetFileError::TooManyCells)
+        ));
     }
 
     #[test]

@@ -3,6 +3,30 @@
 /// Largest accepted document.
 pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
 
+/// How many bytes of uploaded files one company may keep (setting
+/// `UPLOAD_QUOTA_MB`), counted from the sizes the `uploads` table records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UploadQuota {
+    pub bytes: i64,
+}
+
+impl UploadQuota {
+    pub const DEFAULT_MEGABYTES: u64 = 500;
+
+    pub fn from_megabytes(megabytes: u64) -> UploadQuota {
+        let bytes = megabytes.saturating_mul(1 << 20);
+        UploadQuota {
+            bytes: i64::try_from(bytes).unwrap_or(i64::MAX),
+        }
+    }
+
+    /// Whether a file of `adding` bytes fits beside the `used` ones.
+    pub fn allows(self, used: i64, adding: usize) -> bool {
+        let adding = i64::try_from(adding).unwrap_or(i64::MAX);
+        used.saturating_add(adding) <= self.bytes
+    }
+}
+
 /// The content types a document may have.
 const ALLOWED: &[&str] = &["image/jpeg", "image/png", "image/webp", "application/pdf"];
 
@@ -23,6 +47,23 @@ impl UploadError {
             UploadError::TooLarge => "error.upload.too_large",
             UploadError::WrongType => "error.upload.wrong_type",
         }
+    }
+}
+
+/// Whether a browser may show the file in the page: images only. Anything
+/// else (PDFs) is served as a download.
+pub fn is_inline_image(mime: &str) -> bool {
+    matches!(mime, "image/jpeg" | "image/png" | "image/webp")
+}
+
+/// The file extension of an accepted type, for a download's name.
+pub fn extension(mime: &str) -> &'static str {
+    match mime {
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "image/webp" => "webp",
+        "application/pdf" => "pdf",
+        _ => "bin",
     }
 }
 
@@ -64,6 +105,15 @@ mod tests {
     #[test]
     fn plain_text_is_refused() {
         assert_eq!(check(b"just some text"), Err(UploadError::WrongType));
+    }
+
+    #[test]
+    fn the_quota_counts_what_is_stored_and_the_new_file() {
+        let quota = UploadQuota::from_megabytes(1);
+        assert!(quota.allows(0, 1 << 20));
+        assert!(quota.allows((1 << 20) - 10, 10));
+        assert!(!quota.allows((1 << 20) - 10, 11));
+        assert_eq!(UploadQuota::from_megabytes(u64::MAX).bytes, i64::MAX);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use super::audit::{self, Event};
 use super::notifications::notify_owner;
 use super::{Actor, Page, ServiceError, ServiceResult, now};
-use crate::db::models::{Company, CompanyVerificationChanges, NewUpload, Upload};
+use crate::db::models::{Company, CompanyVerificationChanges, Upload};
 use crate::db::schema::{companies, uploads};
 use crate::db::{DbConnection, contains_pattern, lower, write_tx};
 use crate::domain::field_errors::FieldErrors;
@@ -11,10 +11,10 @@ use crate::domain::ids::{CompanyId, UploadId};
 use crate::domain::phone::Phone;
 use crate::domain::resident_id::ResidentId;
 use crate::domain::status::{CompanyStatus, UploadKind};
-use crate::domain::upload;
+use crate::domain::upload::UploadQuota;
 use crate::domain::uscc::Uscc;
+use crate::services::uploads::{self as files, NewFile};
 use crate::storage::Storage;
-use crate::with_backend;
 use diesel::prelude::*;
 
 pub fn get(conn: &mut DbConnection, id: CompanyId) -> ServiceResult<Company> {
@@ -31,6 +31,15 @@ pub struct SenderAddress {
     pub postcode: String,
 }
 
+/// A document of the verification form.
+pub enum Document {
+    /// Stored with an earlier submission, kept by its id.
+    Stored(UploadId),
+    /// Chosen with this submission: recorded and written to storage only
+    /// when the submission is accepted.
+    New { bytes: Vec<u8>, name: String },
+}
+
 /// The verification data, already parsed into domain types.
 pub struct Verification {
     pub name_zh: String,
@@ -40,63 +49,9 @@ pub struct Verification {
     pub legal_rep_id: ResidentId,
     pub contact_phone: Phone,
     pub sender: SenderAddress,
-    pub licence: UploadId,
-    pub id_front: Option<UploadId>,
-    pub id_back: Option<UploadId>,
-}
-
-/// Stores one document for the actor's company. A bad file is reported on
-/// the form field named like its kind.
-pub fn store_upload(
-    conn: &mut DbConnection,
-    storage: &dyn Storage,
-    actor: &Actor,
-    kind: UploadKind,
-    bytes: &[u8],
-    original_name: &str,
-) -> ServiceResult<UploadId> {
-    actor.require_owner()?;
-    put_upload(
-        conn,
-        storage,
-        actor,
-        kind,
-        kind.as_str(),
-        bytes,
-        original_name,
-    )
-}
-
-/// Stores a file of the actor's company after checking its type and size by
-/// content; a refusal is reported beside `field`.
-pub(crate) fn put_upload(
-    conn: &mut DbConnection,
-    storage: &dyn Storage,
-    actor: &Actor,
-    kind: UploadKind,
-    field: &'static str,
-    bytes: &[u8],
-    original_name: &str,
-) -> ServiceResult<UploadId> {
-    let company = actor.company()?;
-    let mime = upload::check(bytes)
-        .map_err(|error| ServiceError::Invalid(FieldErrors::single(field, error.message_key())))?;
-    let key = storage.put(bytes)?;
-    let name: String = original_name.chars().take(200).collect();
-    let id: i64 = with_backend!(conn, |c| diesel::insert_into(uploads::table)
-        .values(NewUpload {
-            company_id: Some(company.0),
-            uploaded_by: actor.user_id.0,
-            kind: kind.as_str(),
-            sha256: &key,
-            mime,
-            size_bytes: bytes.len() as i64,
-            original_name: &name,
-            created_at: now(),
-        })
-        .returning(uploads::id)
-        .get_result(c))?;
-    Ok(UploadId(id))
+    pub licence: Document,
+    pub id_front: Option<Document>,
+    pub id_back: Option<Document>,
 }
 
 /// An upload the actor may see: staff see all, an owner their company's,
@@ -138,8 +93,12 @@ fn owns_upload(
 }
 
 /// The owner submits (or resubmits after a rejection) the verification data.
+/// New documents are checked and recorded with everything else, and reach
+/// storage last: a refused submission leaves no file behind.
 pub fn submit_verification(
     conn: &mut DbConnection,
+    storage: &dyn Storage,
+    quota: UploadQuota,
     actor: &Actor,
     form: Verification,
 ) -> ServiceResult<()> {
@@ -150,21 +109,50 @@ pub fn submit_verification(
             return Err(ServiceError::Conflict("error.company.not_editable"));
         }
         let mut errors = FieldErrors::new();
+        let mut pending = Vec::new();
         let documents = [
-            ("licence", Some(form.licence), UploadKind::Licence),
-            ("id_front", form.id_front, UploadKind::IdFront),
-            ("id_back", form.id_back, UploadKind::IdBack),
+            ("licence", Some(&form.licence), UploadKind::Licence),
+            ("id_front", form.id_front.as_ref(), UploadKind::IdFront),
+            ("id_back", form.id_back.as_ref(), UploadKind::IdBack),
         ];
-        for (field, id, kind) in documents {
-            if let Some(id) = id
-                && !owns_upload(conn, company_id, id, kind)?
-            {
-                errors.add(field, "error.upload.missing");
-            }
+        let mut ids: [Option<i64>; 3] = [None; 3];
+        for ((field, document, kind), slot) in documents.into_iter().zip(&mut ids) {
+            let id = match document {
+                None => None,
+                Some(Document::Stored(id)) => {
+                    if !owns_upload(conn, company_id, *id, kind)? {
+                        errors.add(field, "error.upload.missing");
+                    }
+                    Some(*id)
+                }
+                Some(Document::New { bytes, name }) => {
+                    let file = NewFile {
+                        kind,
+                        field,
+                        bytes,
+                        original_name: name,
+                    };
+                    match files::record(conn, actor, quota, file) {
+                        Ok(file) => {
+                            let id = file.id;
+                            pending.push(file);
+                            Some(id)
+                        }
+                        Err(ServiceError::Invalid(refused)) => {
+                            errors.add(field, refused.get(field).unwrap_or("error.upload.none"));
+                            None
+                        }
+                        Err(error) => return Err(error),
+                    }
+                }
+            };
+            *slot = id.map(|id| id.0);
         }
         if !errors.is_empty() {
+            // Rolls back the rows recorded above; no file was written.
             return Err(ServiceError::Invalid(errors));
         }
+        let [licence, id_front, id_back] = ids;
         let at = now();
         diesel::update(companies::table.find(company_id.0))
             .set(CompanyVerificationChanges {
@@ -182,9 +170,9 @@ pub fn submit_verification(
                 sender_city: form.sender.city,
                 sender_address: form.sender.address,
                 sender_postcode: form.sender.postcode,
-                licence_upload_id: Some(form.licence.0),
-                id_front_upload_id: form.id_front.map(|id| id.0),
-                id_back_upload_id: form.id_back.map(|id| id.0),
+                licence_upload_id: licence,
+                id_front_upload_id: id_front,
+                id_back_upload_id: id_back,
                 submitted_at: Some(at),
                 updated_at: at,
             })
@@ -200,6 +188,9 @@ pub fn submit_verification(
                 detail: form.uscc.as_str().to_owned(),
             },
         )?;
+        for file in pending {
+            file.write(storage)?;
+        }
         Ok(())
     })
 }

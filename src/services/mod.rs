@@ -20,6 +20,7 @@ pub mod staff;
 pub mod team;
 pub mod tokens;
 pub mod topups;
+pub mod uploads;
 
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::{CompanyId, UserId};

@@ -1,4 +1,4 @@
-//! The seller dashboard, company verification and document downloads.
+//! The seller dashboard and company verification.
 
 use super::auth::{Owner, SignedIn};
 use super::ctx::{self, PageCtx};
@@ -9,24 +9,24 @@ use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::UploadId;
 use crate::domain::phone::Phone;
 use crate::domain::resident_id::ResidentId;
-use crate::domain::status::{CompanyStatus, ModuleStatus, UploadKind};
+use crate::domain::status::{CompanyStatus, ModuleStatus};
 use crate::domain::text;
+use crate::domain::upload;
 use crate::domain::uscc::Uscc;
-use crate::services::company::{SenderAddress, Verification};
+use crate::services::company::{Document, SenderAddress, Verification};
 use crate::services::{ServiceError, company, module};
 use actix_multipart::form::MultipartForm;
 use actix_multipart::form::bytes::Bytes as FilePart;
 use actix_multipart::form::text::Text;
 use actix_session::Session;
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/app", web::get().to(dashboard))
         .route("/app/company", web::get().to(verification_page))
-        .route("/app/company", web::post().to(submit_verification))
-        .route("/uploads/{id}", web::get().to(download));
+        .route("/app/company", web::post().to(submit_verification));
 }
 
 #[derive(Template)]
@@ -139,6 +139,8 @@ struct VerificationPage {
     errors: FieldErrors,
     /// The stored resident ID, masked, for the read-only view and as a hint.
     masked_id: String,
+    /// Files were chosen but the form was refused: they were not kept.
+    choose_again: bool,
 }
 
 impl VerificationPage {
@@ -176,6 +178,7 @@ async fn verification_page(
         masked_id: masked(&company),
         company,
         errors: FieldErrors::new(),
+        choose_again: false,
     })
 }
 
@@ -215,8 +218,9 @@ fn chosen(part: Option<FilePart>) -> Option<FilePart> {
     part.filter(|p| !p.data.is_empty())
 }
 
-/// Handles POST /app/company: stores the documents that are good (so they need
-/// not be chosen again), then validates everything and submits for review.
+/// Handles POST /app/company: validates everything, then submits for review
+/// and stores the chosen documents with it. A refused form stores nothing:
+/// the page asks for the files again.
 async fn submit_verification(
     ctx: PageCtx,
     owner: Owner,
@@ -227,7 +231,7 @@ async fn submit_verification(
     let company_id = owner.company()?;
     let actor = owner.0.actor();
     let upload = upload.into_inner();
-    let mut form = VerificationFields {
+    let form = VerificationFields {
         name_zh: text_of(upload.name_zh),
         name_en: text_of(upload.name_en),
         uscc: text_of(upload.uscc),
@@ -244,42 +248,33 @@ async fn submit_verification(
         id_front_id: id_of(upload.id_front_id),
         id_back_id: id_of(upload.id_back_id),
     };
-    let files = [
-        (UploadKind::Licence, chosen(upload.licence)),
-        (UploadKind::IdFront, chosen(upload.id_front)),
-        (UploadKind::IdBack, chosen(upload.id_back)),
-    ];
     let mut errors = FieldErrors::new();
-    for (kind, part) in files {
-        let Some(part) = part else { continue };
-        let storage = state.storage.clone();
-        let actor = actor.clone();
-        let name = part.file_name.clone().unwrap_or_default();
-        let stored = run(&state, move |conn| {
-            company::store_upload(conn, storage.as_ref(), &actor, kind, &part.data, &name)
-        })
-        .await;
-        match stored {
-            Ok(id) => match kind {
-                UploadKind::Licence => form.licence_id = Some(id.0),
-                UploadKind::IdFront => form.id_front_id = Some(id.0),
-                UploadKind::IdBack => form.id_back_id = Some(id.0),
-                UploadKind::ItemPhoto | UploadKind::OrderDocument | UploadKind::TopupReceipt => {}
-            },
-            Err(AppError::Service(ServiceError::Invalid(file_errors))) => {
-                if let Some(key) = file_errors.get(kind.as_str()) {
-                    errors.add(kind.as_str(), key);
-                }
-            }
-            Err(error) => return Err(error),
+    let mut chosen_file = false;
+    let mut document = |field: &'static str, part: Option<FilePart>, stored: Option<i64>| {
+        let Some(part) = chosen(part) else {
+            return stored.map(|id| Document::Stored(UploadId(id)));
+        };
+        chosen_file = true;
+        if let Err(error) = upload::check(&part.data) {
+            errors.add(field, error.message_key());
+            return None;
         }
-    }
+        Some(Document::New {
+            bytes: part.data.to_vec(),
+            name: part.file_name.unwrap_or_default(),
+        })
+    };
+    let licence = document("licence", upload.licence, form.licence_id);
+    let id_front = document("id_front", upload.id_front, form.id_front_id);
+    let id_back = document("id_back", upload.id_back, form.id_back_id);
     let company = run(&state, move |conn| company::get(conn, company_id)).await?;
-    let verification = parse_verification(&form, &company, &mut errors);
+    let verification = parse_verification(&form, &company, licence, id_front, id_back, &mut errors);
     let result = match verification {
         Some(verification) if errors.is_empty() => {
+            let storage = state.storage.clone();
+            let quota = state.settings.upload_quota();
             run(&state, move |conn| {
-                company::submit_verification(conn, &actor, verification)
+                company::submit_verification(conn, storage.as_ref(), quota, &actor, verification)
             })
             .await
         }
@@ -297,6 +292,7 @@ async fn submit_verification(
                 company,
                 form,
                 errors,
+                choose_again: chosen_file,
             },
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
@@ -308,6 +304,9 @@ async fn submit_verification(
 fn parse_verification(
     form: &VerificationFields,
     company: &Company,
+    licence: Option<Document>,
+    id_front: Option<Document>,
+    id_back: Option<Document>,
     errors: &mut FieldErrors,
 ) -> Option<Verification> {
     let name_zh = errors.check("name_zh", text::required(&form.name_zh, 100), |e| e);
@@ -350,7 +349,7 @@ fn parse_verification(
         text::cn_postcode(&form.sender_postcode),
         |e| e,
     );
-    if form.licence_id.is_none() {
+    if licence.is_none() && errors.get("licence").is_none() {
         errors.add("licence", "error.upload.required");
     }
     Some(Verification {
@@ -368,29 +367,8 @@ fn parse_verification(
             address: address?,
             postcode: postcode?,
         },
-        licence: UploadId(form.licence_id?),
-        id_front: form.id_front_id.map(UploadId),
-        id_back: form.id_back_id.map(UploadId),
+        licence: licence?,
+        id_front,
+        id_back,
     })
-}
-
-/// Handles GET /uploads/{id}: only the company's owner and platform staff see a document.
-async fn download(
-    user: SignedIn,
-    state: web::Data<AppState>,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let actor = user.0.actor();
-    let id = UploadId(id.into_inner());
-    let upload = run(&state, move |conn| company::find_upload(conn, &actor, id)).await?;
-    let storage = state.storage.clone();
-    let key = upload.sha256.clone();
-    let bytes = web::block(move || storage.get(&key))
-        .await?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, upload.mime))
-        .insert_header((header::CACHE_CONTROL, "private, max-age=300"))
-        .insert_header((header::CONTENT_DISPOSITION, "inline"))
-        .body(bytes))
 }

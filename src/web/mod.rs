@@ -21,6 +21,7 @@ pub mod public;
 pub mod rates;
 pub mod team;
 pub mod wording;
+pub mod uploads;
 
 use crate::config::Settings;
 use crate::db::{Backend, DbConnection, DbPool};
@@ -146,4 +147,5 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     team::routes(cfg);
     balance::routes(cfg);
     admin::routes(cfg);
+    uploads::routes(cfg);
 }

@@ -35,6 +35,11 @@ impl TestApp {
         TestApp::start(None, false, adjust).await
     }
 
+    /// A server whose companies may keep at most `megabytes` of uploads.
+    pub async fn spawn_with_upload_quota(megabytes: u64) -> TestApp {
+        TestApp::start(None, false, |settings| settings.upload_quota_mb = megabytes).await
+    }
+
     /// A server whose mail worker looks every 100 ms, sending to `smtp_url`
     /// (see [`smtp::SmtpSink`]) or, without one, marking mails skipped.
     pub async fn spawn_with_smtp(smtp_url: Option<String>) -> TestApp {
@@ -73,6 +78,7 @@ impl TestApp {
             outbox_poll: std::time::Duration::from_millis(if mail_sink { 100 } else { 3_600_000 }),
             invitations_per_day: 20,
             body_timeouts: BodyTimeouts::default(),
+            upload_quota_mb: 500,
         };
         adjust(&mut settings);
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind random port");

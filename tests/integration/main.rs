@@ -12,6 +12,7 @@ mod balance;
 mod catalogue;
 mod cli;
 mod edge;
+mod hostile_files;
 mod mail;
 mod order_sheet;
 mod orders;

@@ -197,10 +197,12 @@ async fn an_invalid_credit_code_is_shown_beside_its_field_and_the_rest_is_kept()
         page.contains("Shenzhen Sample Technology Co., Ltd."),
         "other fields keep their values"
     );
+    // A refused form stores nothing (issue #8): the licence is chosen again.
     assert!(
-        page.contains("name=\"licence_id\""),
-        "the good licence was kept"
+        !page.contains("name=\"licence_id\"") && page.contains("data-choose-again"),
+        "the licence was not kept"
     );
+    assert_eq!(app.count("uploads"), 0);
     assert!(
         owner
             .get_text("/app")

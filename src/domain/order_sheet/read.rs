@@ -12,7 +12,7 @@ use crate::domain::spreadsheet::{self, HeaderProblem, Layout, SheetRow};
 /// draft per non-blank row, each a complete order; or every problem found.
 pub fn parse(file_name: &str, bytes: &[u8]) -> Result<Vec<Draft>, Vec<SheetError>> {
     let rows = spreadsheet::read(file_name, bytes)
-        .map_err(|reason| vec![SheetError::file("sheet.problem.unreadable", Some(reason))])?;
+        .map_err(|error| vec![SheetError::file(error.message_key(), error.detail())])?;
     let mut rows = rows.into_iter().filter(|row| !row.is_blank());
     let Some(header) = rows.next() else {
         return Err(vec![SheetError::file("sheet.problem.no_rows", None)]);
@@ -20,7 +20,7 @@ pub fn parse(file_name: &str, bytes: &[u8]) -> Result<Vec<Draft>, Vec<SheetError
     let (layout, problems) = Layout::read(&header, &COLUMNS, |name| REQUIRED.contains(&name));
     if !problems.is_empty() {
         // Against a wrong header every row would fail too: say only what to fix first.
-        return Err(header_errors(&header, problems));
+        return Err(clipped(header_errors(&header, problems)));
     }
     let rows: Vec<SheetRow> = rows.collect();
     if rows.is_empty() {
@@ -45,8 +45,18 @@ pub fn parse(file_name: &str, bytes: &[u8]) -> Result<Vec<Draft>, Vec<SheetError
     } else {
         let rank = |error: &SheetError| column_index(&error.column).unwrap_or(COLUMNS.len());
         errors.sort_by_key(|error| (error.row, rank(error)));
-        Err(errors)
+        Err(clipped(errors))
     }
+}
+
+/// The report echoes cells: each one clipped, so that a huge cell does not
+/// make a huge page.
+fn clipped(mut errors: Vec<SheetError>) -> Vec<SheetError> {
+    for error in &mut errors {
+        error.column = spreadsheet::clip(&error.column);
+        error.detail = error.detail.as_deref().map(spreadsheet::clip);
+    }
+    errors
 }
 
 fn header_errors(header: &SheetRow, problems: Vec<(String, HeaderProblem)>) -> Vec<SheetError> {

@@ -149,11 +149,15 @@ fn write_workbook(orders: &[SheetOrder]) -> Result<Vec<u8>, XlsxError> {
             }
             match text.parse::<f64>() {
                 Ok(number) if is_numeric(name) && name.ends_with("_unit_value_usd") => {
-                    sheet.write_number_with_format(row_number, column, number, &two_decimals)?
+                    sheet.write_number_with_format(row_number, column, number, &two_decimals)?;
                 }
-                Ok(number) if is_numeric(name) => sheet.write_number(row_number, column, number)?,
-                _ => sheet.write_string(row_number, column, text)?,
-            };
+                Ok(number) if is_numeric(name) => {
+                    sheet.write_number(row_number, column, number)?;
+                }
+                // Recipient names and references are typed by sellers and by
+                // outsiders through the address link: never let one run.
+                _ => spreadsheet::write_text(sheet, row_number, column, &text)?,
+            }
         }
     }
     sheet.set_freeze_panes(1, 0)?;

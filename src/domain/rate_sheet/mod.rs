@@ -15,6 +15,7 @@ pub use write::{write_csv, write_xlsx};
 use super::country::CountryCode;
 use super::money::{BasisPoints, Fen};
 use super::route::{Attributes, RouteCode, Transport};
+use super::spreadsheet::{self, SheetFileError};
 
 /// The header names, in the order files are written.
 pub const COLUMNS: [&str; 24] = [
@@ -91,8 +92,9 @@ pub struct SheetError {
 /// The kinds of problem, each with a message in the catalogue (`sheet.problem.*`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SheetProblem {
-    /// The file is not readable as CSV / XLSX (detail says why).
-    Unreadable(String),
+    /// The file is not readable as CSV / XLSX, or over the budget of what
+    /// is read (detail says why).
+    Unreadable(SheetFileError),
     /// A required header is missing.
     MissingColumn,
     /// A header appears twice, or is not one of `COLUMNS`.
@@ -136,7 +138,7 @@ impl SheetProblem {
     /// The message catalogue key: `sheet.problem.<name>`.
     pub fn message_key(&self) -> &'static str {
         match self {
-            SheetProblem::Unreadable(_) => "sheet.problem.unreadable",
+            SheetProblem::Unreadable(error) => error.message_key(),
             SheetProblem::MissingColumn => "sheet.problem.missing_column",
             SheetProblem::UnknownColumn => "sheet.problem.unknown_column",
             SheetProblem::DuplicateColumn => "sheet.problem.duplicate_column",
@@ -164,8 +166,8 @@ impl SheetProblem {
     /// number, or why the file is unreadable.
     pub fn detail(&self) -> Option<String> {
         match self {
-            SheetProblem::Unreadable(value)
-            | SheetProblem::TooLong(value)
+            SheetProblem::Unreadable(error) => error.detail(),
+            SheetProblem::TooLong(value)
             | SheetProblem::ExtraCell(value)
             | SheetProblem::NotWholeNumber(value)
             | SheetProblem::NotPrice(value)
@@ -190,12 +192,30 @@ impl SheetProblem {
     }
 }
 
+impl SheetProblem {
+    /// Cuts the value a problem echoes to what a report may show.
+    fn clip(&mut self) {
+        match self {
+            SheetProblem::TooLong(value)
+            | SheetProblem::ExtraCell(value)
+            | SheetProblem::NotWholeNumber(value)
+            | SheetProblem::NotPrice(value)
+            | SheetProblem::NotPercent(value)
+            | SheetProblem::UnknownTransport(value)
+            | SheetProblem::UnknownCountry(value)
+            | SheetProblem::UnknownAttribute(value)
+            | SheetProblem::InvalidRouteCode(value) => *value = spreadsheet::clip(value),
+            _ => {}
+        }
+    }
+}
+
 impl SheetError {
-    fn unreadable(reason: impl Into<String>) -> SheetError {
+    fn unreadable(error: SheetFileError) -> SheetError {
         SheetError {
             row: 0,
             column: String::new(),
-            problem: SheetProblem::Unreadable(reason.into()),
+            problem: SheetProblem::Unreadable(error),
         }
     }
 }

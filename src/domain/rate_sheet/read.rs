@@ -6,7 +6,7 @@ use super::{COLUMNS, RateRow, SheetError, SheetProblem};
 use crate::domain::country::CountryCode;
 use crate::domain::money::{BasisPoints, Fen};
 use crate::domain::route::{Attribute, Attributes, RouteCode, Transport};
-use crate::domain::spreadsheet::{self, HeaderProblem, Layout, SheetRow};
+use crate::domain::spreadsheet::{self, HeaderProblem, Layout, SheetFileError, SheetRow};
 use std::collections::HashMap;
 
 /// Route names longer than this are refused.
@@ -29,8 +29,8 @@ pub fn parse_xlsx(bytes: &[u8]) -> Result<Vec<RateRow>, Vec<SheetError>> {
     check_rows(spreadsheet::read_xlsx(bytes).map_err(unreadable)?)
 }
 
-fn unreadable(reason: String) -> Vec<SheetError> {
-    vec![SheetError::unreadable(reason)]
+fn unreadable(error: SheetFileError) -> Vec<SheetError> {
+    vec![SheetError::unreadable(error)]
 }
 
 /// Header problems as rate-sheet errors: a missing column is a problem of
@@ -88,6 +88,12 @@ fn check_rows(rows: Vec<SheetRow>) -> Result<Vec<RateRow>, Vec<SheetError>> {
     } else {
         let rank = |error: &SheetError| column_index(&error.column).unwrap_or(COLUMNS.len());
         errors.sort_by_key(|error| (error.row, rank(error)));
+        // The report echoes cells: each one clipped, so that a huge cell
+        // does not make a huge page.
+        for error in &mut errors {
+            error.column = spreadsheet::clip(&error.column);
+            error.problem.clip();
+        }
         Err(errors)
     }
 }

@@ -84,15 +84,17 @@ fn write_workbook(rows: &[RateRow]) -> Result<Vec<u8>, XlsxError> {
         for (column, cell) in (0..).zip(row_cells(row)) {
             match cell {
                 Cell::Text(text) if text.is_empty() => continue,
-                Cell::Text(text) => sheet.write_string(row_number, column, text)?,
-                Cell::Whole(number) => sheet.write_number(row_number, column, number)?,
+                Cell::Text(text) => spreadsheet::write_text(sheet, row_number, column, &text)?,
+                Cell::Whole(number) => {
+                    sheet.write_number(row_number, column, number)?;
+                }
                 Cell::Price(Fen(hundredths)) | Cell::Percent(BasisPoints(hundredths)) => {
                     // Amounts are far below 2^53 hundredths, so the nearest
                     // double reads back as the same two-decimal number.
                     let value = hundredths as f64 / 100.0;
-                    sheet.write_number_with_format(row_number, column, value, &two_decimals)?
+                    sheet.write_number_with_format(row_number, column, value, &two_decimals)?;
                 }
-            };
+            }
         }
     }
     sheet.set_freeze_panes(1, 0)?;

@@ -10,7 +10,7 @@ pub use pay::{Payment, pay};
 pub use statement::{StatementFilter, StatementRow, monthly, page, statement};
 
 use super::audit::{self, Event};
-use super::company::put_upload;
+use super::uploads::NewFile;
 use super::{Actor, Page, ServiceError, ServiceResult, now};
 use crate::db::ledger::{NewTopup, Topup, balance_fen, lock_company};
 use crate::db::schema::{
@@ -22,6 +22,7 @@ use crate::domain::ledger::TopupStatus;
 use crate::domain::money::Fen;
 use crate::domain::order_state::OrderStatus;
 use crate::domain::status::{CompanyStatus, Role, UploadKind};
+use crate::domain::upload::UploadQuota;
 use crate::storage::{Storage, content_key};
 use diesel::prelude::*;
 
@@ -92,6 +93,7 @@ pub fn payables(conn: &mut DbConnection, actor: &Actor) -> ServiceResult<Vec<Pay
 pub fn request_topup(
     conn: &mut DbConnection,
     storage: &dyn Storage,
+    quota: UploadQuota,
     actor: &Actor,
     amount: Fen,
     receipt: &[u8],
@@ -119,20 +121,18 @@ pub fn request_topup(
         if let Some(id) = repeated {
             return Ok(id);
         }
-        let upload = put_upload(
-            conn,
-            storage,
-            actor,
-            UploadKind::TopupReceipt,
-            "receipt",
-            receipt,
-            file_name,
-        )?;
+        let file = NewFile {
+            kind: UploadKind::TopupReceipt,
+            field: "receipt",
+            bytes: receipt,
+            original_name: file_name,
+        };
+        let upload = super::uploads::record(conn, actor, quota, file)?;
         let id: i64 = crate::with_backend!(conn, |c| diesel::insert_into(topups::table)
             .values(NewTopup {
                 company_id: company.0,
                 amount_fen: amount.0,
-                receipt_upload_id: upload.0,
+                receipt_upload_id: upload.id.0,
                 status: TopupStatus::Pending.as_str(),
                 requested_by: actor.user_id.0,
                 requested_at: now(),
@@ -150,6 +150,7 @@ pub fn request_topup(
                 detail: amount.to_string(),
             },
         )?;
+        upload.write(storage)?;
         Ok(id)
     })
 }

@@ -7,7 +7,8 @@ use crate::db::{DbConnection, write_tx};
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::CompanyId;
 use crate::domain::status::UploadKind;
-use crate::services::company::put_upload;
+use crate::domain::upload::UploadQuota;
+use crate::services::uploads::{self, NewFile};
 use crate::services::{Actor, ServiceError, ServiceResult, now};
 use crate::storage::Storage;
 use diesel::prelude::*;
@@ -28,10 +29,16 @@ fn editable_order(
     Ok(order)
 }
 
-/// Attaches a document (UN38.3, safety data sheet, …) to a draft.
+/// Attaches a document (UN38.3, safety data sheet, …) to a draft; the file
+/// reaches storage only once everything else is written.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one use case with its file and where it goes"
+)]
 pub fn attach_document(
     conn: &mut DbConnection,
     storage: &dyn Storage,
+    quota: UploadQuota,
     actor: &Actor,
     order_no: &str,
     document: &str,
@@ -46,20 +53,18 @@ pub fn attach_document(
     };
     write_tx(conn, |conn| {
         let order = editable_order(conn, actor, order_no)?;
-        let upload = put_upload(
-            conn,
-            storage,
-            actor,
-            UploadKind::OrderDocument,
-            "file",
+        let file = NewFile {
+            kind: UploadKind::OrderDocument,
+            field: "file",
             bytes,
-            file_name,
-        )?;
+            original_name: file_name,
+        };
+        let upload = uploads::record(conn, actor, quota, file)?;
         diesel::insert_into(order_documents::table)
             .values((
                 order_documents::order_id.eq(order.id),
                 order_documents::document.eq(*document),
-                order_documents::upload_id.eq(upload.0),
+                order_documents::upload_id.eq(upload.id.0),
                 order_documents::created_at.eq(now()),
             ))
             .execute(conn)?;
@@ -81,14 +86,21 @@ pub fn attach_document(
             &order.order_no,
             (*document).to_owned(),
         )?;
+        upload.write(storage)?;
         Ok(())
     })
 }
 
-/// Sets the photo of item `position` (counted from 0) of a draft.
+/// Sets the photo of item `position` (counted from 0) of a draft; the file
+/// reaches storage only once everything else is written.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one use case with its file and where it goes"
+)]
 pub fn attach_photo(
     conn: &mut DbConnection,
     storage: &dyn Storage,
+    quota: UploadQuota,
     actor: &Actor,
     order_no: &str,
     position: i64,
@@ -102,17 +114,15 @@ pub fn attach_photo(
             .filter(order_items::position.eq(position))
             .select(order_items::id)
             .first::<i64>(conn)?;
-        let upload = put_upload(
-            conn,
-            storage,
-            actor,
-            UploadKind::ItemPhoto,
-            "file",
+        let file = NewFile {
+            kind: UploadKind::ItemPhoto,
+            field: "file",
             bytes,
-            file_name,
-        )?;
+            original_name: file_name,
+        };
+        let upload = uploads::record(conn, actor, quota, file)?;
         diesel::update(order_items::table.find(item))
-            .set(order_items::photo_upload_id.eq(Some(upload.0)))
+            .set(order_items::photo_upload_id.eq(Some(upload.id.0)))
             .execute(conn)?;
         audit(
             conn,
@@ -122,6 +132,7 @@ pub fn attach_photo(
             &order.order_no,
             format!("#{}", position + 1),
         )?;
+        upload.write(storage)?;
         Ok(())
     })
 }

@@ -1,7 +1,7 @@
 //! A company's orders as order sheets: export of a filtered list, import of
 //! a file as new drafts (all or nothing), and the template's example route.
 
-use super::{OrderFilter, Start, draft_of, insert, list, new_form_token};
+use super::{OrderFilter, Start, draft_of, insert, list, new_form_token, require_active};
 use crate::db::orders::{OrderItem, OrderRecipient};
 use crate::db::schema::{order_items, order_recipients, rate_rows, routes};
 use crate::db::{DbConnection, write_tx};
@@ -31,9 +31,9 @@ impl From<diesel::result::Error> for ImportError {
     }
 }
 
-/// Checks the whole file, then creates one draft per row in one
-/// transaction, so that either every order is created or none. Returns how
-/// many were created.
+/// Checks that the company may order, then the whole file, then creates one
+/// draft per row in one transaction, so that either every order is created
+/// or none. Returns how many were created.
 pub fn import(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -41,6 +41,9 @@ pub fn import(
     bytes: &[u8],
 ) -> Result<usize, ImportError> {
     let company = actor.company()?;
+    // Before the file is parsed: a company that may not order gets that
+    // answer without its file costing the server anything.
+    require_active(conn, company)?;
     let drafts = order_sheet::parse(file_name, bytes).map_err(ImportError::Sheet)?;
     let file_name: String = file_name.chars().take(200).collect();
     write_tx(conn, |conn| {

@@ -3,6 +3,7 @@
 use crate::cli::describe_sheet_error;
 use crate::db::catalogue::RateSheet;
 use crate::domain::rate_sheet::{self, RateRow};
+use crate::domain::spreadsheet::MAX_LISTED_PROBLEMS;
 use crate::services::rates::{self, ImportError, ImportSummary, Importer};
 use crate::web::auth::Admin;
 use crate::web::ctx::PageCtx;
@@ -33,8 +34,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 struct RatesPage {
     ctx: PageCtx,
     versions: Vec<RateSheet>,
-    /// Every problem of a refused file, already in words.
+    /// The first problems of a refused file (at most `MAX_LISTED_PROBLEMS`), already in words.
     problems: Vec<String>,
+    /// How many problems there are in all.
+    total_problems: usize,
     imported: Option<ImportSummary>,
 }
 
@@ -44,8 +47,31 @@ async fn rates_page(ctx: PageCtx, state: &AppState) -> Result<RatesPage, AppErro
         ctx,
         versions,
         problems: Vec::new(),
+        total_problems: 0,
         imported: None,
     })
+}
+
+impl RatesPage {
+    /// Lists the first problems in words: a file with thousands of bad cells
+    /// must not make a page of megabytes.
+    fn refuse(&mut self, errors: &[rate_sheet::SheetError]) {
+        self.total_problems = errors.len();
+        self.problems = errors
+            .iter()
+            .take(MAX_LISTED_PROBLEMS)
+            .map(|e| describe_sheet_error(e, self.ctx.lang))
+            .collect();
+    }
+
+    fn more_text(&self) -> Option<String> {
+        let more = self.total_problems.saturating_sub(self.problems.len());
+        (more > 0).then(|| {
+            self.ctx
+                .t("hostile.more_problems")
+                .replace("{count}", &more.to_string())
+        })
+    }
 }
 
 /// Handles GET /admin/rates: upload form and every version.
@@ -72,6 +98,7 @@ async fn upload(
     let Some(file) = form.into_inner().sheet.filter(|f| !f.data.is_empty()) else {
         let mut page = rates_page(ctx, &state).await?;
         page.problems = vec![page.ctx.t("error.rates.no_file").to_owned()];
+        page.total_problems = 1;
         return render_with(&page, StatusCode::UNPROCESSABLE_ENTITY);
     };
     let actor = admin.0.actor();
@@ -85,7 +112,6 @@ async fn upload(
         ))
     })
     .await?;
-    let lang = ctx.lang;
     let mut page = rates_page(ctx, &state).await?;
     match result {
         Ok(summary) => {
@@ -93,10 +119,7 @@ async fn upload(
             render(&page)
         }
         Err(ImportError::Sheet(errors)) => {
-            page.problems = errors
-                .iter()
-                .map(|e| describe_sheet_error(e, lang))
-                .collect();
+            page.refuse(&errors);
             render_with(&page, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(ImportError::Service(error)) => Err(error.into()),

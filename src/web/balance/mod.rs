@@ -228,12 +228,14 @@ async fn request_topup(
     let result = match (amount, receipt) {
         (Some(amount), Some(file)) if errors.is_empty() => {
             let storage = state.storage.clone();
+            let quota = state.settings.upload_quota();
             let requester = actor.clone();
             let name = file.file_name.clone().unwrap_or_default();
             run(&state, move |conn| {
                 balance::request_topup(
                     conn,
                     storage.as_ref(),
+                    quota,
                     &requester,
                     amount,
                     &file.data,

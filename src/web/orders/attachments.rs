@@ -70,12 +70,14 @@ async fn document(
     let document = upload.document.map(|d| d.into_inner()).unwrap_or_default();
     let actor = member.0.actor();
     let storage = state.storage.clone();
+    let quota = state.settings.upload_quota();
     let target = no.clone();
     let name = file.file_name.clone().unwrap_or_default();
     let result = run(&state, move |conn| {
         attachments::attach_document(
             conn,
             storage.as_ref(),
+            quota,
             &actor,
             &target,
             &document,
@@ -102,12 +104,14 @@ async fn photo(
     };
     let actor = member.0.actor();
     let storage = state.storage.clone();
+    let quota = state.settings.upload_quota();
     let target = no.clone();
     let name = file.file_name.clone().unwrap_or_default();
     let result = run(&state, move |conn| {
         attachments::attach_photo(
             conn,
             storage.as_ref(),
+            quota,
             &actor,
             &target,
             position,

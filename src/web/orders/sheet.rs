@@ -5,6 +5,7 @@
 use crate::domain::order_sheet::{
     self, COLUMNS, ITEM_FIELDS, ITEM_SLOTS, REQUIRED, SheetError, SheetOrder,
 };
+use crate::domain::spreadsheet::MAX_LISTED_PROBLEMS;
 use crate::services::orders::OrderFilter;
 use crate::services::orders::sheet::{self, ImportError};
 use crate::services::pricing;
@@ -65,8 +66,10 @@ fn column_help() -> Vec<ColumnHelp> {
 #[template(path = "app/order_import.html")]
 struct ImportPage {
     ctx: PageCtx,
-    /// Every problem of a refused file.
+    /// The first problems of a refused file (at most `MAX_LISTED_PROBLEMS`).
     problems: Vec<SheetError>,
+    /// How many problems there are in all.
+    total_problems: usize,
     /// How many drafts the last import created.
     imported: Option<usize>,
     columns: Vec<ColumnHelp>,
@@ -77,9 +80,27 @@ impl ImportPage {
         ImportPage {
             ctx,
             problems: Vec::new(),
+            total_problems: 0,
             imported: None,
             columns: column_help(),
         }
+    }
+
+    /// Lists the first problems of a refused file: a file with thousands of
+    /// bad cells must not make a page of megabytes.
+    fn refuse(&mut self, mut problems: Vec<SheetError>) {
+        self.total_problems = problems.len();
+        problems.truncate(MAX_LISTED_PROBLEMS);
+        self.problems = problems;
+    }
+
+    fn more_text(&self) -> Option<String> {
+        let more = self.total_problems.saturating_sub(self.problems.len());
+        (more > 0).then(|| {
+            self.ctx
+                .t("hostile.more_problems")
+                .replace("{count}", &more.to_string())
+        })
     }
 
     fn imported_text(&self, count: &usize) -> String {
@@ -121,12 +142,12 @@ async fn upload(
 ) -> Result<HttpResponse, AppError> {
     let mut page = ImportPage::new(ctx);
     let Some(file) = form.into_inner().file.filter(|f| !f.data.is_empty()) else {
-        page.problems = vec![SheetError {
+        page.refuse(vec![SheetError {
             row: 0,
             column: String::new(),
             message_key: "error.rates.no_file",
             detail: None,
-        }];
+        }]);
         return render_with(&page, StatusCode::UNPROCESSABLE_ENTITY);
     };
     let actor = member.0.actor();
@@ -143,7 +164,7 @@ async fn upload(
         // A redirect, so that reloading the page cannot import the file twice.
         Ok(count) => Ok(redirect(&format!("/app/orders/import?imported={count}"))),
         Err(errors) => {
-            page.problems = errors;
+            page.refuse(errors);
             render_with(&page, StatusCode::UNPROCESSABLE_ENTITY)
         }
     }

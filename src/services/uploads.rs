@@ -1,0 +1,89 @@
+//! Recording uploaded files: checked by content and against the company's
+//! quota, recorded in `uploads`, and written to storage only as the last
+//! step of the transaction that needs them, so a refused form leaves no file
+//! on disk.
+
+use super::{Actor, ServiceError, ServiceResult, now};
+use crate::db::models::NewUpload;
+use crate::db::schema::uploads;
+use crate::db::{DbConnection, ledger};
+use crate::domain::field_errors::FieldErrors;
+use crate::domain::ids::UploadId;
+use crate::domain::status::UploadKind;
+use crate::domain::upload::{self, UploadQuota};
+use crate::storage::{Storage, content_key};
+use diesel::prelude::*;
+
+/// A file a form brought, not yet recorded.
+pub struct NewFile<'a> {
+    pub kind: UploadKind,
+    /// The form field a refusal is shown beside.
+    pub field: &'static str,
+    pub bytes: &'a [u8],
+    pub original_name: &'a str,
+}
+
+/// A file recorded in `uploads` whose bytes are not yet in storage.
+#[must_use = "write the file to storage as the last step of the transaction"]
+pub struct PendingFile<'a> {
+    pub id: UploadId,
+    bytes: &'a [u8],
+}
+
+impl PendingFile<'_> {
+    /// Writes the bytes; call it when nothing else in the transaction can
+    /// fail any more. Should the commit still fail, the file stays as an
+    /// unreferenced blob (content-addressed, never served, not in the quota).
+    pub fn write(self, storage: &dyn Storage) -> ServiceResult<UploadId> {
+        storage.put(self.bytes)?;
+        Ok(self.id)
+    }
+}
+
+/// The bytes the company's uploads take, as recorded.
+pub fn used_bytes(conn: &mut DbConnection, company_id: i64) -> QueryResult<i64> {
+    // SUM of a BIGINT is NUMERIC on PostgreSQL; the cast keeps one type on both.
+    uploads::table
+        .filter(uploads::company_id.eq(company_id))
+        .select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "COALESCE(CAST(SUM(size_bytes) AS BIGINT), 0)",
+        ))
+        .first(conn)
+}
+
+/// Checks a file of the actor's company (type and size by content, then the
+/// quota) and records it. Call inside a `write_tx`; a refusal is reported
+/// beside the file's field.
+pub(crate) fn record<'a>(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    quota: UploadQuota,
+    file: NewFile<'a>,
+) -> ServiceResult<PendingFile<'a>> {
+    let company = actor.company()?;
+    let refuse = |key| ServiceError::Invalid(FieldErrors::single(file.field, key));
+    let mime = upload::check(file.bytes).map_err(|error| refuse(error.message_key()))?;
+    // Two uploads at once must not both fit into the last megabytes.
+    ledger::lock_company(conn, company.0)?;
+    if !quota.allows(used_bytes(conn, company.0)?, file.bytes.len()) {
+        return Err(refuse("hostile.upload_quota"));
+    }
+    let name: String = file.original_name.chars().take(200).collect();
+    let id: i64 = crate::with_backend!(conn, |c| diesel::insert_into(uploads::table)
+        .values(NewUpload {
+            company_id: Some(company.0),
+            uploaded_by: actor.user_id.0,
+            kind: file.kind.as_str(),
+            sha256: &content_key(file.bytes),
+            mime,
+            size_bytes: file.bytes.len() as i64,
+            original_name: &name,
+            created_at: now(),
+        })
+        .returning(uploads::id)
+        .get_result(c))?;
+    Ok(PendingFile {
+        id: UploadId(id),
+        bytes: file.bytes,
+    })
+}
