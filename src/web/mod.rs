@@ -20,8 +20,8 @@ pub mod orders;
 pub mod public;
 pub mod rates;
 pub mod team;
-pub mod wording;
 pub mod uploads;
+pub mod wording;
 
 use crate::config::Settings;
 use crate::db::{Backend, DbConnection, DbPool};

@@ -352,6 +352,44 @@ fn mentions(text: &str, keyword: &str) -> bool {
     })
 }
 
+/// Words that deny what follows ("no battery", "without magnets").
+const NEGATIONS: &[&str] = &["no", "without", "not", "non", "excluding", "excl", "zero"];
+/// Chinese prefixes that deny what follows (不含电池, 无磁).
+const NEGATIONS_ZH: &[&str] = &["不含", "不带", "没有", "无", "非", "免"];
+
+/// Like [`mentions`], but a mention that is denied ("no battery",
+/// "battery-free", "不含电池") does not count: a seller who says there is
+/// none should not be warned that there might be one.
+fn mentions_affirmed(text: &str, keyword: &str) -> bool {
+    if text::non_latin(keyword).is_some() {
+        let text = text.to_lowercase();
+        let keyword = keyword.to_lowercase();
+        return text.match_indices(&keyword).any(|(at, _)| {
+            let before = &text[..at];
+            !NEGATIONS_ZH.iter().any(|n| before.trim_end().ends_with(n))
+        });
+    }
+    let wanted = words(keyword);
+    let Some((last, head)) = wanted.split_last() else {
+        return false;
+    };
+    let all = words(text);
+    all.windows(wanted.len())
+        .enumerate()
+        .any(|(start, window)| {
+            let (word, before) = window.split_last().expect("windows are not empty");
+            let whole = before == head
+                && word
+                    .strip_prefix(last.as_str())
+                    .is_some_and(|plural| matches!(plural, "" | "s" | "es"));
+            let denied_before = start > 0 && NEGATIONS.contains(&all[start - 1].as_str());
+            let denied_after = all
+                .get(start + wanted.len())
+                .is_some_and(|next| next == "free");
+            whole && !denied_before && !denied_after
+        })
+}
+
 text_enum!(
     /// Whether the parcel holds lithium batteries and how.
     Battery {
@@ -451,11 +489,11 @@ impl Warning {
         match self {
             Warning::DeclaredOver { total } => format!("USD {total}"),
             Warning::UnitValueOver { row, value } => format!("#{}: USD {value}", row + 1),
-            Warning::UndeclaredAttribute {
-                row,
-                attribute,
-                keyword,
-            } => format!("#{}: \"{keyword}\" ({attribute})", row + 1),
+            // The keyword is the seller's own word; the attribute's code would
+            // be English on a Chinese page, and the keyword says enough.
+            Warning::UndeclaredAttribute { row, keyword, .. } => {
+                format!("#{}: \"{keyword}\"", row + 1)
+            }
             Warning::VagueDescription { row } => format!("#{}", row + 1),
             Warning::SameRecipient { order_no } => order_no.clone(),
         }
@@ -495,9 +533,11 @@ pub fn warnings(items: &[CustomsItem], declared: &Declared) -> Vec<Warning> {
             if attributes.contains(*attribute) {
                 continue;
             }
-            let found = keywords
-                .iter()
-                .find(|keyword| descriptions.iter().any(|text| mentions(text, keyword)));
+            let found = keywords.iter().find(|keyword| {
+                descriptions
+                    .iter()
+                    .any(|text| mentions_affirmed(text, keyword))
+            });
             if let Some(keyword) = found {
                 warnings.push(Warning::UndeclaredAttribute {
                     row,

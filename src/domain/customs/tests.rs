@@ -309,12 +309,37 @@ fn a_power_bank_without_a_declared_battery_warns() {
         }]
     );
     assert_eq!(warnings[0].message_key(), "warning.undeclared_attribute");
-    assert_eq!(warnings[0].detail(), "#1: \"power bank\" (battery)");
+    assert_eq!(warnings[0].detail(), "#1: \"power bank\"");
     let declared = Declared {
         battery: Battery::Standalone,
         ..Declared::default()
     };
     assert!(super::warnings(&items, &declared).is_empty());
+}
+
+#[test]
+fn a_denied_attribute_raises_no_warning() {
+    for description in [
+        "Wireless mouse, no battery",
+        "Toy car without batteries",
+        "Battery-free doorbell",
+        "Battery free kitchen scale",
+    ] {
+        assert!(
+            warnings(&[item(description)], &Declared::default()).is_empty(),
+            "{description}"
+        );
+    }
+    let denied_zh = CustomsItem {
+        description_zh: Some("不含电池的玩具车".into()),
+        ..item("Toy car")
+    };
+    assert!(warnings(&[denied_zh], &Declared::default()).is_empty());
+    // A denial elsewhere does not hide a real mention.
+    let both = warnings(&[item("Power bank, no cable")], &Declared::default());
+    assert_eq!(both.len(), 1);
+    let plain = warnings(&[item("Spare battery for a mouse")], &Declared::default());
+    assert_eq!(plain.len(), 1, "an affirmed battery still warns");
 }
 
 #[test]
