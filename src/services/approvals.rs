@@ -284,6 +284,49 @@ pub struct Pending {
     pub spent: Fen,
     /// The requester's latest other orders: number, status, total.
     pub recent: Vec<(String, String, Option<i64>)>,
+    /// What the parcel holds, as declared to customs.
+    pub items: Vec<crate::db::orders::OrderItem>,
+    /// The warnings the submitter acknowledged.
+    pub warnings: Vec<crate::domain::order_event::WarningNote>,
+}
+
+impl Pending {
+    /// The sensitive goods declared, as (catalogue section, code): the
+    /// battery kind, then liquid, magnetic, powder.
+    pub fn sensitive(&self) -> Vec<(&'static str, &str)> {
+        let order = &self.order;
+        let mut found = Vec::new();
+        if order.battery != "none" {
+            found.push(("battery", order.battery.as_str()));
+        }
+        for (declared, code) in [
+            (order.liquid, "liquid"),
+            (order.magnetic, "magnetic"),
+            (order.powder, "powder"),
+        ] {
+            if declared {
+                found.push(("attribute", code));
+            }
+        }
+        found
+    }
+}
+
+/// The warnings acknowledged at the order's latest submission.
+fn acknowledged(
+    conn: &mut DbConnection,
+    order_id: i64,
+) -> QueryResult<Vec<crate::domain::order_event::WarningNote>> {
+    let params: Option<String> = order_events::table
+        .filter(order_events::order_id.eq(order_id))
+        .filter(order_events::kind.eq("submit"))
+        .order(order_events::id.desc())
+        .select(order_events::params)
+        .first(conn)
+        .optional()?;
+    Ok(params
+        .map(|p| crate::domain::order_event::EventParams::from_json(&p).warnings)
+        .unwrap_or_default())
 }
 
 impl Pending {
@@ -350,7 +393,14 @@ pub fn queue(conn: &mut DbConnection, actor: &Actor) -> ServiceResult<Vec<Pendin
                 order_quotes::total_fen.nullable(),
             ))
             .load(conn)?;
+        let items = crate::db::schema::order_items::table
+            .filter(crate::db::schema::order_items::order_id.eq(order.id))
+            .order(crate::db::schema::order_items::position.asc())
+            .load(conn)?;
+        let warnings = acknowledged(conn, order.id)?;
         pending.push(Pending {
+            items,
+            warnings,
             reasons: reasons_of(&order),
             order,
             recipient,

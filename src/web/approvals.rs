@@ -41,6 +41,12 @@ struct QueuePage {
 }
 
 impl QueuePage {
+    fn usd(&self, cents: &Option<i64>) -> String {
+        cents
+            .map(|c| crate::domain::money::UsdCents(c).to_string())
+            .unwrap_or_default()
+    }
+
     fn money(&self, fen: &Fen) -> String {
         fen.to_string()
     }

@@ -257,3 +257,32 @@ async fn the_policy_form_refuses_a_bad_amount_beside_it() {
     refused_beside(response, &["above"]).await;
     assert_eq!(app.count("approval_policies"), 0);
 }
+
+#[tokio::test]
+async fn the_approver_sees_the_items_the_sensitive_goods_and_the_acknowledged_warnings() {
+    let app = TestApp::spawn().await;
+    let (_, manager, seller) = team(&app, &[("always", "yes")]).await;
+    let (no, status) = submit(
+        &seller,
+        &[
+            ("battery", "in_equipment"),
+            ("item0_description_en", "Bluetooth speaker"),
+            ("item0_hs_code", "851822"),
+            ("item0_unit_value_usd", "6.00"),
+            ("route", "INTL-EXPRESS"),
+            ("acknowledge", "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(status, "pending_approval");
+    let queue = manager.get_text("/app/approvals").await;
+    let start = queue.find(&format!("data-pending=\"{no}\"")).expect("card");
+    let card = &queue[start..];
+    assert!(card.contains("Bluetooth speaker"), "the items");
+    assert!(card.contains("data-sensitive=\"in_equipment\"") && card.contains("电池装在设备内"));
+    assert!(
+        card.contains("data-warning=\"unit_over_5\""),
+        "the acknowledged warnings"
+    );
+    assert!(card.contains("有物品单价超过 5 美元"));
+}
