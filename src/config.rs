@@ -46,12 +46,44 @@ pub struct Settings {
     pub public_url: String,
     /// How often the outbox worker looks for mail to send.
     pub outbox_poll: std::time::Duration,
+    /// When a signed-in session ends by itself.
+    pub session_lifetime: SessionLifetime,
+}
+
+/// How long a server-side session lives: it ends after `idle_hours` without
+/// a request, and `max_days` after sign-in whatever happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionLifetime {
+    pub idle_hours: i64,
+    pub max_days: i64,
+}
+
+impl Default for SessionLifetime {
+    /// 12 idle hours (a working day) and 30 days in all.
+    fn default() -> SessionLifetime {
+        SessionLifetime {
+            idle_hours: 12,
+            max_days: 30,
+        }
+    }
+}
+
+impl SessionLifetime {
+    pub fn idle(&self) -> chrono::Duration {
+        chrono::Duration::hours(self.idle_hours)
+    }
+
+    pub fn max(&self) -> chrono::Duration {
+        chrono::Duration::days(self.max_days)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     #[error("SESSION_KEY must be at least 64 bytes, base64-encoded")]
     SessionKey,
+    #[error("{name} must be a whole number from 1 to {max}")]
+    Number { name: &'static str, max: i64 },
     #[error("cannot use data directory {path}: {source}")]
     DataDir {
         path: PathBuf,
@@ -68,7 +100,8 @@ pub struct Overrides {
 
 impl Settings {
     /// Reads `DATABASE_URL`, `BIND`, `DATA_DIR`, `SESSION_KEY`, `COOKIE_SECURE`,
-    /// `ADMIN_EMAIL`, `SMTP_URL`, `MAIL_FROM`, `PUBLIC_URL`.
+    /// `ADMIN_EMAIL`, `SMTP_URL`, `MAIL_FROM`, `PUBLIC_URL`, `SESSION_IDLE_HOURS`,
+    /// `SESSION_MAX_DAYS`.
     pub fn from_env(overrides: Overrides) -> Result<Settings, SettingsError> {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let data_dir = overrides
@@ -89,6 +122,20 @@ impl Settings {
             Some(encoded) => decode_key(&encoded)?,
             None => load_or_create_key(&data_dir)?,
         };
+        let defaults = SessionLifetime::default();
+        let number = |name: &'static str, default: i64, max: i64| match env(name) {
+            None => Ok(default),
+            Some(value) => value
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or(SettingsError::Number { name, max }),
+        };
+        let session_lifetime = SessionLifetime {
+            idle_hours: number("SESSION_IDLE_HOURS", defaults.idle_hours, 24 * 30)?,
+            max_days: number("SESSION_MAX_DAYS", defaults.max_days, 365)?,
+        };
         Ok(Settings {
             database_url,
             bind: overrides
@@ -107,6 +154,7 @@ impl Settings {
                 .trim_end_matches('/')
                 .to_owned(),
             outbox_poll: std::time::Duration::from_secs(5),
+            session_lifetime,
         })
     }
 

@@ -7,7 +7,7 @@ pub mod smtp;
 
 use diesel::prelude::*;
 use samplepost::app;
-use samplepost::config::{Secret, Settings};
+use samplepost::config::{Secret, SessionLifetime, Settings};
 use samplepost::db::{DbConnection, DbPool};
 use samplepost::domain::email::Email;
 use samplepost::domain::status::Role;
@@ -36,7 +36,20 @@ impl TestApp {
         TestApp::start(smtp_url, true).await
     }
 
+    /// A server whose settings `adjust` changes first (e.g. `cookie_secure`).
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        TestApp::start_with(None, false, adjust).await
+    }
+
     async fn start(smtp_url: Option<String>, mail_sink: bool) -> TestApp {
+        TestApp::start_with(smtp_url, mail_sink, |_| {}).await
+    }
+
+    async fn start_with(
+        smtp_url: Option<String>,
+        mail_sink: bool,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let (database_url, postgres) = match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
@@ -61,7 +74,7 @@ impl TestApp {
                 None,
             ),
         };
-        let settings = Settings {
+        let mut settings = Settings {
             database_url,
             bind: "127.0.0.1:0".to_owned(),
             data_dir: data_dir.path().to_path_buf(),
@@ -74,7 +87,9 @@ impl TestApp {
             // Only the mail tests need the worker to look often; the others
             // would load the database for nothing.
             outbox_poll: std::time::Duration::from_millis(if mail_sink { 100 } else { 3_600_000 }),
+            session_lifetime: SessionLifetime::default(),
         };
+        adjust(&mut settings);
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind random port");
         let port = listener.local_addr().expect("local addr").port();
         let pool = app::prepare_database(&settings).expect("database ready");
