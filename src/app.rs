@@ -78,6 +78,8 @@ pub fn serve(
     tokio::spawn(crate::jobs::outbox::run(pool_for_jobs, settings.clone()));
     let key = Key::derive_from(settings.session_key.expose());
     let secure = settings.cookie_secure;
+    // The cookie lives as long as a session may; the `sessions` row decides earlier ends.
+    let cookie_days = settings.session_lifetime.max_days;
     let server = HttpServer::new(move || {
         let session = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
             .cookie_name("sp_session".to_owned())
@@ -85,7 +87,9 @@ pub fn serve(
             .cookie_http_only(true)
             .cookie_same_site(SameSite::Lax)
             .cookie_content_security(CookieContentSecurity::Private)
-            .session_lifecycle(PersistentSession::default().session_ttl(CookieDuration::days(14)))
+            .session_lifecycle(
+                PersistentSession::default().session_ttl(CookieDuration::days(cookie_days)),
+            )
             .build();
         App::new()
             .app_data(state.clone())

@@ -10,6 +10,7 @@ use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::UserId;
 use crate::domain::password::NewPassword;
 use crate::domain::status::Role;
+use crate::services::accounts::HashedPassword;
 use crate::services::team::{self, LinkProblem};
 use crate::services::{ServiceError, now};
 use actix_session::Session;
@@ -300,6 +301,8 @@ async fn accept(
     }
     let outcome = match password {
         Some(password) if errors.is_empty() => {
+            // Hashed before a connection is taken (see services::accounts).
+            let password = web::block(move || HashedPassword::new(&password)).await?;
             let (lookup, name, ip) = (token.clone(), form.display_name.clone(), client_ip(&req));
             run(&state, move |conn| {
                 team::accept(conn, &lookup, &name, &password, &ip)
@@ -310,7 +313,7 @@ async fn accept(
     };
     match outcome {
         Ok(Ok(user)) => {
-            ctx::sign_in(&session, UserId(user.id), user.session_epoch)?;
+            ctx::sign_in(&req, &session, UserId(user.id)).await?;
             ctx::flash(&session, "success", "flash.team_joined");
             Ok(redirect("/app"))
         }
