@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod orders;
 pub mod public;
 pub mod rates;
+pub mod sessions;
 pub mod team;
 
 use crate::config::Settings;
@@ -133,6 +134,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     public::routes(cfg);
     rates::routes(cfg);
     accounts::routes(cfg);
+    sessions::routes(cfg);
     addresses::routes(cfg);
     orders::routes(cfg);
     approvals::routes(cfg);
