@@ -21,6 +21,23 @@ use std::sync::Arc;
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
                    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// HSTS, sent only when cookies are marked Secure: that setting says the site
+/// is served over HTTPS, and a plain-HTTP deployment must not pin browsers to HTTPS.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+fn security_headers(https: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
+        .add(("Content-Security-Policy", CSP))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "same-origin"));
+    if https {
+        headers.add(("Strict-Transport-Security", HSTS))
+    } else {
+        headers
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("cannot open the database: {0}")]
@@ -104,13 +121,7 @@ pub fn serve(
             .default_service(actix_web::web::to(web::public::not_found))
             .wrap(from_fn(csrf::check))
             .wrap(session)
-            .wrap(
-                DefaultHeaders::new()
-                    .add(("Content-Security-Policy", CSP))
-                    .add(("X-Content-Type-Options", "nosniff"))
-                    .add(("X-Frame-Options", "DENY"))
-                    .add(("Referrer-Policy", "same-origin")),
-            )
+            .wrap(security_headers(secure))
             .wrap(tracing_actix_web::TracingLogger::default())
     })
     .listen(listener)?
