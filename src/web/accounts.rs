@@ -4,6 +4,7 @@ use super::auth::SignedIn;
 use super::ctx::{self, PageCtx, client_ip};
 use super::errors::AppError;
 use super::public::local_path;
+use super::rate_limit::{self, RateLimit};
 use super::{AppState, redirect, render, render_with, run};
 use crate::domain::email::Email;
 use crate::domain::field_errors::FieldErrors;
@@ -22,12 +23,25 @@ use serde::Deserialize;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/register", web::get().to(register_form))
-        .route("/register", web::post().to(register))
+        .route(
+            "/register",
+            web::post()
+                .to(register)
+                .wrap(RateLimit(&rate_limit::REGISTER)),
+        )
         .route("/login", web::get().to(login_form))
-        .route("/login", web::post().to(login))
+        .route(
+            "/login",
+            web::post().to(login).wrap(RateLimit(&rate_limit::SIGN_IN)),
+        )
         .route("/logout", web::post().to(logout))
         .route("/account/password", web::get().to(password_form))
-        .route("/account/password", web::post().to(change_password));
+        .route(
+            "/account/password",
+            web::post()
+                .to(change_password)
+                .wrap(RateLimit(&rate_limit::PASSWORD_CHANGE)),
+        );
 }
 
 #[derive(Deserialize, Default)]

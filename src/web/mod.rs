@@ -17,6 +17,7 @@ pub mod module;
 pub mod notifications;
 pub mod orders;
 pub mod public;
+pub mod rate_limit;
 pub mod rates;
 pub mod sessions;
 pub mod team;

@@ -4,6 +4,7 @@
 use super::auth::Owner;
 use super::ctx::{self, PageCtx, client_ip};
 use super::errors::AppError;
+use super::rate_limit::{self, RateLimit};
 use super::{AppState, redirect, render, render_with, run};
 use crate::db::models::{Invitation, User};
 use crate::domain::field_errors::FieldErrors;
@@ -26,7 +27,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/app/team/invitations/{id}/revoke", web::post().to(revoke))
         .route("/app/team/members/{id}", web::post().to(member_action))
         .route("/invite/{token}", web::get().to(invitation))
-        .route("/invite/{token}", web::post().to(accept));
+        .route(
+            "/invite/{token}",
+            web::post()
+                .to(accept)
+                .wrap(RateLimit(&rate_limit::INVITATION)),
+        );
 }
 
 const NEW_LINK: &str = "team_invitation_link";
