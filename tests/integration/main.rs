@@ -15,6 +15,7 @@ mod order_sheet;
 mod orders;
 mod recipient_link;
 mod security;
+mod sessions;
 mod staff;
 mod team;
 mod verification;
