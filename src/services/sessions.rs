@@ -21,16 +21,26 @@ pub const TOUCH_EVERY_SECONDS: i64 = 60;
 const KEEP_DAYS: i64 = 30;
 
 /// Starts a session for `user` and returns its token for the cookie; the
-/// database keeps only the token's SHA-256.
+/// database keeps only the token's SHA-256. `previous`, the token this
+/// browser carried before (signing in again, registering while signed in),
+/// ends, so it does not linger in a session list until it times out.
 pub fn start(
     conn: &mut DbConnection,
     user: UserId,
+    previous: Option<&str>,
     user_agent_header: &str,
     ip: &str,
     lifetime: &SessionLifetime,
 ) -> QueryResult<String> {
     let token = tokens::generate();
     let at = now();
+    if let Some((old, _)) = previous
+        .map(|previous| rows::find_by_digest(conn, &tokens::digest(previous)))
+        .transpose()?
+        .flatten()
+    {
+        rows::end_one(conn, old.user_id, old.id, at)?;
+    }
     // Pruning one user's old rows at sign-in keeps the table small for free.
     rows::prune_user(conn, user.0, at - Duration::days(KEEP_DAYS))?;
     rows::insert(

@@ -89,8 +89,16 @@ pub async fn sign_in(req: &HttpRequest, session: &Session, user: UserId) -> Resu
         .unwrap_or_default();
     let ip = client_ip(req);
     let lifetime = state.settings.session_lifetime;
+    let previous = session.get::<String>(SESSION_TOKEN).ok().flatten();
     let token = run(&state, move |conn| {
-        Ok(sessions::start(conn, user, &user_agent, &ip, &lifetime)?)
+        Ok(sessions::start(
+            conn,
+            user,
+            previous.as_deref(),
+            &user_agent,
+            &ip,
+            &lifetime,
+        )?)
     })
     .await?;
     session.renew();

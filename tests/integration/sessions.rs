@@ -295,3 +295,15 @@ async fn the_last_seen_time_is_written_at_most_once_a_minute() {
     owner.get("/app").await;
     assert!(last_seen() > before, "written after a minute");
 }
+
+#[tokio::test]
+async fn signing_in_again_in_the_same_browser_replaces_its_session() {
+    let app = TestApp::spawn().await;
+    let (owner, email) = app.owner("Acme").await;
+    let (before, _) = listed_sessions(&owner).await;
+    assert_eq!(owner.sign_in(&email, PASSWORD).await.status(), 303);
+    let (after, current) = listed_sessions(&owner).await;
+    assert_eq!(after.len(), 1, "the old session ended: {after:?}");
+    assert_ne!(after, before, "a new session");
+    assert_eq!(current, Some(after[0]));
+}
