@@ -21,6 +21,23 @@ use std::time::Duration;
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
                    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// HSTS, sent only when cookies are marked Secure: that setting says the site
+/// is served over HTTPS, and a plain-HTTP deployment must not pin browsers to HTTPS.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+fn security_headers(https: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
+        .add(("Content-Security-Policy", CSP))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "same-origin"));
+    if https {
+        headers.add(("Strict-Transport-Security", HSTS))
+    } else {
+        headers
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("cannot open the database: {0}")]
@@ -78,6 +95,8 @@ pub fn serve(
     tokio::spawn(crate::jobs::outbox::run(pool_for_jobs, settings.clone()));
     let key = Key::derive_from(settings.session_key.expose());
     let secure = settings.cookie_secure;
+    // The cookie lives as long as a session may; the `sessions` row decides earlier ends.
+    let cookie_days = settings.session_lifetime.max_days;
     let server = HttpServer::new(move || {
         let session = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
             .cookie_name("sp_session".to_owned())
@@ -85,7 +104,9 @@ pub fn serve(
             .cookie_http_only(true)
             .cookie_same_site(SameSite::Lax)
             .cookie_content_security(CookieContentSecurity::Private)
-            .session_lifecycle(PersistentSession::default().session_ttl(CookieDuration::days(14)))
+            .session_lifecycle(
+                PersistentSession::default().session_ttl(CookieDuration::days(cookie_days)),
+            )
             .build();
         App::new()
             .app_data(state.clone())
@@ -96,13 +117,7 @@ pub fn serve(
             // every handler: refuses hostile input, checks CSRF.
             .wrap(from_fn(edge::guard))
             .wrap(session)
-            .wrap(
-                DefaultHeaders::new()
-                    .add(("Content-Security-Policy", CSP))
-                    .add(("X-Content-Type-Options", "nosniff"))
-                    .add(("X-Frame-Options", "DENY"))
-                    .add(("Referrer-Policy", "same-origin")),
-            )
+            .wrap(security_headers(secure))
             .wrap(tracing_actix_web::TracingLogger::<edge::Spans>::new())
     })
     // The request head must arrive within 10 s (a body has its own timeouts,

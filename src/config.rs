@@ -55,6 +55,8 @@ pub struct Settings {
     pub upload_quota_mb: u64,
     /// How long a request body may take to arrive (see `web::edge`).
     pub body_timeouts: BodyTimeouts,
+    /// When a signed-in session ends by itself.
+    pub session_lifetime: SessionLifetime,
 }
 
 /// A body that stalls after its headers is cut off: a slow client may not
@@ -78,12 +80,42 @@ impl Default for BodyTimeouts {
     }
 }
 
+/// How long a server-side session lives: it ends after `idle_hours` without
+/// a request, and `max_days` after sign-in whatever happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionLifetime {
+    pub idle_hours: i64,
+    pub max_days: i64,
+}
+
+impl Default for SessionLifetime {
+    /// 12 idle hours (a working day) and 30 days in all.
+    fn default() -> SessionLifetime {
+        SessionLifetime {
+            idle_hours: 12,
+            max_days: 30,
+        }
+    }
+}
+
+impl SessionLifetime {
+    pub fn idle(&self) -> chrono::Duration {
+        chrono::Duration::hours(self.idle_hours)
+    }
+
+    pub fn max(&self) -> chrono::Duration {
+        chrono::Duration::days(self.max_days)
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     #[error("SESSION_KEY must be at least 64 bytes, base64-encoded")]
     SessionKey,
     #[error("UPLOAD_QUOTA_MB must be a whole number of megabytes, not {0:?}")]
     UploadQuota(String),
+    #[error("{name} must be a whole number from 1 to {max}")]
+    Number { name: &'static str, max: i64 },
     #[error("cannot use data directory {path}: {source}")]
     DataDir {
         path: PathBuf,
@@ -102,7 +134,8 @@ pub struct Overrides {
 
 impl Settings {
     /// Reads `DATABASE_URL`, `BIND`, `DATA_DIR`, `SESSION_KEY`, `COOKIE_SECURE`,
-    /// `ADMIN_EMAIL`, `SMTP_URL`, `MAIL_FROM`, `PUBLIC_URL`, `UPLOAD_QUOTA_MB`.
+    /// `ADMIN_EMAIL`, `SMTP_URL`, `MAIL_FROM`, `PUBLIC_URL`, `UPLOAD_QUOTA_MB`,
+    /// `SESSION_IDLE_HOURS`, `SESSION_MAX_DAYS`.
     pub fn from_env(overrides: Overrides) -> Result<Settings, SettingsError> {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let data_dir = overrides
@@ -122,6 +155,20 @@ impl Settings {
         let session_key = match env("SESSION_KEY") {
             Some(encoded) => decode_key(&encoded)?,
             None => load_or_create_key(&data_dir)?,
+        };
+        let defaults = SessionLifetime::default();
+        let number = |name: &'static str, default: i64, max: i64| match env(name) {
+            None => Ok(default),
+            Some(value) => value
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or(SettingsError::Number { name, max }),
+        };
+        let session_lifetime = SessionLifetime {
+            idle_hours: number("SESSION_IDLE_HOURS", defaults.idle_hours, 24 * 30)?,
+            max_days: number("SESSION_MAX_DAYS", defaults.max_days, 365)?,
         };
         Ok(Settings {
             database_url,
@@ -156,6 +203,7 @@ impl Settings {
                     .map_err(|_| SettingsError::UploadQuota(text))?,
                 None => UploadQuota::DEFAULT_MEGABYTES,
             },
+            session_lifetime,
         })
     }
 

@@ -6,7 +6,9 @@ pub mod catalogue;
 pub mod ledger;
 pub mod models;
 pub mod orders;
+pub mod rate_limits;
 pub mod schema;
+pub mod sessions;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};

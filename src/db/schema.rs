@@ -457,6 +457,31 @@ diesel::joinable!(topups -> companies (company_id));
 diesel::joinable!(ledger_entries -> orders (order_id));
 diesel::joinable!(ledger_entries -> topups (topup_id));
 
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        token_sha256 -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+        user_agent -> Text,
+        ip -> Text,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    rate_limits (bucket, ip, window_start) {
+        bucket -> Text,
+        ip -> Text,
+        window_start -> Timestamp,
+        hits -> BigInt,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     companies,
     users,
@@ -485,4 +510,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_opt_outs,
     topups,
     ledger_entries,
+    sessions,
+    rate_limits,
 );

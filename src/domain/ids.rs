@@ -24,4 +24,6 @@ id_type!(
     UploadId,
     /// `module_applications.id`
     ApplicationId,
+    /// `sessions.id` (never the session's token, which only its cookie holds)
+    SessionId,
 );

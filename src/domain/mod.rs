@@ -30,3 +30,4 @@ pub mod tax_id;
 pub mod text;
 pub mod upload;
 pub mod uscc;
+pub mod user_agent;

@@ -1,26 +1,26 @@
 //! Registration, sign-in (with throttling kept in the database), password
 //! change, and the platform admin created on first start.
+//!
+//! argon2 costs tens of milliseconds of CPU and 19 MiB, so it never runs
+//! while a pooled connection is held: callers hash first ([`HashedPassword`],
+//! [`OneTimePassword`]) or split a check into a read, the hash on the
+//! blocking pool ([`PendingSignIn::check`], [`PasswordChange::check`]), and a write.
 
 use super::audit::{self, By, Event};
-use super::{Actor, ServiceError, ServiceResult, now};
-use crate::db::models::{NewCompany, NewLoginAttempt, NewUser, User};
-use crate::db::schema::{login_attempts, users};
+use super::{Actor, ServiceError, ServiceResult, now, sessions};
+use crate::db::models::{NewCompany, NewUser, User};
+use crate::db::schema::users;
 use crate::db::{DbConnection, write_tx};
 use crate::domain::email::Email;
 use crate::domain::field_errors::FieldErrors;
-use crate::domain::ids::{CompanyId, UserId};
+use crate::domain::ids::{CompanyId, SessionId, UserId};
 use crate::domain::password::NewPassword;
-use crate::domain::status::{CompanyStatus, LoginOutcome, ModuleStatus, Role};
+use crate::domain::status::{CompanyStatus, ModuleStatus, Role};
 use crate::with_backend;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use rand::Rng;
-
-/// Failed attempts that lock an account, and for how long.
-pub const MAX_FAILURES: usize = 5;
-pub const LOCK_MINUTES: i64 = 15;
 
 /// argon2id with the OWASP minimum: 19 MiB, 2 iterations, 1 lane.
 fn hasher() -> Argon2<'static> {
@@ -36,6 +36,41 @@ pub fn hash_password(password: &str) -> String {
         .map(|hash| hash.to_string())
         // Hashing with a fresh salt and fixed parameters has no failure mode left.
         .expect("argon2 hashing")
+}
+
+mod sign_in;
+pub use sign_in::{
+    CheckedSignIn, PendingSignIn, SignIn, SignInStart, finish_sign_in, start_sign_in,
+};
+
+/// A password hashed with argon2id, ready to store.
+pub struct HashedPassword(String);
+
+impl HashedPassword {
+    /// Hashes `password` (CPU only: call it on the blocking pool, without a connection).
+    pub fn new(password: &NewPassword) -> HashedPassword {
+        HashedPassword(hash_password(password.expose()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A generated password for an account someone else creates, with its hash.
+pub struct OneTimePassword {
+    /// Shown once to whoever created the account; never stored in clear.
+    pub clear: String,
+    hashed: String,
+}
+
+impl OneTimePassword {
+    /// Generates and hashes a password (CPU only, like [`HashedPassword::new`]).
+    pub fn generate() -> OneTimePassword {
+        let clear = generate_password();
+        let hashed = hash_password(&clear);
+        OneTimePassword { clear, hashed }
+    }
 }
 
 fn verify_password(hash: &str, password: &str) -> bool {
@@ -57,10 +92,10 @@ pub fn generate_password() -> String {
         .collect()
 }
 
-/// What `/register` collects, already parsed.
+/// What `/register` collects, already parsed (and the password hashed).
 pub struct Registration {
     pub email: Email,
-    pub password: NewPassword,
+    pub password: HashedPassword,
     pub display_name: String,
     pub company_name: String,
 }
@@ -74,7 +109,6 @@ fn email_taken(conn: &mut DbConnection, email: &Email) -> QueryResult<bool> {
 
 /// Creates a seller company and its owner; returns the owner.
 pub fn register(conn: &mut DbConnection, form: Registration, ip: &str) -> ServiceResult<User> {
-    let password_hash = hash_password(form.password.expose());
     write_tx(conn, |conn| {
         if email_taken(conn, &form.email)? {
             return Err(ServiceError::Invalid(FieldErrors::single(
@@ -99,7 +133,7 @@ pub fn register(conn: &mut DbConnection, form: Registration, ip: &str) -> Servic
             conn,
             NewUser {
                 email: form.email.as_str(),
-                password_hash: &password_hash,
+                password_hash: form.password.as_str(),
                 display_name: &form.display_name,
                 role: Role::Owner.as_str(),
                 company_id: Some(company_id),
@@ -135,163 +169,71 @@ fn insert_user(conn: &mut DbConnection, user: NewUser) -> QueryResult<User> {
     users::table.filter(users::email.eq(user.email)).first(conn)
 }
 
-/// How a sign-in attempt ended.
-#[derive(Debug)]
-pub enum SignIn {
-    Success(User),
-    BadCredentials,
-    /// Locked; try again after this many minutes.
-    Throttled {
-        minutes: i64,
-    },
-    Disabled,
+/// The stored hash of the actor's password, the first step of a change.
+pub fn password_hash_of(conn: &mut DbConnection, actor: &Actor) -> ServiceResult<String> {
+    Ok(users::table
+        .find(actor.user_id.0)
+        .select(users::password_hash)
+        .first(conn)?)
 }
 
-/// Checks the password unless the account is locked, and records the attempt.
-pub fn sign_in(
-    conn: &mut DbConnection,
-    email_input: &str,
-    password: &str,
-    ip: &str,
-) -> ServiceResult<SignIn> {
-    let email = email_input.trim().to_lowercase();
-    let at = now();
-    if let Some(until) = locked_until(conn, &email)?.filter(|until| *until > at) {
-        record_attempt(conn, &email, ip, LoginOutcome::Throttled, None)?;
-        let minutes = (until - at).num_seconds().div_euclid(60) + 1;
-        return Ok(SignIn::Throttled { minutes });
-    }
-    let user: Option<User> = users::table
-        .filter(users::email.eq(&email))
-        .first(conn)
-        .optional()?;
-    // Unknown accounts still cost one hash, so timing does not reveal which e-mails exist.
-    let hash = user
-        .as_ref()
-        .map(|u| u.password_hash.clone())
-        .unwrap_or_else(dummy_hash);
-    let password_ok = verify_password(&hash, password);
-    let outcome = match user {
-        Some(user) if password_ok && !user.disabled => {
-            record_attempt(conn, &email, ip, LoginOutcome::Success, Some(&user))?;
-            SignIn::Success(user)
+/// A password change whose current password was checked and new one hashed.
+pub struct PasswordChange {
+    old_hash: String,
+    new_hash: HashedPassword,
+}
+
+impl PasswordChange {
+    /// Checks `current` against `stored_hash`, refuses reusing it, hashes the
+    /// new one (CPU only: call it on the blocking pool, without a connection).
+    pub fn check(
+        stored_hash: String,
+        current: &str,
+        new_password: &NewPassword,
+    ) -> ServiceResult<PasswordChange> {
+        if !verify_password(&stored_hash, current) {
+            return Err(ServiceError::Invalid(FieldErrors::single(
+                "current_password",
+                "error.password.wrong_current",
+            )));
         }
-        Some(user) if password_ok => {
-            record_attempt(conn, &email, ip, LoginOutcome::Failure, Some(&user))?;
-            SignIn::Disabled
+        if verify_password(&stored_hash, new_password.expose()) {
+            return Err(ServiceError::Invalid(FieldErrors::single(
+                "new_password",
+                "error.password.same_as_current",
+            )));
         }
-        user => {
-            record_attempt(conn, &email, ip, LoginOutcome::Failure, user.as_ref())?;
-            SignIn::BadCredentials
-        }
-    };
-    Ok(outcome)
-}
-
-fn dummy_hash() -> String {
-    "$argon2id$v=19$m=19456,t=2,p=1$c2FtcGxlcG9zdHNhbHQ$CzNj0w0ylvNQsS1WbOrzJz/3xgYMbfwi6NHYlkGnwts"
-        .to_owned()
-}
-
-/// When the account is locked: five failures since the last success, the
-/// first and fifth within 15 minutes, lock the account for 15 minutes after the fifth.
-fn locked_until(conn: &mut DbConnection, email: &str) -> QueryResult<Option<NaiveDateTime>> {
-    let since = now() - Duration::hours(1);
-    let last_success: Option<NaiveDateTime> = login_attempts::table
-        .filter(login_attempts::email.eq(email))
-        .filter(login_attempts::outcome.eq(LoginOutcome::Success.as_str()))
-        .filter(login_attempts::at.gt(since))
-        .select(diesel::dsl::max(login_attempts::at))
-        .first(conn)?;
-    let failures: Vec<NaiveDateTime> = login_attempts::table
-        .filter(login_attempts::email.eq(email))
-        .filter(login_attempts::outcome.eq(LoginOutcome::Failure.as_str()))
-        .filter(login_attempts::at.gt(last_success.unwrap_or(since).max(since)))
-        .select(login_attempts::at)
-        .order(login_attempts::at.desc())
-        .limit(MAX_FAILURES as i64)
-        .load(conn)?;
-    let (Some(newest), Some(oldest)) = (failures.first(), failures.get(MAX_FAILURES - 1)) else {
-        return Ok(None);
-    };
-    if *newest - *oldest <= Duration::minutes(LOCK_MINUTES) {
-        Ok(Some(*newest + Duration::minutes(LOCK_MINUTES)))
-    } else {
-        Ok(None)
-    }
-}
-
-fn record_attempt(
-    conn: &mut DbConnection,
-    email: &str,
-    ip: &str,
-    outcome: LoginOutcome,
-    user: Option<&User>,
-) -> QueryResult<()> {
-    diesel::insert_into(login_attempts::table)
-        .values(NewLoginAttempt {
-            email,
-            ip,
-            outcome: outcome.as_str(),
-            at: now(),
+        Ok(PasswordChange {
+            old_hash: stored_hash,
+            new_hash: HashedPassword::new(new_password),
         })
-        .execute(conn)?;
-    audit::record(
-        conn,
-        By {
-            user_id: user.map(|u| UserId(u.id)),
-            email,
-            ip,
-        },
-        Event {
-            action: match outcome {
-                LoginOutcome::Success => "auth.sign_in",
-                LoginOutcome::Failure => "auth.sign_in_failed",
-                LoginOutcome::Throttled => "auth.sign_in_throttled",
-            },
-            company: user.and_then(|u| u.company_id).map(CompanyId),
-            target_type: "user",
-            target_id: user.map(|u| u.id.to_string()).unwrap_or_default(),
-            detail: String::new(),
-        },
-    )
+    }
 }
 
-/// Looks up the user a session points at.
-pub fn find_user(conn: &mut DbConnection, id: UserId) -> QueryResult<Option<User>> {
-    users::table.find(id.0).first(conn).optional()
-}
-
-/// Changes the actor's password and voids every other session (epoch + 1).
-/// Returns the new epoch so the current session stays signed in.
+/// Stores the new password and ends every other session of the actor; the
+/// session `keep` (the one that made the change) stays signed in.
 pub fn change_password(
     conn: &mut DbConnection,
     actor: &Actor,
-    current: &str,
-    new_password: &NewPassword,
-) -> ServiceResult<i64> {
-    let user: User = users::table.find(actor.user_id.0).first(conn)?;
-    if !verify_password(&user.password_hash, current) {
-        return Err(ServiceError::Invalid(FieldErrors::single(
-            "current_password",
-            "error.password.wrong_current",
-        )));
-    }
-    if verify_password(&user.password_hash, new_password.expose()) {
-        return Err(ServiceError::Invalid(FieldErrors::single(
-            "new_password",
-            "error.password.same_as_current",
-        )));
-    }
-    let hash = hash_password(new_password.expose());
+    keep: SessionId,
+    change: PasswordChange,
+) -> ServiceResult<()> {
     write_tx(conn, |conn| {
-        diesel::update(users::table.find(user.id))
-            .set((
-                users::password_hash.eq(&hash),
-                users::must_change_password.eq(false),
-                users::session_epoch.eq(users::session_epoch + 1),
-            ))
-            .execute(conn)?;
+        // Guarded by the hash that was checked: a change made meanwhile elsewhere is not overwritten.
+        let updated = diesel::update(
+            users::table
+                .find(actor.user_id.0)
+                .filter(users::password_hash.eq(&change.old_hash)),
+        )
+        .set((
+            users::password_hash.eq(change.new_hash.as_str()),
+            users::must_change_password.eq(false),
+        ))
+        .execute(conn)?;
+        if updated == 0 {
+            return Err(ServiceError::Conflict("sessions.error_password_changed"));
+        }
+        sessions::end_all(conn, actor.user_id, Some(keep))?;
         audit::record(
             conn,
             actor,
@@ -299,27 +241,39 @@ pub fn change_password(
                 action: "account.password_change",
                 company: actor.company_id,
                 target_type: "user",
-                target_id: user.id.to_string(),
+                target_id: actor.user_id.to_string(),
                 detail: String::new(),
             },
         )?;
-        Ok(user.session_epoch + 1)
+        Ok(())
     })
 }
 
-/// Creates a platform account with a generated one-time password.
-/// Returns the password, which is shown once and never stored in clear.
+/// Creates a platform account with a generated one-time password, hashed
+/// while `conn` is held: for the command line, first start and tests, which
+/// own their connection. Returns the password, shown once, never stored in clear.
 pub fn create_staff_account(
     conn: &mut DbConnection,
     email: &Email,
     display_name: &str,
     role: Role,
 ) -> ServiceResult<(User, String)> {
+    let password = OneTimePassword::generate();
+    let user = insert_staff_account(conn, email, display_name, role, &password)?;
+    Ok((user, password.clear))
+}
+
+/// Creates a platform account whose one-time password was made beforehand.
+pub fn insert_staff_account(
+    conn: &mut DbConnection,
+    email: &Email,
+    display_name: &str,
+    role: Role,
+    password: &OneTimePassword,
+) -> ServiceResult<User> {
     if !role.is_staff() {
         return Err(ServiceError::Forbidden);
     }
-    let password = generate_password();
-    let hash = hash_password(&password);
     write_tx(conn, |conn| {
         if email_taken(conn, email)? {
             return Err(ServiceError::Invalid(FieldErrors::single(
@@ -327,11 +281,11 @@ pub fn create_staff_account(
                 "error.email.taken",
             )));
         }
-        let user = insert_user(
+        insert_user(
             conn,
             NewUser {
                 email: email.as_str(),
-                password_hash: &hash,
+                password_hash: &password.hashed,
                 display_name,
                 role: role.as_str(),
                 company_id: None,
@@ -340,8 +294,8 @@ pub fn create_staff_account(
                 must_change_password: true,
                 created_at: now(),
             },
-        )?;
-        Ok((user, password))
+        )
+        .map_err(ServiceError::from)
     })
 }
 

@@ -16,6 +16,7 @@ pub mod pricing;
 pub mod quote;
 pub mod rates;
 pub mod routes;
+pub mod sessions;
 pub mod staff;
 pub mod team;
 pub mod tokens;

@@ -1,5 +1,6 @@
 //! Platform accounts: the admin creates operators and disables accounts.
 
+use super::accounts::OneTimePassword;
 use super::audit::{self, Event};
 use super::{Actor, Page, ServiceError, ServiceResult};
 use crate::db::models::User;
@@ -10,16 +11,18 @@ use crate::domain::ids::{CompanyId, UserId};
 use crate::domain::status::Role;
 use diesel::prelude::*;
 
-/// Creates an operator; returns the account and its one-time password.
+/// Creates an operator with a one-time password made beforehand (off the
+/// connection; the caller shows it once).
 pub fn create_operator(
     conn: &mut DbConnection,
     actor: &Actor,
     email: &Email,
     display_name: &str,
-) -> ServiceResult<(User, String)> {
+    password: &OneTimePassword,
+) -> ServiceResult<User> {
     actor.require_admin()?;
-    let (user, password) =
-        super::accounts::create_staff_account(conn, email, display_name, Role::Operator)?;
+    let user =
+        super::accounts::insert_staff_account(conn, email, display_name, Role::Operator, password)?;
     audit::record(
         conn,
         actor,
@@ -31,11 +34,11 @@ pub fn create_operator(
             detail: user.email.clone(),
         },
     )?;
-    Ok((user, password))
+    Ok(user)
 }
 
-/// Disables or re-enables an account. Disabling bumps the session epoch, so
-/// every cookie of that user is void at its next request.
+/// Disables or re-enables an account. Disabling ends every session of that
+/// user, so each of their cookies is void at its next request.
 pub fn set_disabled(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -49,11 +52,11 @@ pub fn set_disabled(
     write_tx(conn, |conn| {
         let user: User = users::table.find(target.0).first(conn)?;
         diesel::update(users::table.find(target.0))
-            .set((
-                users::disabled.eq(disabled),
-                users::session_epoch.eq(users::session_epoch + 1),
-            ))
+            .set(users::disabled.eq(disabled))
             .execute(conn)?;
+        if disabled {
+            super::sessions::end_all(conn, target, None)?;
+        }
         audit::record(
             conn,
             actor,

@@ -2,16 +2,16 @@
 //! a one-time link, changes roles, disables members and hands ownership on.
 //! There is always exactly one owner.
 
+use super::accounts::HashedPassword;
 use super::audit::{self, By, Event};
 use super::notifications::{self, notify_owner};
-use super::{Actor, ServiceError, ServiceResult, accounts, now, tokens};
+use super::{Actor, ServiceError, ServiceResult, now, sessions, tokens};
 use crate::db::models::{Invitation, NewUser, User};
 use crate::db::schema::{audit_log, companies, invitations, users};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::email::Email;
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::{CompanyId, UserId};
-use crate::domain::password::NewPassword;
 use crate::domain::status::Role;
 use chrono::Duration;
 use diesel::prelude::*;
@@ -282,17 +282,17 @@ pub fn open(
     Ok(Ok((invitation, company)))
 }
 
-/// The invitee chooses a name and password and joins the company.
+/// The invitee chooses a name and password (hashed beforehand, off the
+/// connection) and joins the company.
 pub fn accept(
     conn: &mut DbConnection,
     token: &str,
     display_name: &str,
-    password: &NewPassword,
+    password: &HashedPassword,
     ip: &str,
 ) -> ServiceResult<Result<User, LinkProblem>> {
     let display_name = crate::domain::text::required(display_name, 60)
         .map_err(|key| ServiceError::Invalid(FieldErrors::single("display_name", key)))?;
-    let password_hash = accounts::hash_password(password.expose());
     write_tx(conn, |conn| {
         let (invitation, _) = match open(conn, token)? {
             Ok(found) => found,
@@ -309,7 +309,7 @@ pub fn accept(
         diesel::insert_into(users::table)
             .values(NewUser {
                 email: &invitation.email,
-                password_hash: &password_hash,
+                password_hash: password.as_str(),
                 display_name: &display_name,
                 role: invitation.role.as_str(),
                 company_id: Some(invitation.company_id),
@@ -392,8 +392,7 @@ pub fn change_role(
     })
 }
 
-/// Disables a member (signed out everywhere through the session epoch) or
-/// enables them again.
+/// Disables a member (every session of theirs ends) or enables them again.
 pub fn set_disabled(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -403,11 +402,11 @@ pub fn set_disabled(
     write_tx(conn, |conn| {
         let member = other_member(conn, actor, id)?;
         diesel::update(users::table.find(member.id))
-            .set((
-                users::disabled.eq(disabled),
-                users::session_epoch.eq(users::session_epoch + 1),
-            ))
+            .set(users::disabled.eq(disabled))
             .execute(conn)?;
+        if disabled {
+            sessions::end_all(conn, UserId(member.id), None)?;
+        }
         record(
             conn,
             actor,

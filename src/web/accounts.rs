@@ -4,6 +4,7 @@ use super::auth::SignedIn;
 use super::ctx::{self, PageCtx, client_ip};
 use super::edge::local_path;
 use super::errors::AppError;
+use super::rate_limit::{self, RateLimit};
 use super::{AppState, redirect, render, render_with, run};
 use crate::domain::email::Email;
 use crate::domain::field_errors::FieldErrors;
@@ -11,21 +12,36 @@ use crate::domain::ids::UserId;
 use crate::domain::password::NewPassword;
 use crate::domain::text;
 use crate::services::ServiceError;
-use crate::services::accounts::{self, Registration, SignIn};
+use crate::services::accounts::{
+    self, HashedPassword, PasswordChange, Registration, SignIn, SignInStart,
+};
 use actix_session::Session;
-use actix_web::http::StatusCode;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/register", web::get().to(register_form))
-        .route("/register", web::post().to(register))
+        .route(
+            "/register",
+            web::post()
+                .to(register)
+                .wrap(RateLimit(&rate_limit::REGISTER)),
+        )
         .route("/login", web::get().to(login_form))
-        .route("/login", web::post().to(login))
+        .route(
+            "/login",
+            web::post().to(login).wrap(RateLimit(&rate_limit::SIGN_IN)),
+        )
         .route("/logout", web::post().to(logout))
         .route("/account/password", web::get().to(password_form))
-        .route("/account/password", web::post().to(change_password));
+        .route(
+            "/account/password",
+            web::post()
+                .to(change_password)
+                .wrap(RateLimit(&rate_limit::PASSWORD_CHANGE)),
+        );
 }
 
 #[derive(Deserialize, Default)]
@@ -59,8 +75,16 @@ async fn register_form(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     })
 }
 
+/// A registration form that passed its checks, password not yet hashed.
+struct ParsedRegistration {
+    email: Email,
+    password: NewPassword,
+    display_name: String,
+    company_name: String,
+}
+
 impl RegisterForm {
-    fn parse(&self) -> Result<Registration, FieldErrors> {
+    fn parse(&self) -> Result<ParsedRegistration, FieldErrors> {
         let mut errors = FieldErrors::new();
         let email = errors.check("email", Email::parse(&self.email), |e| e.message_key());
         let password = errors.check("password", NewPassword::parse(&self.password), |e| {
@@ -83,7 +107,7 @@ impl RegisterForm {
             (Some(email), Some(password), Some(display_name), Some(company_name))
                 if errors.is_empty() =>
             {
-                Ok(Registration {
+                Ok(ParsedRegistration {
                     email,
                     password,
                     display_name,
@@ -112,9 +136,16 @@ async fn register(
             StatusCode::UNPROCESSABLE_ENTITY,
         )
     };
-    let registration = match form.parse() {
-        Ok(registration) => registration,
+    let parsed = match form.parse() {
+        Ok(parsed) => parsed,
         Err(errors) => return invalid(ctx, form, errors),
+    };
+    let password = parsed.password;
+    let registration = Registration {
+        email: parsed.email,
+        password: web::block(move || HashedPassword::new(&password)).await?,
+        display_name: parsed.display_name,
+        company_name: parsed.company_name,
     };
     let ip = client_ip(&req);
     match run(&state, move |conn| {
@@ -123,7 +154,7 @@ async fn register(
     .await
     {
         Ok(user) => {
-            ctx::sign_in(&session, UserId(user.id), user.session_epoch)?;
+            ctx::sign_in(&req, &session, UserId(user.id)).await?;
             ctx::flash(&session, "success", "flash.registered");
             Ok(redirect("/app"))
         }
@@ -178,7 +209,8 @@ async fn login_form(ctx: PageCtx, query: web::Query<NextQuery>) -> Result<HttpRe
     })
 }
 
-/// Handles POST /login: argon2 check, throttling, a fresh session id.
+/// Handles POST /login: throttling, the argon2 check (without holding a
+/// connection, so a flood of sign-ins cannot starve the pool), a new session.
 async fn login(
     req: HttpRequest,
     ctx: PageCtx,
@@ -193,13 +225,20 @@ async fn login(
     } = form.into_inner();
     let ip = client_ip(&req);
     let email_for_service = email.clone();
-    let outcome = run(&state, move |conn| {
-        accounts::sign_in(conn, &email_for_service, &password, &ip)
+    let start = run(&state, move |conn| {
+        accounts::start_sign_in(conn, &email_for_service, &ip)
     })
     .await?;
+    let outcome = match start {
+        SignInStart::Throttled { minutes } => SignIn::Throttled { minutes },
+        SignInStart::Check(pending) => {
+            let checked = web::block(move || pending.check(&password)).await?;
+            run(&state, move |conn| accounts::finish_sign_in(conn, checked)).await?
+        }
+    };
     let (problem, status) = match outcome {
         SignIn::Success(user) => {
-            ctx::sign_in(&session, UserId(user.id), user.session_epoch)?;
+            ctx::sign_in(&req, &session, UserId(user.id)).await?;
             let home = if user.role.is_staff() {
                 "/admin"
             } else {
@@ -216,11 +255,22 @@ async fn login(
             ctx.t("error.login.disabled").to_owned(),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        SignIn::Throttled { minutes } => (
-            ctx.t("error.login.throttled")
-                .replace("{minutes}", &minutes.to_string()),
-            StatusCode::TOO_MANY_REQUESTS,
-        ),
+        SignIn::Throttled { minutes } => {
+            let page = LoginPage {
+                problem: Some(
+                    ctx.t("error.login.throttled")
+                        .replace("{minutes}", &minutes.to_string()),
+                ),
+                ctx,
+                email,
+                next: local_path(&next).unwrap_or_default(),
+            };
+            let mut response = render_with(&page, StatusCode::TOO_MANY_REQUESTS)?;
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(minutes * 60));
+            return Ok(response);
+        }
     };
     render_with(
         &LoginPage {
@@ -233,10 +283,10 @@ async fn login(
     )
 }
 
-/// Handles POST /logout.
-async fn logout(session: Session) -> HttpResponse {
-    ctx::sign_out(&session);
-    redirect("/")
+/// Handles POST /logout: the server-side session ends, so a copy of the cookie is dead too.
+async fn logout(req: HttpRequest, session: Session) -> Result<HttpResponse, AppError> {
+    ctx::sign_out(&req, &session).await?;
+    Ok(redirect("/"))
 }
 
 #[derive(Deserialize, Default)]
@@ -266,6 +316,27 @@ async fn password_form(ctx: PageCtx, user: SignedIn) -> Result<HttpResponse, App
     })
 }
 
+/// Reads the stored hash, checks and hashes on the blocking pool without a
+/// connection, then writes: three short steps instead of one long hold.
+async fn change(
+    state: &AppState,
+    user: &SignedIn,
+    current: String,
+    new_password: NewPassword,
+) -> Result<(), AppError> {
+    let actor = user.0.actor();
+    let keep = user.0.session;
+    let lookup = actor.clone();
+    let stored = run(state, move |conn| accounts::password_hash_of(conn, &lookup)).await?;
+    let change = web::block(move || PasswordChange::check(stored, &current, &new_password))
+        .await?
+        .map_err(AppError::Service)?;
+    run(state, move |conn| {
+        accounts::change_password(conn, &actor, keep, change)
+    })
+    .await
+}
+
 /// Handles POST /account/password: every other session of the user ends.
 async fn change_password(
     ctx: PageCtx,
@@ -287,17 +358,12 @@ async fn change_password(
     }
     let result = match new_password {
         Some(new_password) if errors.is_empty() => {
-            let actor = user.0.actor();
-            run(&state, move |conn| {
-                accounts::change_password(conn, &actor, &form.current_password, &new_password)
-            })
-            .await
+            change(&state, &user, form.current_password, new_password).await
         }
         _ => Err(AppError::Service(ServiceError::Invalid(errors))),
     };
     match result {
-        Ok(epoch) => {
-            ctx::set_epoch(&session, epoch)?;
+        Ok(()) => {
             ctx::flash(&session, "success", "flash.password_changed");
             let home = if user.0.is_staff() { "/admin" } else { "/app" };
             Ok(redirect(home))

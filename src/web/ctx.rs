@@ -3,19 +3,20 @@
 
 use super::errors::AppError;
 use super::{AppState, run};
-use crate::domain::ids::{CompanyId, UserId};
+use crate::domain::ids::{CompanyId, SessionId, UserId};
 use crate::domain::status::Role;
 use crate::i18n::{self, Lang};
-use crate::services::{Actor, accounts, notifications};
+use crate::services::{Actor, notifications, sessions};
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
+use actix_web::http::header::USER_AGENT;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
 
 pub const LANG_COOKIE: &str = "lang";
-const SESSION_USER: &str = "uid";
-const SESSION_EPOCH: &str = "epoch";
+/// The session's token; the `sessions` row behind it says whether it is alive.
+const SESSION_TOKEN: &str = "sid";
 const SESSION_CSRF: &str = "csrf";
 const SESSION_FLASH: &str = "flash";
 
@@ -29,6 +30,8 @@ pub struct SessionUser {
     pub company_id: Option<CompanyId>,
     pub must_change_password: bool,
     pub ip: String,
+    /// The server-side session this request came with.
+    pub session: SessionId,
 }
 
 impl SessionUser {
@@ -75,12 +78,32 @@ pub fn flash(session: &Session, kind: &str, key: &str) {
     }
 }
 
-/// Marks the session as signed in as `user` (with a fresh session id).
-pub fn sign_in(session: &Session, user: UserId, epoch: i64) -> Result<(), AppError> {
+/// Signs `user` in: a new server-side session (with this browser's user
+/// agent and address), its token in a fresh cookie, a new CSRF token.
+pub async fn sign_in(req: &HttpRequest, session: &Session, user: UserId) -> Result<(), AppError> {
+    let state = state(req)?;
+    let user_agent = req
+        .headers()
+        .get(USER_AGENT)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+        .unwrap_or_default();
+    let ip = client_ip(req);
+    let lifetime = state.settings.session_lifetime;
+    let previous = session.get::<String>(SESSION_TOKEN).ok().flatten();
+    let token = run(&state, move |conn| {
+        Ok(sessions::start(
+            conn,
+            user,
+            previous.as_deref(),
+            &user_agent,
+            &ip,
+            &lifetime,
+        )?)
+    })
+    .await?;
     session.renew();
     session
-        .insert(SESSION_USER, user.0)
-        .and_then(|_| session.insert(SESSION_EPOCH, epoch))
+        .insert(SESSION_TOKEN, token)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     // A new token after sign-in: one seen before it is worth nothing after.
     session
@@ -88,15 +111,18 @@ pub fn sign_in(session: &Session, user: UserId, epoch: i64) -> Result<(), AppErr
         .map_err(|e| AppError::Internal(e.to_string()))
 }
 
-/// Records the epoch after the user changed their own password, so this session stays valid.
-pub fn set_epoch(session: &Session, epoch: i64) -> Result<(), AppError> {
-    session
-        .insert(SESSION_EPOCH, epoch)
-        .map_err(|e| AppError::Internal(e.to_string()))
-}
-
-pub fn sign_out(session: &Session) {
+/// Ends the server-side session (so a copy of the cookie is worthless too)
+/// and empties the cookie.
+pub async fn sign_out(req: &HttpRequest, session: &Session) -> Result<(), AppError> {
+    if let Ok(Some(token)) = session.get::<String>(SESSION_TOKEN) {
+        let ip = client_ip(req);
+        run(&*state(req)?, move |conn| {
+            Ok(sessions::sign_out(conn, &token, &ip)?)
+        })
+        .await?;
+    }
     session.purge();
+    Ok(())
 }
 
 /// The CSRF token of the session, creating one if there is none yet.
@@ -114,7 +140,7 @@ pub fn csrf_token(session: &Session) -> String {
 /// Whether the session says someone signed in (not yet checked against the
 /// database: enough to choose how much of a body to accept).
 pub fn has_signed_in_user(session: &Session) -> bool {
-    matches!(session.get::<i64>(SESSION_USER), Ok(Some(_)))
+    matches!(session.get::<String>(SESSION_TOKEN), Ok(Some(_)))
 }
 
 /// The token the session expects on POST, if it has one.
@@ -152,36 +178,35 @@ pub fn flash_if_session_ended(req: &HttpRequest) {
 }
 
 /// The user of this request's session, checked once against the database and
-/// cached for the rest of the request. A disabled user or a session from an
-/// older epoch (password changed, account disabled) is signed out.
+/// cached for the rest of the request. A session that ended (signed out
+/// elsewhere, idle or too old, password changed, account disabled) is signed out.
 pub async fn current_user(req: &HttpRequest) -> Result<Option<SessionUser>, AppError> {
     if let Some(cached) = req.extensions().get::<Option<SessionUser>>() {
         return Ok(cached.clone());
     }
     let session = req.get_session();
-    let user_id = session.get::<i64>(SESSION_USER).ok().flatten();
-    let user = match user_id {
+    let token = session.get::<String>(SESSION_TOKEN).ok().flatten();
+    let user = match token {
         None => None,
-        Some(id) => {
-            let epoch = session.get::<i64>(SESSION_EPOCH).ok().flatten();
+        Some(token) => {
             let state = state(req)?;
-            let row = run(&state, move |conn| {
-                Ok(accounts::find_user(conn, UserId(id))?)
+            let lifetime = state.settings.session_lifetime;
+            let alive = run(&state, move |conn| {
+                Ok(sessions::check(conn, &token, &lifetime)?)
             })
             .await?;
-            match row {
-                Some(user) if !user.disabled && Some(user.session_epoch) == epoch => {
-                    Some(SessionUser {
-                        id: UserId(user.id),
-                        email: user.email,
-                        name: user.display_name,
-                        role: user.role,
-                        company_id: user.company_id.map(CompanyId),
-                        must_change_password: user.must_change_password,
-                        ip: client_ip(req),
-                    })
-                }
-                _ => {
+            match alive {
+                Some((session_id, user)) => Some(SessionUser {
+                    id: UserId(user.id),
+                    email: user.email,
+                    name: user.display_name,
+                    role: user.role,
+                    company_id: user.company_id.map(CompanyId),
+                    must_change_password: user.must_change_password,
+                    ip: client_ip(req),
+                    session: session_id,
+                }),
+                None => {
                     // Cleared rather than purged, so the cookie survives to
                     // carry the message to the sign-in page.
                     session.clear();

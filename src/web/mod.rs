@@ -18,7 +18,9 @@ pub mod module;
 pub mod notifications;
 pub mod orders;
 pub mod public;
+pub mod rate_limit;
 pub mod rates;
+pub mod sessions;
 pub mod team;
 pub mod uploads;
 pub mod wording;
@@ -136,6 +138,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     public::routes(cfg);
     rates::routes(cfg);
     accounts::routes(cfg);
+    sessions::routes(cfg);
     addresses::routes(cfg);
     orders::routes(cfg);
     approvals::routes(cfg);

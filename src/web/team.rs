@@ -4,12 +4,14 @@
 use super::auth::Owner;
 use super::ctx::{self, PageCtx, client_ip};
 use super::errors::AppError;
+use super::rate_limit::{self, RateLimit};
 use super::{AppState, redirect, render, render_with, run};
 use crate::db::models::{Invitation, User};
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::UserId;
 use crate::domain::password::NewPassword;
 use crate::domain::status::Role;
+use crate::services::accounts::HashedPassword;
 use crate::services::team::{self, LinkProblem};
 use crate::services::{ServiceError, now};
 use actix_session::Session;
@@ -25,7 +27,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/app/team/invitations/{id}/revoke", web::post().to(revoke))
         .route("/app/team/members/{id}", web::post().to(member_action))
         .route("/invite/{token}", web::get().to(invitation))
-        .route("/invite/{token}", web::post().to(accept));
+        .route(
+            "/invite/{token}",
+            web::post()
+                .to(accept)
+                .wrap(RateLimit(&rate_limit::INVITATION)),
+        );
 }
 
 const NEW_LINK: &str = "team_invitation_link";
@@ -312,6 +319,8 @@ async fn accept(
     }
     let outcome = match password {
         Some(password) if errors.is_empty() => {
+            // Hashed before a connection is taken (see services::accounts).
+            let password = web::block(move || HashedPassword::new(&password)).await?;
             let (lookup, name, ip) = (token.clone(), form.display_name.clone(), client_ip(&req));
             run(&state, move |conn| {
                 team::accept(conn, &lookup, &name, &password, &ip)
@@ -322,7 +331,7 @@ async fn accept(
     };
     match outcome {
         Ok(Ok(user)) => {
-            ctx::sign_in(&session, UserId(user.id), user.session_epoch)?;
+            ctx::sign_in(&req, &session, UserId(user.id)).await?;
             ctx::flash(&session, "success", "flash.team_joined");
             Ok(redirect("/app"))
         }

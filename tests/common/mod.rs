@@ -7,7 +7,7 @@ pub mod smtp;
 
 use diesel::prelude::*;
 use samplepost::app;
-use samplepost::config::{BodyTimeouts, Secret, Settings};
+use samplepost::config::{BodyTimeouts, Secret, SessionLifetime, Settings};
 use samplepost::db::{DbConnection, DbPool};
 use samplepost::domain::email::Email;
 use samplepost::domain::status::Role;
@@ -79,6 +79,7 @@ impl TestApp {
             invitations_per_day: 20,
             body_timeouts: BodyTimeouts::default(),
             upload_quota_mb: 500,
+            session_lifetime: SessionLifetime::default(),
         };
         adjust(&mut settings);
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind random port");

@@ -120,7 +120,8 @@ async fn six_wrong_passwords_lock_the_account_even_for_the_right_one() {
     let page = response.text().await.expect("body");
     assert!(page.contains("登录失败次数过多"), "says why");
     assert!(page.contains("15 分钟"), "says how long");
-    // The lock is per account and kept in the database: a fresh browser is refused too.
+    // The lock is per account and address, kept in the database: a fresh browser
+    // on the same address is refused too (another address is not: see sessions.rs).
     let response = app.browser().sign_in(&email, PASSWORD).await;
     assert_eq!(response.status(), 429);
     let audit = app.count("audit_log");

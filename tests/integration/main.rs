@@ -18,6 +18,7 @@ mod order_sheet;
 mod orders;
 mod recipient_link;
 mod security;
+mod sessions;
 mod staff;
 mod team;
 mod verification;

@@ -5,6 +5,7 @@ use crate::domain::email::Email;
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::UserId;
 use crate::domain::text;
+use crate::services::accounts::OneTimePassword;
 use crate::services::{ServiceError, staff};
 use crate::web::auth::Admin;
 use crate::web::ctx::{self, PageCtx};
@@ -105,8 +106,11 @@ async fn create_operator(
     let result = match (email, name) {
         (Some(email), Some(name)) => {
             let actor = admin.0.actor();
+            // Generated and hashed before a connection is taken (see services::accounts).
+            let password = web::block(OneTimePassword::generate).await?;
             run(&state, move |conn| {
-                staff::create_operator(conn, &actor, &email, &name)
+                let user = staff::create_operator(conn, &actor, &email, &name, &password)?;
+                Ok((user, password.clear))
             })
             .await
         }

@@ -3,6 +3,7 @@
 
 use super::super::ctx::PageCtx;
 use super::super::errors::AppError;
+use super::super::rate_limit::{self, RateLimit};
 use super::super::{AppState, render, render_with, run};
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::recipient::RecipientFields;
@@ -13,8 +14,12 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/r/{token}", web::get().to(show))
-        .route("/r/{token}", web::post().to(confirm));
+    cfg.route("/r/{token}", web::get().to(show)).route(
+        "/r/{token}",
+        web::post()
+            .to(confirm)
+            .wrap(RateLimit(&rate_limit::RECIPIENT_LINK)),
+    );
 }
 
 #[derive(Template)]
