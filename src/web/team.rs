@@ -251,6 +251,8 @@ struct InvitationPage {
     token: String,
     email: String,
     company: String,
+    /// The role the invitation offers (`manager` or `seller`).
+    role: String,
     display_name: String,
     errors: FieldErrors,
     /// Why the link does not work, instead of the form.
@@ -269,6 +271,7 @@ fn problem_page(ctx: PageCtx, problem: LinkProblem) -> Result<HttpResponse, AppE
             token: String::new(),
             email: String::new(),
             company: String::new(),
+            role: String::new(),
             display_name: String::new(),
             errors: FieldErrors::new(),
             problem: Some(key),
@@ -289,6 +292,7 @@ async fn invitation(
         Ok((invitation, company)) => render(&InvitationPage {
             ctx,
             token,
+            role: invitation.role.as_str().to_owned(),
             email: invitation.email,
             company,
             display_name: String::new(),
@@ -343,6 +347,7 @@ async fn accept(
                     &InvitationPage {
                         ctx,
                         token,
+                        role: invitation.role.as_str().to_owned(),
                         email: invitation.email,
                         company,
                         display_name: form.display_name,

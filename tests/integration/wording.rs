@@ -232,3 +232,14 @@ async fn the_activity_log_reads_as_words_in_both_languages() {
     let english = visible_text(&en);
     assert!(!english.contains("auth.sign_in") && !english.contains("team.invite"));
 }
+
+#[tokio::test]
+async fn the_invitation_page_names_the_company_and_the_role() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.seller("Acme").await;
+    let link = crate::team::invite(&owner, "wang@example.cn", "manager").await;
+    let visitor = app.browser();
+    let page = visitor.get_text(&link).await;
+    assert!(page.contains("data-company>Acme"), "the company");
+    assert!(page.contains("data-role=\"manager\"") && page.contains("经理"), "the role");
+}
