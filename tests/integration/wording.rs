@@ -241,5 +241,40 @@ async fn the_invitation_page_names_the_company_and_the_role() {
     let visitor = app.browser();
     let page = visitor.get_text(&link).await;
     assert!(page.contains("data-company>Acme"), "the company");
-    assert!(page.contains("data-role=\"manager\"") && page.contains("经理"), "the role");
+    assert!(
+        page.contains("data-role=\"manager\"") && page.contains("经理"),
+        "the role"
+    );
+}
+
+#[tokio::test]
+async fn a_recipient_abroad_is_no_sender() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let response = seller
+        .post_form(
+            "/app/addresses",
+            &[
+                ("name", "Jane Doe"),
+                ("line1", "1 Main Street"),
+                ("city", "New York"),
+                ("state", "NY"),
+                ("postcode", "10118"),
+                ("country", "US"),
+                ("phone", "(212) 555-0123"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let id = crate::common::first_id(&seller.get_text("/app/addresses").await, "data-address=\"");
+    let form = seller.get_text("/app/orders/new").await;
+    let start = form.find("id=\"sender\"").expect("sender select");
+    let end = form[start..].find("</select>").expect("end") + start;
+    assert!(
+        !form[start..end].contains(&format!("value=\"{id}\"")),
+        "the recipient abroad is not offered as a sender"
+    );
+    let id = id.to_string();
+    let refused = post_order(&seller, &[("action", "save"), ("sender", id.as_str())]).await;
+    crate::common::refused_beside(refused, &["sender"]).await;
 }

@@ -364,15 +364,22 @@ pub(crate) fn may_change(actor: &Actor, order: &Order) -> ServiceResult<()> {
     Ok(())
 }
 
-/// Checks that the sender address, if one is chosen, is in the company's book.
+/// Parcels leave from China: a sender address elsewhere is a recipient's.
+pub const SENDER_COUNTRY: &str = "CN";
+
+/// Checks that the sender address, if one is chosen, is in the company's
+/// book and in China.
 fn check_sender(conn: &mut DbConnection, actor: &Actor, draft: &Draft) -> ServiceResult<()> {
+    let refused = |key| {
+        ServiceError::Invalid(crate::domain::field_errors::FieldErrors::single(
+            "sender", key,
+        ))
+    };
     if let Some(id) = draft.sender_address_id {
-        addresses::get(conn, actor, id).map_err(|_| {
-            ServiceError::Invalid(crate::domain::field_errors::FieldErrors::single(
-                "sender",
-                "error.order.sender",
-            ))
-        })?;
+        let address = addresses::get(conn, actor, id).map_err(|_| refused("error.order.sender"))?;
+        if address.country != SENDER_COUNTRY {
+            return Err(refused("error.order.sender_abroad"));
+        }
     }
     Ok(())
 }

@@ -177,6 +177,8 @@ pub struct FormPage {
     pub recipient_link: bool,
     pub awaiting_address: bool,
     pub book: Vec<Address>,
+    /// The book's addresses in China, which may send (the search does not narrow them).
+    pub senders: Vec<Address>,
     pub address_q: String,
     pub routes: Vec<RouteChoice>,
     pub documents: Vec<&'static str>,
@@ -242,9 +244,15 @@ pub async fn page(
         .map(|d| d.declared.documents())
         .unwrap_or_default();
     let address_q = extras.address_q.clone();
-    let (book, routes) = run(state, move |conn| {
+    let (book, senders, routes) = run(state, move |conn| {
+        let all = addresses::all(conn, &actor)?;
+        let senders = all
+            .iter()
+            .filter(|a| a.country == orders::SENDER_COUNTRY)
+            .cloned()
+            .collect();
         let book = if address_q.trim().is_empty() {
-            addresses::all(conn, &actor)?
+            all
         } else {
             addresses::list(conn, &actor, &address_q, 1)?.items
         };
@@ -266,7 +274,7 @@ pub async fn page(
             },
             None => Vec::new(),
         };
-        Ok((book, routes))
+        Ok((book, senders, routes))
     })
     .await?;
     Ok(FormPage {
@@ -280,6 +288,7 @@ pub async fn page(
         recipient_link: extras.recipient_link,
         awaiting_address: extras.awaiting_address,
         book,
+        senders,
         address_q: extras.address_q,
         routes,
         documents,
