@@ -13,7 +13,7 @@ use crate::db::schema::users;
 use crate::db::{DbConnection, write_tx};
 use crate::domain::email::Email;
 use crate::domain::field_errors::FieldErrors;
-use crate::domain::ids::{CompanyId, SessionId, UserId};
+use crate::domain::ids::{CompanyId, SessionId};
 use crate::domain::password::NewPassword;
 use crate::domain::status::{CompanyStatus, ModuleStatus, Role};
 use crate::with_backend;
@@ -145,11 +145,7 @@ pub fn register(conn: &mut DbConnection, form: Registration, ip: &str) -> Servic
         )?;
         audit::record(
             conn,
-            By {
-                user_id: Some(UserId(user.id)),
-                email: &user.email,
-                ip,
-            },
+            By::user(&user, ip),
             Event {
                 action: "account.register",
                 company: Some(CompanyId(company_id)),

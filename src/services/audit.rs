@@ -25,6 +25,18 @@ pub struct By<'a> {
     pub ip: &'a str,
 }
 
+impl<'a> By<'a> {
+    /// A user who acts before there is an `Actor` (signing up, joining a
+    /// team) or after (signing out).
+    pub fn user(user: &'a crate::db::models::User, ip: &'a str) -> By<'a> {
+        By {
+            user_id: Some(UserId(user.id)),
+            email: &user.email,
+            ip,
+        }
+    }
+}
+
 impl<'a> From<&'a Actor> for By<'a> {
     fn from(actor: &'a Actor) -> By<'a> {
         By {

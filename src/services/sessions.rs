@@ -95,11 +95,7 @@ pub fn sign_out(conn: &mut DbConnection, token: &str, ip: &str) -> QueryResult<(
     }
     audit::record(
         conn,
-        By {
-            user_id: Some(UserId(user.id)),
-            email: &user.email,
-            ip,
-        },
+        By::user(&user, ip),
         Event {
             action: "auth.sign_out",
             company: user.company_id.map(CompanyId),

@@ -331,11 +331,7 @@ pub fn accept(
         let company = CompanyId(invitation.company_id);
         audit::record(
             conn,
-            By {
-                user_id: Some(UserId(user.id)),
-                email: &user.email,
-                ip,
-            },
+            By::user(&user, ip),
             Event {
                 action: "team.join",
                 company: Some(company),

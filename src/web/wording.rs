@@ -52,3 +52,15 @@ impl PageCtx {
         }
     }
 }
+
+impl PageCtx {
+    /// "…and N more problems" under a report that lists only the first
+    /// `listed` of `total`; nothing when every problem is listed.
+    pub fn more_problems(&self, listed: usize, total: &usize) -> Option<String> {
+        let more = total.saturating_sub(listed);
+        (more > 0).then(|| {
+            self.t("hostile.more_problems")
+                .replace("{count}", &more.to_string())
+        })
+    }
+}

@@ -2,32 +2,15 @@
 //! creator, is the one asking; whoever wrote an order's content does not
 //! approve it; every status change is guarded by the status it was read in.
 
+use crate::approvals::{status_of, team};
 use crate::common::{Browser, TestApp};
 use crate::orders::{order, order_no, post_order};
-use crate::team::{invite, join};
-
-/// An owner with a manager and a seller, and the approval policy set.
-async fn team(app: &TestApp, policy: &[(&str, &str)]) -> (Browser, Browser, Browser) {
-    let (owner, _) = app.seller("Acme").await;
-    let manager = join(app, &invite(&owner, "manager@example.cn", "manager").await).await;
-    let seller = join(app, &invite(&owner, "seller@example.cn", "seller").await).await;
-    let response = owner.post_form("/app/settings/approval", policy).await;
-    assert_eq!(response.status(), 303, "policy saved");
-    (owner, manager, seller)
-}
 
 /// Saves the standard order as a draft and returns its number.
 async fn draft(by: &Browser, token: &str) -> String {
     let response = post_order(by, &[("action", "save"), ("form_token", token)]).await;
     assert_eq!(response.status(), 303, "draft saved");
     order_no(&response)
-}
-
-async fn status_of(by: &Browser, no: &str) -> String {
-    let page = by.get_text(&format!("/app/orders/{no}")).await;
-    let marker = "data-status=\"";
-    let start = page.find(marker).expect("status on the order page") + marker.len();
-    page[start..].chars().take_while(|c| *c != '"').collect()
 }
 
 async fn submit(by: &Browser, no: &str) -> reqwest::Response {

@@ -3,7 +3,7 @@ use crate::orders::{order_no, post_order};
 use crate::team::{invite, join};
 
 /// An owner with a manager and a seller in the company, and the policy set.
-async fn team(app: &TestApp, policy: &[(&str, &str)]) -> (Browser, Browser, Browser) {
+pub async fn team(app: &TestApp, policy: &[(&str, &str)]) -> (Browser, Browser, Browser) {
     let (owner, _) = app.seller("Acme").await;
     let manager = join(app, &invite(&owner, "manager@example.cn", "manager").await).await;
     let seller = join(app, &invite(&owner, "seller@example.cn", "seller").await).await;
@@ -17,11 +17,16 @@ async fn submit(by: &Browser, overrides: &[(&str, &str)]) -> (String, String) {
     let response = post_order(by, overrides).await;
     assert_eq!(response.status(), 303, "submitted");
     let no = order_no(&response);
+    let status = status_of(by, &no).await;
+    (no, status)
+}
+
+/// The order's status as its page shows it to `by`.
+pub async fn status_of(by: &Browser, no: &str) -> String {
     let page = by.get_text(&format!("/app/orders/{no}")).await;
     let marker = "data-status=\"";
-    let start = page.find(marker).expect("status") + marker.len();
-    let status: String = page[start..].chars().take_while(|c| *c != '"').collect();
-    (no, status)
+    let start = page.find(marker).expect("status on the order page") + marker.len();
+    page[start..].chars().take_while(|c| *c != '"').collect()
 }
 
 #[tokio::test]

@@ -125,6 +125,16 @@ async fn a_draft_saves_incomplete_and_says_what_is_missing() {
         "missing weight named"
     );
     assert!(page.contains("data-field=\"route\""));
+    // Named by the form's labels, in the reader's language, not by code names.
+    let (zh, en) = crate::wording::both_languages(&seller, &format!("/app/orders/{no}")).await;
+    let missing = |page: &str| {
+        let start = page.find("class=\"missing\"").expect("the missing list");
+        let end = page[start..].find("</ul>").expect("end") + start;
+        crate::wording::visible_text(&page[start..end])
+    };
+    assert!(missing(&zh).contains("线路"), "{}", missing(&zh));
+    assert!(missing(&en).contains("Route"), "{}", missing(&en));
+    assert!(!missing(&en).contains("weight_kg") && !missing(&zh).contains("weight_kg"));
     let edit = seller.get_text(&format!("/app/orders/{no}/edit")).await;
     assert!(
         edit.contains("value=\"Jane Smith\""),

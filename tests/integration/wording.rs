@@ -41,7 +41,7 @@ pub fn visible_text(page: &str) -> String {
         .into_owned()
 }
 
-async fn both_languages(browser: &Browser, path: &str) -> (String, String) {
+pub async fn both_languages(browser: &Browser, path: &str) -> (String, String) {
     browser.get("/lang/zh-CN").await;
     let zh = browser.get_text(path).await;
     browser.english().await;
@@ -153,34 +153,6 @@ async fn unavailable_routes_give_their_reason_in_words_on_the_order_form() {
         en.contains("Does not accept battery") || en.contains("Does not serve"),
         "reason in English"
     );
-}
-
-#[tokio::test]
-async fn a_draft_names_what_is_missing_by_the_form_labels() {
-    let app = TestApp::spawn().await;
-    let (seller, _) = app.seller("Acme").await;
-    let response = seller
-        .post_form(
-            "/app/orders",
-            &[
-                ("name", "Jane Smith"),
-                ("form_token", "t"),
-                ("action", "save"),
-            ],
-        )
-        .await;
-    let no = order_no(&response);
-    let (zh, en) = both_languages(&seller, &format!("/app/orders/{no}")).await;
-    assert!(zh.contains("data-field=\"route\""));
-    assert!(!zh.contains("<code>route</code>"), "no code name");
-    let missing = |page: &str| {
-        let start = page.find("class=\"missing\"").expect("the missing list");
-        let end = page[start..].find("</ul>").expect("end") + start;
-        visible_text(&page[start..end])
-    };
-    assert!(missing(&zh).contains("线路"), "{}", missing(&zh));
-    assert!(missing(&en).contains("Route"), "{}", missing(&en));
-    assert!(!missing(&en).contains("weight_kg") && !missing(&zh).contains("weight_kg"));
 }
 
 #[tokio::test]

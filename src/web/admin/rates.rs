@@ -63,15 +63,6 @@ impl RatesPage {
             .map(|e| describe_sheet_error(e, self.ctx.lang))
             .collect();
     }
-
-    fn more_text(&self) -> Option<String> {
-        let more = self.total_problems.saturating_sub(self.problems.len());
-        (more > 0).then(|| {
-            self.ctx
-                .t("hostile.more_problems")
-                .replace("{count}", &more.to_string())
-        })
-    }
 }
 
 /// Handles GET /admin/rates: upload form and every version.

@@ -94,15 +94,6 @@ impl ImportPage {
         self.problems = problems;
     }
 
-    fn more_text(&self) -> Option<String> {
-        let more = self.total_problems.saturating_sub(self.problems.len());
-        (more > 0).then(|| {
-            self.ctx
-                .t("hostile.more_problems")
-                .replace("{count}", &more.to_string())
-        })
-    }
-
     fn imported_text(&self, count: &usize) -> String {
         self.ctx
             .t("order_import.imported")
