@@ -250,3 +250,35 @@ async fn a_recipient_abroad_is_no_sender() {
     let refused = post_order(&seller, &[("action", "save"), ("sender", id.as_str())]).await;
     crate::common::refused_beside(refused, &["sender"]).await;
 }
+
+#[tokio::test]
+async fn the_order_list_offers_routes_and_destinations_as_choices() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    post_order(&seller, &[("action", "save")]).await;
+    let list = seller.get_text("/app/orders").await;
+    let select = |id: &str| {
+        let start = list
+            .find(&format!("<select id=\"{id}\""))
+            .expect("a select");
+        let end = list[start..].find("</select>").expect("end") + start;
+        list[start..end].to_owned()
+    };
+    assert!(
+        select("route").contains("value=\"POST-SMALL\""),
+        "routes of the catalogue"
+    );
+    let countries = select("country");
+    assert!(
+        countries.contains("value=\"GB\"") && countries.contains("英国"),
+        "{countries}"
+    );
+    assert!(
+        !countries.contains("value=\"DE\""),
+        "only destinations the company shipped to"
+    );
+    let filtered = seller
+        .get_text("/app/orders?country=GB&route=POST-SMALL")
+        .await;
+    assert!(filtered.contains("value=\"GB\" selected"));
+}

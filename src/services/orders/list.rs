@@ -1,7 +1,7 @@
 //! The company's order list with its filters, sort and pages.
 
 use crate::db::orders::Order;
-use crate::db::schema::{order_quotes, order_recipients, orders, users};
+use crate::db::schema::{order_quotes, order_recipients, orders, routes, users};
 use crate::db::{DbConnection, contains_pattern, lower};
 use crate::domain::order_state::OrderStatus;
 use crate::services::{Actor, Page, ServiceResult};
@@ -146,6 +146,31 @@ pub fn list(
 }
 
 /// The company's members (id, name, e-mail), for the creator and actor filters.
+/// What the list's route and country filters offer: every route of the
+/// catalogue (code, Chinese and English name) and the destinations the
+/// company's orders went to.
+pub struct FilterChoices {
+    pub routes: Vec<(String, String, String)>,
+    pub countries: Vec<String>,
+}
+
+pub fn filter_choices(conn: &mut DbConnection, actor: &Actor) -> ServiceResult<FilterChoices> {
+    let company = actor.company()?;
+    let routes = routes::table
+        .order(routes::code.asc())
+        .select((routes::code, routes::name_zh, routes::name_en))
+        .load(conn)?;
+    let countries = order_recipients::table
+        .inner_join(orders::table)
+        .filter(orders::company_id.eq(company.0))
+        .filter(order_recipients::country.ne(""))
+        .select(order_recipients::country)
+        .distinct()
+        .order(order_recipients::country.asc())
+        .load(conn)?;
+    Ok(FilterChoices { routes, countries })
+}
+
 pub fn members(
     conn: &mut DbConnection,
     actor: &Actor,

@@ -10,7 +10,7 @@ pub mod sheet;
 mod submit;
 pub mod transition;
 
-pub use list::{OrderFilter, OrderRow, SortOrder, list, members};
+pub use list::{FilterChoices, OrderFilter, OrderRow, SortOrder, filter_choices, list, members};
 pub use proforma::proforma;
 pub use submit::{Submission, quote_for, submit};
 pub use transition::{By, transition};

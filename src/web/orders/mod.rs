@@ -61,6 +61,7 @@ struct ListPage {
     rows: Vec<OrderRow>,
     filter: OrderFilter,
     members: Vec<(i64, String, String)>,
+    choices: orders::FilterChoices,
     pager: Pager,
     /// No filter is set: an empty list means the company has no orders yet.
     unfiltered: bool,
@@ -69,6 +70,13 @@ struct ListPage {
 impl ListPage {
     fn statuses(&self) -> &'static [OrderStatus] {
         OrderStatus::ALL
+    }
+
+    fn route_name<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        match self.ctx.lang {
+            crate::i18n::Lang::ZhCn => zh,
+            crate::i18n::Lang::En => en,
+        }
     }
 
     fn total(&self, row: &OrderRow) -> String {
@@ -121,10 +129,11 @@ async fn list(
     let page = PageQuery { page }.number();
     let actor = member.0.actor();
     let wanted = filter.clone();
-    let (result, members) = run(&state, move |conn| {
+    let (result, members, choices) = run(&state, move |conn| {
         Ok((
             orders::list(conn, &actor, &wanted, Some(page))?,
             orders::members(conn, &actor)?,
+            orders::filter_choices(conn, &actor)?,
         ))
     })
     .await?;
@@ -154,6 +163,7 @@ async fn list(
         rows: result.items,
         filter,
         members,
+        choices,
         pager,
         unfiltered,
     })
