@@ -13,6 +13,15 @@ pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<Route>> {
     routes::table.order(routes::code.asc()).load(conn)
 }
 
+/// The codes of the routes an order may choose today (not suspended).
+pub fn active_codes(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+    routes::table
+        .filter(routes::status.eq(RouteStatus::Active.as_str()))
+        .order(routes::code.asc())
+        .select(routes::code)
+        .load(conn)
+}
+
 pub fn get(conn: &mut DbConnection, code: &str) -> ServiceResult<Route> {
     Ok(routes::table
         .filter(routes::code.eq(code.to_uppercase()))

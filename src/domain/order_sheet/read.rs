@@ -10,7 +10,13 @@ use crate::domain::spreadsheet::{self, HeaderProblem, Layout, SheetRow};
 
 /// Reads a CSV or XLSX order sheet (by the file name's extension) into one
 /// draft per non-blank row, each a complete order; or every problem found.
-pub fn parse(file_name: &str, bytes: &[u8]) -> Result<Vec<Draft>, Vec<SheetError>> {
+/// `routes` are the codes of the routes an order may choose today (active in
+/// the catalogue): a row naming another is refused at import, not at submit.
+pub fn parse(
+    file_name: &str,
+    bytes: &[u8],
+    routes: &[String],
+) -> Result<Vec<Draft>, Vec<SheetError>> {
     let rows = spreadsheet::read(file_name, bytes)
         .map_err(|error| vec![SheetError::file(error.message_key(), error.detail())])?;
     let mut rows = rows.into_iter().filter(|row| !row.is_blank());
@@ -35,7 +41,7 @@ pub fn parse(file_name: &str, bytes: &[u8]) -> Result<Vec<Draft>, Vec<SheetError
     let mut drafts = Vec::with_capacity(rows.len());
     let mut errors = Vec::new();
     for row in &rows {
-        match check_row(row, &layout) {
+        match check_row(row, &layout, routes) {
             Ok(draft) => drafts.push(draft),
             Err(row_errors) => errors.extend(row_errors),
         }
@@ -186,9 +192,10 @@ pub(super) fn yes_no(text: &str) -> Option<bool> {
     }
 }
 
-/// A row is accepted when it saves as a draft and that draft is a complete
-/// order; whether its route takes it is checked at submission.
-fn check_row(row: &SheetRow, layout: &Layout) -> Result<Draft, Vec<SheetError>> {
+/// A row is accepted when it saves as a draft, that draft is a complete
+/// order and its routes exist; whether the route takes the parcel is
+/// checked at submission.
+fn check_row(row: &SheetRow, layout: &Layout, routes: &[String]) -> Result<Draft, Vec<SheetError>> {
     let mut cells = Cells {
         row,
         layout,
@@ -200,6 +207,17 @@ fn check_row(row: &SheetRow, layout: &Layout) -> Result<Draft, Vec<SheetError>> 
         cells.report("", "sheet.problem.extra_cell", Some(cell));
     }
     let mut errors = cells.errors;
+    for (field, code) in [("route", &form.route), ("backup_route", &form.backup_route)] {
+        let code = code.trim();
+        if !code.is_empty() && !routes.iter().any(|r| r.eq_ignore_ascii_case(code)) {
+            errors.push(SheetError {
+                row: row.number,
+                column: column_of(field, &slots),
+                message_key: "error.order.unknown_route",
+                detail: Some(spreadsheet::clip(code)),
+            });
+        }
+    }
     match complete_draft(&form) {
         Ok(draft) if errors.is_empty() => Ok(draft),
         Ok(_) => Err(errors),

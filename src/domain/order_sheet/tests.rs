@@ -7,6 +7,24 @@ use crate::domain::order::Purpose;
 use crate::domain::route::RouteCode;
 use crate::domain::spreadsheet::UTF8_BOM;
 
+/// The demo catalogue's route codes, as the importer is given them.
+fn parse(file_name: &str, bytes: &[u8]) -> Result<Vec<Draft>, Vec<SheetError>> {
+    let routes: Vec<String> = [
+        "AU-LINE",
+        "EU-ECO",
+        "INTL-EXPRESS",
+        "JPKR-EXP",
+        "NA-SAVER",
+        "POST-SMALL",
+        "SEA-LINE",
+        "US-BATT",
+    ]
+    .iter()
+    .map(|r| r.to_string())
+    .collect();
+    super::parse(file_name, bytes, &routes)
+}
+
 /// The cells of a valid row (the template's example on EU-ECO), by column.
 fn base_value(column: &str) -> &'static str {
     match column {
@@ -400,4 +418,19 @@ fn the_column_lists_agree() {
     for column in REQUIRED.iter().chain(&EXPORT_ONLY).chain(&YES_NO) {
         assert!(column_index(column).is_some(), "{column}");
     }
+}
+
+#[test]
+fn a_route_the_catalogue_does_not_offer_is_refused_at_import() {
+    let found = problems(parse(
+        "orders.csv",
+        &sheet(&[&[("route", "NOPE")], &[("backup_route", "GONE")]]),
+    ));
+    assert_eq!(
+        found,
+        [
+            (2, "route".to_owned(), "error.order.unknown_route"),
+            (3, "backup_route".to_owned(), "error.order.unknown_route"),
+        ]
+    );
 }

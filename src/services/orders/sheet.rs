@@ -44,7 +44,8 @@ pub fn import(
     // Before the file is parsed: a company that may not order gets that
     // answer without its file costing the server anything.
     require_active(conn, company)?;
-    let drafts = order_sheet::parse(file_name, bytes).map_err(ImportError::Sheet)?;
+    let routes = crate::services::routes::active_codes(conn)?;
+    let drafts = order_sheet::parse(file_name, bytes, &routes).map_err(ImportError::Sheet)?;
     let file_name: String = file_name.chars().take(200).collect();
     write_tx(conn, |conn| {
         for draft in &drafts {
