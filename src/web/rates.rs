@@ -158,6 +158,21 @@ struct CalculatorPage {
 }
 
 impl CalculatorPage {
+    /// The order form refuses a postcode without the destination's format;
+    /// the calculator still prices it but says so, with an example.
+    fn postcode_warning(&self) -> Option<String> {
+        let country = crate::domain::country::find(self.query.to.trim())?;
+        if self.query.postcode.trim().is_empty() {
+            return None;
+        }
+        let error = crate::domain::postcode::check(country, &self.query.postcode).err()?;
+        let text = self.ctx.t("rates.postcode_warning");
+        Some(match error.example() {
+            Some(example) => format!("{text} {} {example}", self.ctx.t("rates.for_example")),
+            None => text.to_owned(),
+        })
+    }
+
     fn country_name<'a>(&self, country: &'a Country) -> &'a str {
         match self.ctx.lang {
             Lang::ZhCn => &country.name_zh,

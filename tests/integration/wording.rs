@@ -282,3 +282,39 @@ async fn the_order_list_offers_routes_and_destinations_as_choices() {
         .await;
     assert!(filtered.contains("value=\"GB\" selected"));
 }
+
+#[tokio::test]
+async fn the_calculator_warns_about_a_postcode_the_order_form_would_refuse() {
+    let app = TestApp::spawn().await;
+    let visitor = app.browser();
+    let bad = visitor
+        .get_text("/rates?to=US&postcode=ABC&weight_kg=0.5")
+        .await;
+    assert!(bad.contains("id=\"postcode-warning\""), "the warning");
+    assert!(bad.contains("这个邮编不符合目的国的格式"));
+    assert!(bad.contains("data-route="), "still priced");
+    let good = visitor
+        .get_text("/rates?to=US&postcode=10001&weight_kg=0.5")
+        .await;
+    assert!(!good.contains("id=\"postcode-warning\""));
+}
+
+#[tokio::test]
+async fn weight_limits_are_given_in_the_unit_of_the_form() {
+    let app = TestApp::spawn().await;
+    let page = app
+        .browser()
+        .get_text("/rates?to=US&postcode=10001&weight_kg=60")
+        .await;
+    let text = visible_text(&page);
+    assert!(
+        text.contains("超过最大重量"),
+        "some route is over its limit"
+    );
+    assert!(
+        regex::Regex::new(r"超过最大重量 [0-9.]+ kg")
+            .expect("regex")
+            .is_match(&text),
+        "in kg, as typed"
+    );
+}
