@@ -42,6 +42,17 @@ impl OrderStatus {
         matches!(self, OrderStatus::Draft | OrderStatus::AwaitingAddress)
     }
 
+    /// Documents for sensitive goods may still be attached: until paid.
+    pub fn takes_documents(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::AwaitingAddress
+                | OrderStatus::Draft
+                | OrderStatus::PendingApproval
+                | OrderStatus::Approved
+        )
+    }
+
     /// The route can be rated once the order reached one of these (DESIGN.md §6).
     pub fn is_reviewable(self) -> bool {
         matches!(

@@ -1,5 +1,5 @@
 use crate::common::{Browser, TestApp, refused_beside};
-use crate::orders::{order_no, post_order};
+use crate::orders::{order_no, post_order, submitted_with_battery_papers};
 use crate::team::{invite, join};
 
 /// An owner with a manager and a seller in the company, and the policy set.
@@ -195,7 +195,7 @@ async fn each_rule_of_the_policy() {
         .await;
     let (_, status) = submit(&seller, &[("form_token", "3"), ("name", "C C")]).await;
     assert_eq!(status, "approved");
-    let (_, status) = submit(
+    let battery = submitted_with_battery_papers(
         &seller,
         &[
             ("form_token", "4"),
@@ -204,11 +204,14 @@ async fn each_rule_of_the_policy() {
             ("item0_description_en", "Bluetooth speaker"),
             ("item0_hs_code", "851822"),
             ("route", "INTL-EXPRESS"),
-            ("acknowledge", "yes"),
         ],
     )
     .await;
-    assert_eq!(status, "pending_approval", "sensitive goods");
+    assert_eq!(
+        status_of(&seller, &battery).await,
+        "pending_approval",
+        "sensitive goods"
+    );
     owner
         .post_form("/app/settings/approval", &[("new_destination", "yes")])
         .await;
@@ -267,7 +270,7 @@ async fn the_policy_form_refuses_a_bad_amount_beside_it() {
 async fn the_approver_sees_the_items_the_sensitive_goods_and_the_acknowledged_warnings() {
     let app = TestApp::spawn().await;
     let (_, manager, seller) = team(&app, &[("always", "yes")]).await;
-    let (no, status) = submit(
+    let no = submitted_with_battery_papers(
         &seller,
         &[
             ("battery", "in_equipment"),
@@ -275,11 +278,10 @@ async fn the_approver_sees_the_items_the_sensitive_goods_and_the_acknowledged_wa
             ("item0_hs_code", "851822"),
             ("item0_unit_value_usd", "6.00"),
             ("route", "INTL-EXPRESS"),
-            ("acknowledge", "yes"),
         ],
     )
     .await;
-    assert_eq!(status, "pending_approval");
+    assert_eq!(status_of(&seller, &no).await, "pending_approval");
     let queue = manager.get_text("/app/approvals").await;
     let start = queue.find(&format!("data-pending=\"{no}\"")).expect("card");
     let card = &queue[start..];

@@ -55,6 +55,45 @@ pub fn order_no(response: &reqwest::Response) -> String {
         .unwrap_or_else(|| panic!("not an order page: {target}"))
 }
 
+/// Attaches `document` (e.g. `un38_3`) to an order as a PNG.
+pub async fn attach(by: &Browser, no: &str, document: &str) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", by.csrf().await)
+        .text("document", document.to_owned())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(crate::common::png()).file_name("document.png"),
+        );
+    by.post_multipart(&format!("/app/orders/{no}/documents"), form)
+        .await
+}
+
+/// Saves a battery order as a draft, attaches the documents batteries need
+/// (UN38.3 and the test summary), submits it with the warnings acknowledged,
+/// and returns its number.
+pub async fn submitted_with_battery_papers(by: &Browser, overrides: &[(&str, &str)]) -> String {
+    let mut fields = overrides.to_vec();
+    fields.push(("action", "save"));
+    let response = post_order(by, &fields).await;
+    assert_eq!(response.status(), 303, "draft saved");
+    let no = order_no(&response);
+    for document in ["un38_3", "battery_test_summary"] {
+        assert_eq!(
+            attach(by, &no, document).await.status(),
+            303,
+            "{document} attached"
+        );
+    }
+    let submitted = by
+        .post_form(
+            &format!("/app/orders/{no}/submit"),
+            &[("acknowledge", "yes")],
+        )
+        .await;
+    assert_eq!(submitted.status(), 303, "submitted");
+    no
+}
+
 /// Submits an order and returns its number.
 pub async fn submitted(seller: &Browser, overrides: &[(&str, &str)]) -> String {
     let response = post_order(seller, overrides).await;

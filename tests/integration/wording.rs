@@ -54,10 +54,10 @@ pub async fn both_languages(browser: &Browser, path: &str) -> (String, String) {
 async fn acknowledged_warnings_and_attached_documents_read_as_words_on_the_timeline() {
     let app = TestApp::spawn().await;
     let (seller, _) = app.seller("Acme").await;
-    let response = post_order(
+    // Batteries need their papers first; the document events land on the timeline.
+    let no = crate::orders::submitted_with_battery_papers(
         &seller,
         &[
-            ("action", "save"),
             ("battery", "in_equipment"),
             ("route", "INTL-EXPRESS"),
             ("item0_description_en", "Bluetooth speaker"),
@@ -66,29 +66,6 @@ async fn acknowledged_warnings_and_attached_documents_read_as_words_on_the_timel
         ],
     )
     .await;
-    let no = order_no(&response);
-    let form = reqwest::multipart::Form::new()
-        .text("csrf_token", seller.csrf().await)
-        .text("document", "un38_3")
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(crate::common::png()).file_name("un38.png"),
-        );
-    let attached = seller
-        .post_multipart(&format!("/app/orders/{no}/documents"), form)
-        .await;
-    assert_eq!(attached.status(), 303);
-    let submitted = seller
-        .post_form(
-            &format!("/app/orders/{no}/submit"),
-            &[("acknowledge", "yes")],
-        )
-        .await;
-    assert_eq!(
-        submitted.status(),
-        303,
-        "submitted with the warnings acknowledged"
-    );
     let (zh, en) = both_languages(&seller, &format!("/app/orders/{no}")).await;
     assert!(
         zh.contains("data-warning=\"declared_over_10\""),
@@ -316,5 +293,50 @@ async fn weight_limits_are_given_in_the_unit_of_the_form() {
             .expect("regex")
             .is_match(&text),
         "in kg, as typed"
+    );
+}
+
+#[tokio::test]
+async fn a_battery_order_cannot_be_submitted_before_its_documents_are_attached() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let response = post_order(
+        &seller,
+        &[
+            ("action", "save"),
+            ("battery", "in_equipment"),
+            ("route", "INTL-EXPRESS"),
+            ("item0_description_en", "Bluetooth speaker"),
+            ("item0_hs_code", "851822"),
+        ],
+    )
+    .await;
+    let no = order_no(&response);
+    let page = seller.get_text(&format!("/app/orders/{no}")).await;
+    assert!(
+        page.contains("data-field=\"documents\""),
+        "listed as missing"
+    );
+    let refused = seller
+        .post_form(
+            &format!("/app/orders/{no}/submit"),
+            &[("acknowledge", "yes")],
+        )
+        .await;
+    let page = crate::common::refused_beside(refused, &["documents"]).await;
+    assert!(page.contains("提交或付款前，请先上传这些货物所需的文件"));
+    crate::orders::attach(&seller, &no, "un38_3").await;
+    crate::orders::attach(&seller, &no, "battery_test_summary").await;
+    let submitted = seller
+        .post_form(
+            &format!("/app/orders/{no}/submit"),
+            &[("acknowledge", "yes")],
+        )
+        .await;
+    assert_eq!(submitted.status(), 303, "with both papers it goes");
+    // Still unpaid, another document can be added.
+    assert_eq!(
+        crate::orders::attach(&seller, &no, "msds").await.status(),
+        303
     );
 }

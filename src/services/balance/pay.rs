@@ -54,6 +54,20 @@ pub fn pay(conn: &mut DbConnection, actor: &Actor, order_nos: &[String]) -> Serv
                 order_state::Actor::Member,
             )
             .map_err(|error| ServiceError::Conflict(error.message_key()))?;
+            // Orders submitted before documents were required at submit
+            // still wait for them here: the warehouse cannot ship without.
+            let declared = crate::domain::customs::Declared {
+                battery: crate::domain::customs::Battery::parse(&order.battery).unwrap_or_default(),
+                liquid: order.liquid,
+                magnetic: order.magnetic,
+                powder: order.powder,
+            };
+            let attached = crate::services::orders::attachments::attached(conn, order.id)?;
+            if !crate::services::orders::attachments::missing_documents(&declared, &attached)
+                .is_empty()
+            {
+                return Err(ServiceError::Conflict("error.order.documents_missing"));
+            }
             let total = Fen(order_quotes::table
                 .find(order.id)
                 .select(order_quotes::total_fen)

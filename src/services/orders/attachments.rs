@@ -29,6 +29,45 @@ fn editable_order(
     Ok(order)
 }
 
+/// Documents may still be added while nothing has been paid: the
+/// warehouse, not the approver, is who reads them last.
+fn order_taking_documents(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    order_no: &str,
+) -> ServiceResult<crate::db::orders::Order> {
+    let order = find(conn, actor, order_no)?;
+    super::may_change(actor, &order)?;
+    if !order.status.takes_documents() {
+        return Err(ServiceError::Conflict("error.order.not_editable"));
+    }
+    Ok(order)
+}
+
+/// The documents the declared goods need (`document.*` keys) that are not
+/// attached yet.
+pub fn missing_documents(
+    declared: &crate::domain::customs::Declared,
+    attached: &[String],
+) -> Vec<&'static str> {
+    declared
+        .documents()
+        .into_iter()
+        .filter(|key| {
+            let code = key.trim_start_matches("document.");
+            !attached.iter().any(|a| a == code)
+        })
+        .collect()
+}
+
+/// The codes of the documents attached to an order.
+pub(crate) fn attached(conn: &mut DbConnection, order_id: i64) -> QueryResult<Vec<String>> {
+    order_documents::table
+        .filter(order_documents::order_id.eq(order_id))
+        .select(order_documents::document)
+        .load(conn)
+}
+
 /// Attaches a document (UN38.3, safety data sheet, …) to a draft; the file
 /// reaches storage only once everything else is written.
 #[expect(
@@ -52,7 +91,7 @@ pub fn attach_document(
         )));
     };
     write_tx(conn, |conn| {
-        let order = editable_order(conn, actor, order_no)?;
+        let order = order_taking_documents(conn, actor, order_no)?;
         let file = NewFile {
             kind: UploadKind::OrderDocument,
             field: "file",

@@ -217,6 +217,10 @@ pub fn submit(
             None => {}
         }
         check_prohibited(conn, &complete, &mut errors)?;
+        let attached = super::attachments::attached(conn, order.id)?;
+        if !super::attachments::missing_documents(&complete.declared, &attached).is_empty() {
+            errors.add("documents", "error.order.documents_missing");
+        }
         let Some(chosen) = chosen.filter(|_| errors.is_empty()) else {
             return Err(ServiceError::Invalid(errors));
         };

@@ -360,7 +360,12 @@ async fn detail(
     })
     .await?;
     let missing = if view.order.status == OrderStatus::Draft {
-        view.draft.complete().err().unwrap_or_default()
+        let mut missing = view.draft.complete().err().unwrap_or_default();
+        let attached: Vec<String> = view.documents.iter().map(|d| d.document.clone()).collect();
+        if !orders::attachments::missing_documents(&view.draft.declared, &attached).is_empty() {
+            missing.add("documents", "error.order.documents_missing");
+        }
+        missing
     } else {
         FieldErrors::new()
     };
