@@ -1,7 +1,8 @@
-//! Shareable links (full URL, copy button, QR code) and the favicon.
+//! Shareable links (full URL, copy button, QR code), the recipient's language,
+//! and the favicon.
 
 use crate::common::{Browser, TestApp, location};
-use reqwest::header::CONTENT_TYPE;
+use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE};
 
 /// The public address the test server is configured with.
 const PUBLIC_URL: &str = "http://samplepost.test";
@@ -98,6 +99,104 @@ async fn the_copy_script_is_served_as_javascript() {
     assert!(kind.starts_with("text/javascript"), "{kind}");
     let script = response.text().await.expect("body");
     assert!(script.contains("clipboard") && script.contains("data-copy"));
+}
+
+/// The recipient page's `<html lang>` for a browser sending `accept_language`.
+async fn page_lang(recipient: &Browser, path: &str, accept_language: &str) -> String {
+    let page = recipient
+        .client
+        .get(recipient.url(path))
+        .header(ACCEPT_LANGUAGE, accept_language)
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    let start = page.find("<html lang=\"").expect("html lang") + 12;
+    page[start..].chars().take_while(|c| *c != '"').collect()
+}
+
+#[tokio::test]
+async fn the_recipient_page_speaks_the_browsers_language() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let (_, path) = order_with_link(&seller).await;
+    let recipient = app.browser();
+    let german = "de-DE,de;q=0.9,en;q=0.8";
+    assert_eq!(page_lang(&recipient, &path, german).await, "en");
+    assert_eq!(page_lang(&recipient, &path, "fr-FR").await, "en");
+    assert_eq!(
+        page_lang(&recipient, &path, "zh-CN,zh;q=0.9").await,
+        "zh-CN"
+    );
+    // No header names no language: the page is for people abroad.
+    let page = recipient.get_text(&path).await;
+    assert!(page.contains("<html lang=\"en\""));
+    // The seller's own pages keep the app's default.
+    assert_eq!(page_lang(&recipient, "/", german).await, "zh-CN");
+}
+
+#[tokio::test]
+async fn the_language_switch_wins_over_the_browser_on_the_recipient_page() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let (_, path) = order_with_link(&seller).await;
+    let recipient = app.browser();
+    let german = "de-DE,de;q=0.9,en;q=0.8";
+    let page = recipient
+        .client
+        .get(recipient.url(&path))
+        .header(ACCEPT_LANGUAGE, german)
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        page.contains("<a href=\"/lang/zh-CN\" lang=\"zh-CN\">"),
+        "the switch is offered"
+    );
+    let response = recipient
+        .client
+        .get(recipient.url("/lang/zh-CN"))
+        .header(reqwest::header::REFERER, recipient.url(&path))
+        .send()
+        .await
+        .expect("switch");
+    assert_eq!(location(&response), path, "back to the page");
+    assert_eq!(page_lang(&recipient, &path, german).await, "zh-CN");
+}
+
+#[tokio::test]
+async fn the_english_recipient_page_asks_for_latin_letters_not_pinyin() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let (_, path) = order_with_link(&seller).await;
+    let recipient = app.browser();
+    recipient.english().await;
+    let page = recipient.get_text(&path).await;
+    assert!(page.contains("<html lang=\"en\""));
+    assert!(page.contains("Latin letters"));
+    assert!(!page.to_lowercase().contains("pinyin"), "{page}");
+    let response = recipient
+        .post_form(
+            &path,
+            &[
+                ("name", "Amy"),
+                ("line1", "東京都 1-1"),
+                ("city", "London"),
+                ("postcode", "SW1A 2AA"),
+                ("country", "GB"),
+                ("phone", "020 7946 0958"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.expect("body");
+    assert!(page.contains("id=\"line1-error\">Latin letters only"));
+    assert!(!page.to_lowercase().contains("pinyin"), "{page}");
 }
 
 #[tokio::test]
