@@ -28,6 +28,31 @@ impl Lang {
         }
     }
 
+    /// The UI language an `Accept-Language` header ranks highest (`zh-*` is
+    /// Chinese, `en-*` English), or `None` when it names neither.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut best: Option<(Lang, f32)> = None;
+        for range in header.split(',') {
+            let mut parts = range.split(';');
+            let tag = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let lang = match tag.split('-').next() {
+                Some("zh") => Lang::ZhCn,
+                Some("en") => Lang::En,
+                _ => continue,
+            };
+            // A malformed weight counts as "not acceptable" rather than as the default 1.
+            let weight = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())
+                .unwrap_or(0.0);
+            // The first of equal weights wins: browsers list in order of preference.
+            if weight > 0.0 && best.is_none_or(|(_, w)| weight > w) {
+                best = Some((lang, weight));
+            }
+        }
+        best.map(|(lang, _)| lang)
+    }
+
     /// The other language, offered by the switch in the header.
     pub fn other(self) -> Lang {
         match self {
@@ -104,6 +129,29 @@ mod tests {
 
     fn keys(catalog: &Catalog) -> BTreeSet<&str> {
         catalog.keys().map(String::as_str).collect()
+    }
+
+    #[test]
+    fn the_browsers_highest_ranked_ui_language_is_chosen() {
+        let pick = Lang::from_accept_language;
+        assert_eq!(pick("de-DE,de;q=0.9,en;q=0.8"), Some(Lang::En));
+        assert_eq!(pick("zh-CN,zh;q=0.9,en;q=0.8"), Some(Lang::ZhCn));
+        assert_eq!(pick("zh-TW"), Some(Lang::ZhCn));
+        assert_eq!(pick("en-US,en;q=0.9,zh-CN;q=0.8"), Some(Lang::En));
+        assert_eq!(pick("fr;q=1, zh;q=0.3, en-GB;q=0.7"), Some(Lang::En));
+        assert_eq!(pick("de, ZH;q=0.5"), Some(Lang::ZhCn));
+    }
+
+    #[test]
+    fn a_header_naming_neither_language_chooses_none() {
+        let pick = Lang::from_accept_language;
+        assert_eq!(pick(""), None);
+        assert_eq!(pick("*"), None);
+        assert_eq!(pick("de-DE,fr;q=0.5"), None);
+        assert_eq!(pick("en;q=0"), None);
+        assert_eq!(pick("en;q=nonsense"), None);
+        assert_eq!(pick("english,zhuang"), None);
+        assert_eq!(pick(";;,,;q="), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::i18n::{self, Lang};
 use crate::services::{Actor, notifications, sessions};
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
-use actix_web::http::header::USER_AGENT;
+use actix_web::http::header::{ACCEPT_LANGUAGE, USER_AGENT};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
@@ -155,10 +155,28 @@ pub fn client_ip(req: &HttpRequest) -> String {
         .unwrap_or_default()
 }
 
+/// The language chosen with the switch, or the default (Chinese): the
+/// users of the app are companies in China.
 pub fn lang_of(req: &HttpRequest) -> Lang {
+    switched_lang(req).unwrap_or_default()
+}
+
+fn switched_lang(req: &HttpRequest) -> Option<Lang> {
     req.cookie(LANG_COOKIE)
         .and_then(|c| Lang::from_code(c.value()))
-        .unwrap_or_default()
+}
+
+/// The language of a page for people outside the platform, mostly abroad (a
+/// recipient, a KOL): the switch if they used it, else what their browser
+/// asks for, else English (a browser that names neither UI language is not Chinese).
+pub fn lang_for_outsider(req: &HttpRequest) -> Lang {
+    switched_lang(req).unwrap_or_else(|| {
+        req.headers()
+            .get(ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(Lang::from_accept_language)
+            .unwrap_or(Lang::En)
+    })
 }
 
 const SESSION_ENDED: &str = "flash.session_ended";
@@ -371,5 +389,23 @@ impl FromRequest for PageCtx {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         Box::pin(PageCtx::load(req.clone()))
+    }
+}
+
+/// The context of a page for people outside the platform (`/r/{token}` and
+/// the recipient's later pages): a [`PageCtx`] in [`lang_for_outsider`].
+pub struct OutsiderCtx(pub PageCtx);
+
+impl FromRequest for OutsiderCtx {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<OutsiderCtx, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let mut ctx = PageCtx::load(req.clone()).await?;
+            ctx.lang = lang_for_outsider(&req);
+            Ok(OutsiderCtx(ctx))
+        })
     }
 }

@@ -21,6 +21,7 @@ pub mod public;
 pub mod rate_limit;
 pub mod rates;
 pub mod sessions;
+pub mod share;
 pub mod team;
 pub mod uploads;
 pub mod wording;

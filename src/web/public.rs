@@ -15,7 +15,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/healthz", web::get().to(healthz))
         .route("/lang/{code}", web::get().to(switch_language))
-        .route("/static/{file}", web::get().to(static_file));
+        .route("/static/{file}", web::get().to(static_file))
+        .route("/favicon.ico", web::get().to(favicon));
 }
 
 #[derive(Template)]
@@ -92,6 +93,16 @@ const STATIC_FILES: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("../../static/app.js"),
     ),
+    (
+        "copy.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/copy.js"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_str!("../../static/favicon.svg"),
+    ),
 ];
 
 /// Handles GET /static/{file}.
@@ -104,6 +115,15 @@ async fn static_file(file: web::Path<String>) -> Result<HttpResponse, AppError> 
         .insert_header((header::CONTENT_TYPE, *mime))
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(*body))
+}
+
+/// Handles GET /favicon.ico: browsers ask for it whatever the page links, so
+/// it points them (for good) to the SVG icon instead of filling the log with 404s.
+async fn favicon() -> HttpResponse {
+    HttpResponse::MovedPermanently()
+        .insert_header((header::LOCATION, "/static/favicon.svg"))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .finish()
 }
 
 /// Any unknown URL.

@@ -5,6 +5,7 @@ use super::auth::Owner;
 use super::ctx::{self, PageCtx, client_ip};
 use super::errors::AppError;
 use super::rate_limit::{self, RateLimit};
+use super::share::ShareLink;
 use super::{AppState, redirect, render, render_with, run};
 use crate::db::models::{Invitation, User};
 use crate::domain::field_errors::FieldErrors;
@@ -54,7 +55,7 @@ struct TeamPage {
     form: InviteForm,
     errors: FieldErrors,
     /// An invitation link made just now, shown once.
-    new_link: Option<String>,
+    new_link: Option<ShareLink>,
 }
 
 impl TeamPage {
@@ -88,7 +89,10 @@ async fn team_page(
 ) -> Result<TeamPage, AppError> {
     let actor = owner.0.actor();
     let (members, invitations) = run(state, move |conn| team::overview(conn, &actor)).await?;
-    let new_link = session.remove_as::<String>(NEW_LINK).and_then(Result::ok);
+    let new_link = session
+        .remove_as::<String>(NEW_LINK)
+        .and_then(Result::ok)
+        .map(|path| ShareLink::new(&state.settings.public_url, &path));
     Ok(TeamPage {
         ctx,
         members,

@@ -9,6 +9,7 @@ mod approvals;
 mod browser;
 mod calculator;
 mod language;
+mod links;
 mod onboarding;
 mod orders;
 mod tour;

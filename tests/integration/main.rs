@@ -13,6 +13,7 @@ mod catalogue;
 mod cli;
 mod edge;
 mod hostile_files;
+mod links;
 mod mail;
 mod order_sheet;
 mod orders;

@@ -16,9 +16,7 @@ pub async fn invite(owner: &Browser, email: &str, role: &str) -> String {
 
 /// The invitation link the team page shows once after an invite or resend.
 fn shown_link(page: &str) -> String {
-    let marker = "class=\"invitation-link\">";
-    let start = page.find(marker).expect("the link is shown once") + marker.len();
-    page[start..].chars().take_while(|c| *c != '<').collect()
+    crate::links::shown_link(page, "invitation-link")
 }
 
 /// The invitee opens the link and joins; returns their signed-in browser.

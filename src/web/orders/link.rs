@@ -1,7 +1,8 @@
 //! `/r/{token}`: the recipient of a sample fills in and confirms their own
-//! address, without an account, checked exactly like the order form.
+//! address, without an account, checked exactly like the order form. The
+//! pages speak the recipient's language (`ctx::lang_for_outsider`).
 
-use super::super::ctx::PageCtx;
+use super::super::ctx::{OutsiderCtx, PageCtx};
 use super::super::errors::AppError;
 use super::super::rate_limit::{self, RateLimit};
 use super::super::{AppState, render, render_with, run};
@@ -56,9 +57,27 @@ fn problem_page(ctx: PageCtx, problem: LinkProblem) -> Result<HttpResponse, AppE
     )
 }
 
+/// The order form's messages, reworded where they speak to a seller in China:
+/// the recipient is told "Latin letters", not to write Chinese in pinyin.
+fn for_recipient(errors: FieldErrors) -> FieldErrors {
+    let mut reworded = FieldErrors::new();
+    for (field, key) in errors.iter() {
+        let key = match key {
+            "error.latin_chars" => "links.latin_chars",
+            other => other,
+        };
+        let field = field.to_owned();
+        match errors.detail(&field) {
+            Some(detail) => reworded.add_detail(field.clone(), key, detail.to_owned()),
+            None => reworded.add(field, key),
+        }
+    }
+    reworded
+}
+
 /// Handles GET /r/{token}.
 async fn show(
-    ctx: PageCtx,
+    OutsiderCtx(ctx): OutsiderCtx,
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -79,7 +98,7 @@ async fn show(
 
 /// Handles POST /r/{token}: confirms the address, or shows what to fix.
 async fn confirm(
-    ctx: PageCtx,
+    OutsiderCtx(ctx): OutsiderCtx,
     state: web::Data<AppState>,
     token: web::Path<String>,
     form: web::Form<RecipientFields>,
@@ -101,7 +120,7 @@ async fn confirm(
                         sender_company: linked.sender_company,
                         order_no: linked.order.order_no,
                         form,
-                        errors,
+                        errors: for_recipient(errors),
                     },
                     StatusCode::UNPROCESSABLE_ENTITY,
                 ),

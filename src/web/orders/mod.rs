@@ -10,6 +10,7 @@ mod sheet;
 use super::auth::Member;
 use super::ctx::{self, PageCtx};
 use super::errors::AppError;
+use super::share::ShareLink;
 use super::{AppState, PageQuery, Pager, redirect, render, run};
 use crate::db::orders::OrderQuote;
 use crate::domain::field_errors::FieldErrors;
@@ -184,7 +185,7 @@ struct DetailPage {
     missing: FieldErrors,
     quote_lines: Vec<QuoteLineView>,
     /// A recipient link created just now, shown once.
-    new_link: Option<String>,
+    new_link: Option<ShareLink>,
     /// The company's balance, shown beside the pay button of an approved order.
     balance: Option<Fen>,
 }
@@ -334,10 +335,6 @@ impl DetailPage {
         };
         self.ctx.t(&key).to_owned()
     }
-
-    fn link_url(&self, token: &str) -> String {
-        format!("/r/{token}")
-    }
 }
 
 /// Handles GET /app/orders/{no}.
@@ -375,7 +372,10 @@ async fn detail(
         .map(|q| parse_lines(&q.lines))
         .unwrap_or_default();
     let key = link_key(&view.order.order_no);
-    let new_link = session.remove_as::<String>(&key).and_then(Result::ok);
+    let new_link = session
+        .remove_as::<String>(&key)
+        .and_then(Result::ok)
+        .map(|token| ShareLink::new(&state.settings.public_url, &format!("/r/{token}")));
     render(&DetailPage {
         ctx,
         view,
