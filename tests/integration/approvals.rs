@@ -132,6 +132,12 @@ async fn a_rejection_needs_a_comment_and_returns_the_order_to_draft() {
         page.contains("Use the cheaper line"),
         "the comment is shown"
     );
+    let banner_at = page.find("data-rejection").expect("a banner at the top");
+    assert!(
+        banner_at < page.find("data-event=").expect("timeline"),
+        "above the timeline"
+    );
+    assert!(page[banner_at..].contains("Use the cheaper line"));
     assert!(
         seller
             .get_text("/app/notifications")

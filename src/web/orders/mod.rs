@@ -219,6 +219,21 @@ impl DetailPage {
         EventParams::from_json(&event.params)
     }
 
+    /// The approver's comment while the order is back in draft after a
+    /// rejection (until it is submitted again), and who wrote it.
+    fn rejection(&self) -> Option<(&str, Option<&str>)> {
+        if self.status() != OrderStatus::Draft {
+            return None;
+        }
+        let (event, who) = self
+            .view
+            .events
+            .iter()
+            .rev()
+            .find(|(event, _)| matches!(event.kind.as_str(), "reject" | "submit"))?;
+        (event.kind == "reject").then_some((event.note.as_str(), who.as_deref()))
+    }
+
     fn is_draft(&self) -> bool {
         self.status() == OrderStatus::Draft
     }
