@@ -20,7 +20,7 @@ impl Phone {
     /// Parses `input` as a number of `country` (numbers with `+` may be of any country).
     pub fn parse(input: &str, country: Id) -> Result<Phone, PhoneError> {
         let number = phonenumber::parse(Some(country), input.trim()).map_err(|_| PhoneError)?;
-        if !phonenumber::is_valid(&number) {
+        if !phonenumber::is_valid(&number) || too_short_for_china(&number) {
             return Err(PhoneError);
         }
         Ok(Phone(
@@ -44,11 +44,43 @@ impl Phone {
     }
 }
 
-/// A stored E.164 number in the national format of its country; unchanged if it does not parse.
-pub fn national(e164: &str) -> String {
+/// Chinese numbers have at least ten national digits (a mobile has eleven;
+/// a landline is a two- or three-digit area code and seven or eight digits).
+/// The crate's metadata lets shorter landlines through (`0755-1234`), which
+/// no one can call.
+fn too_short_for_china(number: &phonenumber::PhoneNumber) -> bool {
+    number.country().id() == Some(Id::CN) && number.national().value().to_string().len() < 10
+}
+
+/// A stored E.164 number in the international format (`+86 755 8601 3388`),
+/// for papers read abroad (the proforma invoice); unchanged if it does not parse.
+pub fn international(e164: &str) -> String {
     phonenumber::parse(None, e164)
-        .map(|n| n.format().mode(phonenumber::Mode::National).to_string())
+        .map(|n| {
+            n.format()
+                .mode(phonenumber::Mode::International)
+                .to_string()
+        })
         .unwrap_or_else(|_| e164.to_owned())
+}
+
+/// A stored E.164 number as people read it: a Chinese one in the national
+/// format the sellers dial (`0755 8601 3388`), any other in the
+/// international format (`+1 212-555-0123`), so a number is never shown
+/// without its country code where it is not at home; unchanged if it does
+/// not parse.
+pub fn display(e164: &str) -> String {
+    match phonenumber::parse(None, e164) {
+        Ok(number) if number.country().id() == Some(Id::CN) => number
+            .format()
+            .mode(phonenumber::Mode::National)
+            .to_string(),
+        Ok(number) => number
+            .format()
+            .mode(phonenumber::Mode::International)
+            .to_string(),
+        Err(_) => e164.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -70,10 +102,21 @@ mod tests {
     }
 
     #[test]
-    fn stored_numbers_display_in_the_national_format() {
-        assert_eq!(national("+8675586013388"), "0755 8601 3388");
-        assert_eq!(national("+8613812345678"), "138 1234 5678");
-        assert_eq!(national("garbage"), "garbage");
+    fn chinese_numbers_display_nationally_and_others_with_their_country_code() {
+        assert_eq!(display("+8675586013388"), "0755 8601 3388");
+        assert_eq!(display("+8613812345678"), "138 1234 5678");
+        assert_eq!(display("+12125550123"), "+1 212-555-0123");
+        assert_eq!(display("garbage"), "garbage");
+        assert_eq!(international("+8675586013388"), "+86 755 8601 3388");
+    }
+
+    #[test]
+    fn a_chinese_landline_without_enough_digits_is_refused() {
+        assert_eq!(Phone::parse_cn("0755-1234"), Err(PhoneError));
+        assert!(Phone::parse_cn("010-12345678").is_ok());
+        assert!(
+            Phone::parse_cn("0371-1234567").is_ok() || Phone::parse_cn("0371-12345678").is_ok()
+        );
     }
 
     #[test]

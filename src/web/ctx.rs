@@ -314,9 +314,9 @@ impl PageCtx {
         items.collect::<Vec<_>>().join(separator)
     }
 
-    /// A stored E.164 phone number as people write it at home (`0755 8601 3388`).
+    /// A stored E.164 phone number: Chinese ones as dialled at home, others with their country code.
     pub fn phone(&self, e164: &str) -> String {
-        crate::domain::phone::national(e164)
+        crate::domain::phone::display(e164)
     }
 
     /// A stored UTC time shown in China Standard Time (UTC+8, no daylight saving).

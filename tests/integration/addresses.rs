@@ -49,8 +49,8 @@ async fn a_recipient_is_saved_with_the_phone_in_e164_and_listed() {
     let list = owner.get_text("/app/addresses").await;
     assert!(list.contains("Jane Doe") && list.contains("350 Fifth Avenue"));
     assert!(
-        list.contains("(212) 555-0123"),
-        "shown in the national format"
+        list.contains("+1 212-555-0123"),
+        "shown with its country code (a seller in China dials it from abroad)"
     );
     assert!(
         owner

@@ -340,3 +340,17 @@ async fn a_battery_order_cannot_be_submitted_before_its_documents_are_attached()
         303
     );
 }
+
+#[tokio::test]
+async fn a_chinese_landline_too_short_to_call_is_refused_beside_the_field() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.owner("Acme").await;
+    let token = owner.csrf().await;
+    let form = crate::common::verification_form(
+        &token,
+        Some((crate::common::png(), "licence.png")),
+        &[("sender_phone", "0755-1234")],
+    );
+    let response = owner.post_multipart("/app/company", form).await;
+    crate::common::refused_beside(response, &["sender_phone"]).await;
+}

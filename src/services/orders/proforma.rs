@@ -55,7 +55,7 @@ pub fn proforma(
                         &company.sender_postcode,
                     ]),
                 ],
-                phone: phone::national(&company.sender_phone),
+                phone: phone::international(&company.sender_phone),
                 country: "CN".to_owned(),
             }
         }
