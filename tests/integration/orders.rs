@@ -528,11 +528,22 @@ async fn the_list_filters_by_country_and_searches_references() {
 }
 
 #[tokio::test]
-async fn an_inactive_company_cannot_create_orders() {
+async fn an_inactive_company_cannot_create_orders_and_is_told_why_before_typing() {
     let app = TestApp::spawn().await;
     let (owner, _) = app.owner("Acme").await;
-    let response = post_order(&owner, &[]).await;
+    let form = owner.get_text("/app/orders/new").await;
+    assert!(
+        form.contains("data-not-ready=\"verification\"") && form.contains("href=\"/app/company\""),
+        "the form says what to finish first, with a link"
+    );
+    let response = post_order(&owner, &[("reference", "KEEP-ME")]).await;
     assert_eq!(response.status(), 409);
+    let page = response.text().await.expect("page");
+    assert!(page.contains("data-not-ready=\"verification\""));
+    assert!(
+        page.contains("value=\"KEEP-ME\"") && page.contains("value=\"Jane Smith\""),
+        "nothing typed is lost"
+    );
     assert_eq!(app.count("orders"), 0);
 }
 

@@ -384,6 +384,31 @@ fn check_sender(conn: &mut DbConnection, actor: &Actor, draft: &Draft) -> Servic
     Ok(())
 }
 
+/// What still stands between a company and its first order: verification
+/// first, then the sample-logistics module. `None` once the module is active.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotReady {
+    /// The company is not verified yet (or was rejected): `/app/company`.
+    Verification,
+    /// Verified, but the module is not active: `/app/module`.
+    Module,
+}
+
+pub fn readiness(conn: &mut DbConnection, actor: &Actor) -> ServiceResult<Option<NotReady>> {
+    let company = actor.company()?;
+    let (status, module): (String, String) = companies::table
+        .find(company.0)
+        .select((companies::status, companies::module_status))
+        .first(conn)?;
+    Ok(if module == ModuleStatus::Active.as_str() {
+        None
+    } else if status != crate::domain::status::CompanyStatus::Verified.as_str() {
+        Some(NotReady::Verification)
+    } else {
+        Some(NotReady::Module)
+    })
+}
+
 /// Orders are for companies whose sample-logistics module is active.
 fn require_active(conn: &mut DbConnection, company: CompanyId) -> ServiceResult<()> {
     let status: String = companies::table

@@ -177,6 +177,9 @@ pub struct FormPage {
     pub recipient_link: bool,
     pub awaiting_address: bool,
     pub book: Vec<Address>,
+    /// What the company must finish before an order can be saved, said
+    /// before anything is typed.
+    pub not_ready: Option<orders::NotReady>,
     /// The book's addresses in China, which may send (the search does not narrow them).
     pub senders: Vec<Address>,
     pub address_q: String,
@@ -217,6 +220,14 @@ impl FormPage {
         self.form.items.len() < customs::MAX_ITEMS
     }
 
+    pub fn not_ready_code(&self) -> &'static str {
+        match self.not_ready {
+            Some(orders::NotReady::Verification) => "verification",
+            Some(orders::NotReady::Module) => "module",
+            None => "",
+        }
+    }
+
     pub fn is_sender(&self, id: &i64) -> bool {
         self.form.sender.trim() == id.to_string()
     }
@@ -244,7 +255,8 @@ pub async fn page(
         .map(|d| d.declared.documents())
         .unwrap_or_default();
     let address_q = extras.address_q.clone();
-    let (book, senders, routes) = run(state, move |conn| {
+    let (book, senders, routes, not_ready) = run(state, move |conn| {
+        let not_ready = orders::readiness(conn, &actor)?;
         let all = addresses::all(conn, &actor)?;
         let senders = all
             .iter()
@@ -274,7 +286,7 @@ pub async fn page(
             },
             None => Vec::new(),
         };
-        Ok((book, senders, routes))
+        Ok((book, senders, routes, not_ready))
     })
     .await?;
     Ok(FormPage {
@@ -289,6 +301,7 @@ pub async fn page(
         awaiting_address: extras.awaiting_address,
         book,
         senders,
+        not_ready,
         address_q: extras.address_q,
         routes,
         documents,
@@ -410,6 +423,20 @@ pub async fn post(
                 posted,
                 errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        // The company cannot order yet: the form comes back with everything
+        // typed and the notice saying what to finish first.
+        Err(AppError::Service(ServiceError::Conflict("error.order.module_inactive"))) => {
+            return show(
+                ctx,
+                member,
+                state,
+                order_no,
+                posted,
+                FieldErrors::new(),
+                StatusCode::CONFLICT,
             )
             .await;
         }
