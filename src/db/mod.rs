@@ -5,6 +5,7 @@ pub mod addresses;
 pub mod catalogue;
 pub mod ledger;
 pub mod models;
+pub mod password_resets;
 pub mod orders;
 pub mod rate_limits;
 pub mod schema;
