@@ -49,7 +49,11 @@ pub fn find_by_digest(
 }
 
 /// How many links the user was sent since `since`.
-pub fn count_since(conn: &mut DbConnection, user_id: i64, since: NaiveDateTime) -> QueryResult<i64> {
+pub fn count_since(
+    conn: &mut DbConnection,
+    user_id: i64,
+    since: NaiveDateTime,
+) -> QueryResult<i64> {
     password_resets::table
         .filter(password_resets::user_id.eq(user_id))
         .filter(password_resets::created_at.gt(since))

@@ -252,7 +252,11 @@ mod tests {
 
     #[test]
     fn the_password_the_tests_type_is_strong_enough() {
-        for password in ["Correct-Horse-42", "Another-Long-Pass-7", "Admin-Chosen-Pass-9"] {
+        for password in [
+            "Correct-Horse-42",
+            "Another-Long-Pass-7",
+            "Admin-Chosen-Pass-9",
+        ] {
             assert!(parse(password).is_ok(), "{password}");
         }
     }
@@ -275,7 +279,9 @@ mod tests {
 
     #[test]
     fn more_than_128_characters_are_too_long() {
-        let long: String = (0..MAX_CHARS).map(|i| (b'a' + (i * 7 % 26) as u8) as char).collect();
+        let long: String = (0..MAX_CHARS)
+            .map(|i| (b'a' + (i * 7 % 26) as u8) as char)
+            .collect();
         assert!(parse(&long).is_ok());
         assert_eq!(
             parse(&format!("{long}x")).map(|_| ()),
@@ -286,13 +292,20 @@ mod tests {
     #[test]
     fn a_common_password_of_ten_characters_is_refused() {
         for common in ["1234567890", "qwertyuiop", "1q2w3e4r5t"] {
-            assert_eq!(parse(common).map(|_| ()), Err(PasswordError::TooCommon), "{common}");
+            assert_eq!(
+                parse(common).map(|_| ()),
+                Err(PasswordError::TooCommon),
+                "{common}"
+            );
         }
     }
 
     #[test]
     fn common_passwords_are_refused_whatever_their_case() {
-        assert_eq!(parse("QwertyUIOP").map(|_| ()), Err(PasswordError::TooCommon));
+        assert_eq!(
+            parse("QwertyUIOP").map(|_| ()),
+            Err(PasswordError::TooCommon)
+        );
     }
 
     #[test]
@@ -303,7 +316,10 @@ mod tests {
         };
         assert_eq!(
             advice,
-            ["error.password.warning.common", "error.password.suggestion.add_word"]
+            [
+                "error.password.warning.common",
+                "error.password.suggestion.add_word"
+            ]
         );
         let Some(PasswordError::TooWeak { advice }) = parse("aaaaaaaaaa").err() else {
             panic!("aaaaaaaaaa is weak");
@@ -425,10 +441,22 @@ mod tests {
 
     #[test]
     fn every_error_has_a_message_key() {
-        assert_eq!(PasswordError::TooShort.message_key(), "error.password.too_short");
-        assert_eq!(PasswordError::TooLong.message_key(), "error.password.too_long");
-        assert_eq!(PasswordError::TooCommon.message_key(), "error.password.too_common");
-        assert_eq!(PasswordError::Personal.message_key(), "error.password.personal");
+        assert_eq!(
+            PasswordError::TooShort.message_key(),
+            "error.password.too_short"
+        );
+        assert_eq!(
+            PasswordError::TooLong.message_key(),
+            "error.password.too_long"
+        );
+        assert_eq!(
+            PasswordError::TooCommon.message_key(),
+            "error.password.too_common"
+        );
+        assert_eq!(
+            PasswordError::Personal.message_key(),
+            "error.password.personal"
+        );
         assert_eq!(
             PasswordError::TooWeak { advice: vec![] }.message_key(),
             "error.password.too_weak"
@@ -440,7 +468,11 @@ mod tests {
         let mut errors = FieldErrors::new();
         assert!(check(&mut errors, "password", parse("aaaaaaaaaa")).is_none());
         assert_eq!(errors.get("password"), Some("error.password.too_weak"));
-        assert!(errors.advice("password").contains(&"error.password.warning.repeated_character"));
+        assert!(
+            errors
+                .advice("password")
+                .contains(&"error.password.warning.repeated_character")
+        );
     }
 
     #[test]

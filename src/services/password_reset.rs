@@ -114,7 +114,10 @@ fn usable(
 }
 
 /// Opens a link: whose password it sets, or why it does not work.
-pub fn open(conn: &mut DbConnection, token: &str) -> ServiceResult<Result<ResetTarget, LinkProblem>> {
+pub fn open(
+    conn: &mut DbConnection,
+    token: &str,
+) -> ServiceResult<Result<ResetTarget, LinkProblem>> {
     let (_, user) = match usable(conn, token)? {
         Ok(found) => found,
         Err(problem) => return Ok(Err(problem)),

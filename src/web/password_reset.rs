@@ -10,9 +10,9 @@ use crate::domain::email::Email;
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::password::{self, NewPassword, Personal};
 use crate::i18n;
+use crate::services::LinkProblem;
 use crate::services::accounts::HashedPassword;
 use crate::services::password_reset::{self, ResetTarget};
-use crate::services::LinkProblem;
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -94,7 +94,10 @@ async fn forgot(
     };
     let ip = client_ip(&req);
     let shown = email.as_str().to_owned();
-    run(&state, move |conn| password_reset::request(conn, &email, &ip)).await?;
+    run(&state, move |conn| {
+        password_reset::request(conn, &email, &ip)
+    })
+    .await?;
     if let Some(rest) = FORGOT_ANSWER_FLOOR.checked_sub(started.elapsed()) {
         actix_web::rt::time::sleep(rest).await;
     }

@@ -16,6 +16,7 @@ mod hostile_files;
 mod mail;
 mod order_sheet;
 mod orders;
+mod password_reset;
 mod recipient_link;
 mod security;
 mod sessions;
