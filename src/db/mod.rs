@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod ledger;
 pub mod models;
 pub mod orders;
+pub mod password_resets;
 pub mod rate_limits;
 pub mod schema;
 pub mod sessions;

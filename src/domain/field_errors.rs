@@ -6,12 +6,14 @@ use std::collections::BTreeMap;
 /// A form field's name: mostly fixed, numbered for repeated rows (`item2_hs_code`).
 pub type FieldName = Cow<'static, str>;
 
-/// Field name → message key in the catalogue, and what exactly was wrong
-/// when the message should name it (e.g. the characters that are not allowed).
+/// Field name → message key in the catalogue, what exactly was wrong
+/// when the message should name it (e.g. the characters that are not allowed),
+/// and advice under the message, as further keys (how to choose a stronger password).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FieldErrors(
     BTreeMap<FieldName, &'static str>,
     BTreeMap<FieldName, String>,
+    BTreeMap<FieldName, Vec<&'static str>>,
 );
 
 impl FieldErrors {
@@ -38,15 +40,32 @@ impl FieldErrors {
         }
     }
 
+    /// Like [`FieldErrors::add`], with advice (message keys) shown under the message.
+    pub fn add_with_advice(
+        &mut self,
+        field: impl Into<FieldName>,
+        message_key: &'static str,
+        advice: &[&'static str],
+    ) {
+        let field = field.into();
+        if !self.0.contains_key(&field) {
+            self.0.insert(field.clone(), message_key);
+            if !advice.is_empty() {
+                self.2.insert(field, advice.to_vec());
+            }
+        }
+    }
+
     /// Takes in the errors of a part of the form (one item row, say), their
     /// field names prefixed with `prefix`.
     pub fn merge_prefixed(&mut self, prefix: &str, other: FieldErrors) {
-        let FieldErrors(messages, mut details) = other;
+        let FieldErrors(messages, mut details, mut advice) = other;
         for (field, key) in messages {
             let name = format!("{prefix}{field}");
-            match details.remove(&field) {
-                Some(detail) => self.add_detail(name, key, detail),
-                None => self.add(name, key),
+            match (details.remove(&field), advice.remove(&field)) {
+                (Some(detail), _) => self.add_detail(name, key, detail),
+                (None, Some(advice)) => self.add_with_advice(name, key, &advice),
+                (None, None) => self.add(name, key),
             }
         }
     }
@@ -62,6 +81,11 @@ impl FieldErrors {
 
     pub fn detail(&self, field: &str) -> Option<&str> {
         self.1.get(field).map(String::as_str)
+    }
+
+    /// The advice under a field's message (message keys), often none.
+    pub fn advice(&self, field: &str) -> &[&'static str] {
+        self.2.get(field).map(Vec::as_slice).unwrap_or_default()
     }
 
     pub fn get(&self, field: &str) -> Option<&'static str> {

@@ -13,7 +13,7 @@ use crate::db::schema::users;
 use crate::db::{DbConnection, write_tx};
 use crate::domain::email::Email;
 use crate::domain::field_errors::FieldErrors;
-use crate::domain::ids::{CompanyId, SessionId};
+use crate::domain::ids::{CompanyId, SessionId, UserId};
 use crate::domain::password::NewPassword;
 use crate::domain::status::{CompanyStatus, ModuleStatus, Role};
 use crate::with_backend;
@@ -40,7 +40,7 @@ pub fn hash_password(password: &str) -> String {
 
 mod sign_in;
 pub use sign_in::{
-    CheckedSignIn, PendingSignIn, SignIn, SignInStart, finish_sign_in, start_sign_in,
+    CheckedSignIn, PendingSignIn, SignIn, SignInStart, finish_sign_in, lift_lock, start_sign_in,
 };
 
 /// A password hashed with argon2id, ready to store.
@@ -171,6 +171,19 @@ pub fn password_hash_of(conn: &mut DbConnection, actor: &Actor) -> ServiceResult
         .find(actor.user_id.0)
         .select(users::password_hash)
         .first(conn)?)
+}
+
+/// The name of the user's company, or nothing for platform staff: a new
+/// password may not contain it.
+pub fn company_name_of(conn: &mut DbConnection, user: UserId) -> ServiceResult<String> {
+    use crate::db::schema::companies;
+    let name: Option<String> = users::table
+        .inner_join(companies::table)
+        .filter(users::id.eq(user.0))
+        .select(companies::name)
+        .first(conn)
+        .optional()?;
+    Ok(name.unwrap_or_default())
 }
 
 /// A password change whose current password was checked and new one hashed.

@@ -12,6 +12,7 @@ pub mod module;
 pub mod notifications;
 pub mod orders;
 pub mod outbox;
+pub mod password_reset;
 pub mod pricing;
 pub mod quote;
 pub mod rates;

@@ -1,4 +1,4 @@
-//! Register, sign in, sign out, change password.
+//! Register, sign in, change password (signing out: `web::logout`).
 
 use super::auth::SignedIn;
 use super::ctx::{self, PageCtx, client_ip};
@@ -9,7 +9,7 @@ use super::{AppState, redirect, render, render_with, run};
 use crate::domain::email::Email;
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::UserId;
-use crate::domain::password::NewPassword;
+use crate::domain::password::{self, NewPassword, Personal};
 use crate::domain::text;
 use crate::services::ServiceError;
 use crate::services::accounts::{
@@ -34,7 +34,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/login",
             web::post().to(login).wrap(RateLimit(&rate_limit::SIGN_IN)),
         )
-        .route("/logout", web::post().to(logout))
         .route("/account/password", web::get().to(password_form))
         .route(
             "/account/password",
@@ -87,9 +86,15 @@ impl RegisterForm {
     fn parse(&self) -> Result<ParsedRegistration, FieldErrors> {
         let mut errors = FieldErrors::new();
         let email = errors.check("email", Email::parse(&self.email), |e| e.message_key());
-        let password = errors.check("password", NewPassword::parse(&self.password), |e| {
-            e.message_key()
-        });
+        let personal = Personal {
+            email: self.email.trim(),
+            company: self.company_name.trim(),
+        };
+        let password = password::check(
+            &mut errors,
+            "password",
+            NewPassword::parse(&self.password, personal),
+        );
         if self.password != self.password_confirm {
             errors.add("password_confirm", "error.password.mismatch");
         }
@@ -283,12 +288,6 @@ async fn login(
     )
 }
 
-/// Handles POST /logout: the server-side session ends, so a copy of the cookie is dead too.
-async fn logout(req: HttpRequest, session: Session) -> Result<HttpResponse, AppError> {
-    ctx::sign_out(&req, &session).await?;
-    Ok(redirect("/"))
-}
-
 #[derive(Deserialize, Default)]
 pub struct PasswordForm {
     #[serde(default)]
@@ -347,11 +346,17 @@ async fn change_password(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let must_change = user.0.must_change_password;
+    let lookup = user.0.id;
+    let company = run(&state, move |conn| accounts::company_name_of(conn, lookup)).await?;
+    let personal = Personal {
+        email: &user.0.email,
+        company: &company,
+    };
     let mut errors = FieldErrors::new();
-    let new_password = errors.check(
+    let new_password = password::check(
+        &mut errors,
         "new_password",
-        NewPassword::parse(&form.new_password),
-        |e| e.message_key(),
+        NewPassword::parse(&form.new_password, personal),
     );
     if form.new_password != form.new_password_confirm {
         errors.add("new_password_confirm", "error.password.mismatch");

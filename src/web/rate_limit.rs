@@ -69,6 +69,16 @@ pub const PASSWORD_CHANGE: Limit = Limit {
     window_seconds: 600,
 };
 
+/// Forgot password: 10 requests in 15 minutes. A person asks once or twice;
+/// each request may send a mail, so a script may not use the form to flood
+/// inboxes (one account also gets at most 5 such mails an hour, see
+/// `services::password_reset`).
+pub const PASSWORD_FORGOT: Limit = Limit {
+    bucket: "password_forgot",
+    max: 10,
+    window_seconds: 900,
+};
+
 /// Counters of windows older than this are deleted (longer than any window above).
 const KEEP_HOURS: i64 = 24;
 
@@ -212,19 +222,25 @@ mod tests {
 
     #[test]
     fn every_bucket_is_one_the_database_accepts() {
-        // The CHECK constraint of migrations/*/2026-12-01-000003_rate_limits.
-        let allowed = include_str!("../../migrations/sqlite/2026-12-01-000003_rate_limits/up.sql");
+        // The CHECK constraint as the latest migration that changed it has it.
+        let checks = [
+            include_str!("../../migrations/sqlite/2026-12-01-000006_password_resets/up.sql"),
+            include_str!("../../migrations/postgres/2026-12-01-000006_password_resets/up.sql"),
+        ];
         for limit in [
             &SIGN_IN,
             &REGISTER,
             &INVITATION,
             &RECIPIENT_LINK,
             &PASSWORD_CHANGE,
+            &PASSWORD_FORGOT,
         ] {
-            assert!(
-                allowed.contains(&format!("'{}'", limit.bucket)),
-                "{limit:?}"
-            );
+            for allowed in checks {
+                assert!(
+                    allowed.contains(&format!("'{}'", limit.bucket)),
+                    "{limit:?}"
+                );
+            }
             assert!(limit.window_seconds <= KEEP_HOURS * 3600);
         }
     }

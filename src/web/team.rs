@@ -10,7 +10,7 @@ use super::{AppState, redirect, render, render_with, run};
 use crate::db::models::{Invitation, User};
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::UserId;
-use crate::domain::password::NewPassword;
+use crate::domain::password::{self, NewPassword, Personal};
 use crate::domain::status::Role;
 use crate::services::accounts::HashedPassword;
 use crate::services::team::{self, LinkProblem};
@@ -318,10 +318,22 @@ async fn accept(
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let form = form.into_inner();
+    // The invitation first: the password may not contain its e-mail or company name.
+    let lookup = token.clone();
+    let (invitation, company) = match run(&state, move |conn| team::open(conn, &lookup)).await? {
+        Ok(found) => found,
+        Err(problem) => return problem_page(ctx, problem),
+    };
     let mut errors = FieldErrors::new();
-    let password = errors.check("password", NewPassword::parse(&form.password), |e| {
-        e.message_key()
-    });
+    let personal = Personal {
+        email: &invitation.email,
+        company: &company,
+    };
+    let password = password::check(
+        &mut errors,
+        "password",
+        NewPassword::parse(&form.password, personal),
+    );
     if form.password != form.password_confirm {
         errors.add("password_confirm", "error.password.mismatch");
     }
@@ -344,25 +356,19 @@ async fn accept(
             Ok(redirect("/app"))
         }
         Ok(Err(problem)) => problem_page(ctx, problem),
-        Err(AppError::Service(ServiceError::Invalid(errors))) => {
-            let lookup = token.clone();
-            match run(&state, move |conn| team::open(conn, &lookup)).await? {
-                Ok((invitation, company)) => render_with(
-                    &InvitationPage {
-                        ctx,
-                        token,
-                        role: invitation.role.as_str().to_owned(),
-                        email: invitation.email,
-                        company,
-                        display_name: form.display_name,
-                        errors,
-                        problem: None,
-                    },
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                ),
-                Err(problem) => problem_page(ctx, problem),
-            }
-        }
+        Err(AppError::Service(ServiceError::Invalid(errors))) => render_with(
+            &InvitationPage {
+                ctx,
+                token,
+                role: invitation.role.as_str().to_owned(),
+                email: invitation.email,
+                company,
+                display_name: form.display_name,
+                errors,
+                problem: None,
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         Err(error) => Err(error),
     }
 }

@@ -17,6 +17,7 @@ mod links;
 mod mail;
 mod order_sheet;
 mod orders;
+mod password_reset;
 mod recipient_link;
 mod security;
 mod sessions;

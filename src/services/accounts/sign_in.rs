@@ -158,6 +158,18 @@ fn locked_until(
     }
 }
 
+/// Lifts the lock from every address: the failed attempts on `email` are
+/// forgotten (the audit log keeps them). For a password reset, after which
+/// the old guesses mean nothing.
+pub fn lift_lock(conn: &mut DbConnection, email: &str) -> QueryResult<usize> {
+    diesel::delete(
+        login_attempts::table
+            .filter(login_attempts::email.eq(email))
+            .filter(login_attempts::outcome.eq(LoginOutcome::Failure.as_str())),
+    )
+    .execute(conn)
+}
+
 fn record_attempt(
     conn: &mut DbConnection,
     email: &str,
