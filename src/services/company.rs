@@ -188,11 +188,65 @@ pub fn submit_verification(
                 detail: form.uscc.as_str().to_owned(),
             },
         )?;
+        // The reviewer sees the same warning; the log keeps that it was seen at submission.
+        let submitted = get(conn, company_id)?;
+        for duplicate in duplicates(conn, &submitted)? {
+            audit::record(
+                conn,
+                actor,
+                Event {
+                    action: "company.verification.duplicate",
+                    company: Some(company_id),
+                    target_type: "company",
+                    target_id: duplicate.company_id.to_string(),
+                    detail: duplicate.field.to_owned(),
+                },
+            )?;
+        }
         for file in pending {
             file.write(storage)?;
         }
         Ok(())
     })
+}
+
+/// Another company that gave the same identifier: its id, its name, and
+/// which identifier (`uscc` or `legal_rep_id`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Duplicate {
+    pub company_id: i64,
+    pub name: String,
+    pub field: &'static str,
+}
+
+/// Other companies with this company's credit code or legal representative's
+/// ID: one licence used twice is a reviewer's question, not a rule of ours.
+pub fn duplicates(conn: &mut DbConnection, company: &Company) -> QueryResult<Vec<Duplicate>> {
+    let mut found = Vec::new();
+    for (field, value) in [
+        ("uscc", &company.uscc),
+        ("legal_rep_id", &company.legal_rep_id),
+    ] {
+        if value.is_empty() {
+            continue;
+        }
+        let query = companies::table
+            .filter(companies::id.ne(company.id))
+            .select((companies::id, companies::name))
+            .order(companies::id.asc())
+            .into_boxed();
+        let query = match field {
+            "uscc" => query.filter(companies::uscc.eq(value)),
+            _ => query.filter(companies::legal_rep_id.eq(value)),
+        };
+        let others: Vec<(i64, String)> = query.load(conn)?;
+        found.extend(others.into_iter().map(|(company_id, name)| Duplicate {
+            company_id,
+            name,
+            field,
+        }));
+    }
+    Ok(found)
 }
 
 /// A staff decision on a submission or application.

@@ -37,6 +37,7 @@ impl PageCtx {
                 .map(|role| self.tv("role", role))
                 .collect::<Vec<_>>()
                 .join(" → "),
+            "company.verification.duplicate" => self.tv("field", detail),
             "company.approval_policy" if detail.is_empty() => {
                 self.t("approval_rule.none").to_owned()
             }

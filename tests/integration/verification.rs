@@ -414,3 +414,60 @@ async fn a_module_application_is_declined_only_with_a_reason_the_owner_then_read
             .contains("data-action=\"module.decline\"")
     );
 }
+
+#[tokio::test]
+async fn the_reviewer_is_warned_when_two_companies_give_the_same_credit_code() {
+    let app = TestApp::spawn().await;
+    let (first, _) = app.owner("Acme").await;
+    let (second, _) = app.owner("Copycat").await;
+    assert_eq!(
+        submit(&first, &[], Some((png(), "licence.png")))
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        submit(&second, &[], Some((png(), "licence.png")))
+            .await
+            .status(),
+        303
+    );
+    let operator = app.staff(Role::Operator).await;
+    let queue = operator.get_text("/admin/verifications").await;
+    let ids: Vec<i64> = queue
+        .match_indices("href=\"/admin/verifications/")
+        .filter_map(|(at, m)| {
+            queue[at + m.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+                .parse()
+                .ok()
+        })
+        .collect();
+    assert!(ids.len() >= 2, "{ids:?}");
+    let pages = [
+        operator
+            .get_text(&format!("/admin/verifications/{}", ids[0]))
+            .await,
+        operator
+            .get_text(&format!("/admin/verifications/{}", ids[1]))
+            .await,
+    ];
+    for (page, other) in pages.iter().zip([ids[1], ids[0]]) {
+        assert!(page.contains("data-duplicate=\"uscc\""), "the warning");
+        assert!(page.contains("另一家公司填写了相同的统一社会信用代码"));
+        assert!(
+            page.contains(&format!("href=\"/admin/verifications/{other}\"")),
+            "a link to the other company"
+        );
+    }
+    let admin = app.staff(Role::Admin).await;
+    assert!(
+        admin
+            .get_text("/admin/audit?action=company.verification.duplicate")
+            .await
+            .contains("data-action=\"company.verification.duplicate\""),
+        "audited at submission"
+    );
+}

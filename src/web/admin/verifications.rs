@@ -71,6 +71,8 @@ async fn queue(
 struct DetailPage {
     ctx: PageCtx,
     company: Company,
+    /// Other companies with the same credit code or representative's ID.
+    duplicates: Vec<company::Duplicate>,
     errors: FieldErrors,
     reason: String,
 }
@@ -102,10 +104,16 @@ async fn detail(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = CompanyId(id.into_inner());
-    let company = run(&state, move |conn| company::get(conn, id)).await?;
+    let (company, duplicates) = run(&state, move |conn| {
+        let company = company::get(conn, id)?;
+        let duplicates = company::duplicates(conn, &company)?;
+        Ok((company, duplicates))
+    })
+    .await?;
     render(&DetailPage {
         ctx,
         company,
+        duplicates,
         errors: FieldErrors::new(),
         reason: String::new(),
     })
@@ -133,11 +141,17 @@ async fn decide(
             Ok(redirect("/admin/verifications"))
         }
         Err(errors) => {
-            let company = run(&state, move |conn| company::get(conn, id)).await?;
+            let (company, duplicates) = run(&state, move |conn| {
+                let company = company::get(conn, id)?;
+                let duplicates = company::duplicates(conn, &company)?;
+                Ok((company, duplicates))
+            })
+            .await?;
             render_with(
                 &DetailPage {
                     ctx,
                     company,
+                    duplicates,
                     errors,
                     reason: form.reason.clone(),
                 },
