@@ -354,3 +354,40 @@ async fn a_chinese_landline_too_short_to_call_is_refused_beside_the_field() {
     let response = owner.post_multipart("/app/company", form).await;
     crate::common::refused_beside(response, &["sender_phone"]).await;
 }
+
+#[tokio::test]
+async fn an_import_of_a_picture_is_refused_in_the_pages_language() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let upload = |token: String| {
+        reqwest::multipart::Form::new()
+            .text("csrf_token", token)
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(crate::common::png()).file_name("orders.png"),
+            )
+    };
+    let response = seller
+        .post_multipart("/app/orders/import", upload(seller.csrf().await))
+        .await;
+    assert!(response.status().is_client_error(), "{}", response.status());
+    let zh = response.text().await.expect("page");
+    let keys = message_keys(&zh);
+    assert!(keys.is_empty(), "{keys:?}");
+    assert!(
+        !visible_text(&zh).contains("expected a .csv or .xlsx file"),
+        "no English internal message on the Chinese page"
+    );
+    assert!(zh.contains("只能读取 .csv 或 .xlsx 文件"));
+    seller.english().await;
+    let en = seller
+        .post_multipart("/app/orders/import", upload(seller.csrf().await))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        en.contains("Only .csv and .xlsx files can be read"),
+        "says which files are read"
+    );
+}

@@ -285,7 +285,7 @@ fn a_sheet_without_rows_or_with_too_many_is_refused_whole() {
 fn other_files_and_stray_cells_are_refused() {
     assert_eq!(
         problems(parse("orders.txt", &sheet(&[&[]]))),
-        vec![(0, String::new(), "sheet.problem.unreadable")]
+        vec![(0, String::new(), "sheet.problem.wrong_extension")]
     );
     let mut bytes = sheet(&[&[]]);
     bytes.pop();

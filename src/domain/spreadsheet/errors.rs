@@ -53,11 +53,11 @@ impl SheetFileError {
     /// The catalogue key of the message.
     pub fn message_key(&self) -> &'static str {
         match self {
-            SheetFileError::WrongExtension
-            | SheetFileError::NotAWorkbook
-            | SheetFileError::NoWorksheet
-            | SheetFileError::NotUtf8 { .. }
-            | SheetFileError::Unreadable(_) => "sheet.problem.unreadable",
+            SheetFileError::WrongExtension => "sheet.problem.wrong_extension",
+            SheetFileError::NotAWorkbook => "sheet.problem.not_a_workbook",
+            SheetFileError::NoWorksheet => "sheet.problem.no_worksheet",
+            SheetFileError::NotUtf8 { .. } => "sheet.problem.not_utf8",
+            SheetFileError::Unreadable(_) => "sheet.problem.unreadable",
             SheetFileError::TooManyEntries(_) => "hostile.too_many_entries",
             SheetFileError::TooLarge(_) | SheetFileError::PartTooLarge { .. } => {
                 "hostile.too_large"
@@ -78,11 +78,12 @@ impl SheetFileError {
     pub fn detail(&self) -> Option<String> {
         let megabytes = |bytes: u64| format!("{:.1} MB", bytes as f64 / f64::from(1 << 20));
         Some(match self {
+            // Said in full by their own messages, in the reader's language.
             SheetFileError::WrongExtension
             | SheetFileError::NotAWorkbook
-            | SheetFileError::NoWorksheet
-            | SheetFileError::NotUtf8 { .. }
-            | SheetFileError::Unreadable(_) => clip(&self.to_string()),
+            | SheetFileError::NoWorksheet => return None,
+            SheetFileError::NotUtf8 { row } => row.to_string(),
+            SheetFileError::Unreadable(_) => clip(&self.to_string()),
             SheetFileError::TooManyEntries(count) => format!("{count} > {MAX_ENTRIES}"),
             SheetFileError::TooLarge(bytes) => {
                 format!("{} > {}", megabytes(*bytes), megabytes(MAX_UNPACKED_BYTES))
