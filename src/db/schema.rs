@@ -290,6 +290,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    payee (id) {
+        id -> BigInt,
+        name -> Text,
+        bank -> Text,
+        account -> Text,
+        updated_by -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     approval_policies (company_id) {
         company_id -> BigInt,
         always -> Bool,
@@ -496,6 +507,7 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    payee,
     companies,
     users,
     uploads,

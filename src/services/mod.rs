@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod orders;
 pub mod outbox;
 pub mod password_reset;
+pub mod payee;
 pub mod pricing;
 pub mod quote;
 pub mod rates;

@@ -274,10 +274,39 @@ impl Tab {
 
     /// Clicks the element matching `css` once it is there.
     pub async fn click(&self, css: &str) {
-        let element = self.wait_for(css).await;
-        if let Err(error) = element.click().await {
-            return self.fail(&format!("clicking `{css}`: {error}")).await;
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let element = self.wait_for(css).await;
+            match element.click().await {
+                Ok(()) => return,
+                // The element was found on the page a form post is leaving
+                // (a redraw button): find it again on the page that arrives.
+                Err(error)
+                    if error.to_string().contains("stale element") && Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(Duration::from_millis(100)).await
+                }
+                Err(error) => return self.fail(&format!("clicking `{css}`: {error}")).await,
+            }
         }
+    }
+
+    /// Clicks a button that posts the page's form and waits for the page
+    /// that answers, so the next step does not act on the page being left.
+    pub async fn click_and_load(&self, css: &str) {
+        if let Err(error) = self
+            .client
+            .execute("window.__leaving = true; return true;", vec![])
+            .await
+        {
+            return self.fail(&format!("marking the page: {error}")).await;
+        }
+        self.click(css).await;
+        self.wait_until(
+            "!window.__leaving && document.readyState === 'complete'",
+            &format!("the page after `{css}`"),
+        )
+        .await;
     }
 
     /// Types `text` into the (cleared) input matching `css`.

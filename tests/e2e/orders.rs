@@ -44,7 +44,7 @@ async fn a_seller_fills_the_order_form_submits_and_prints_the_invoice() {
             tab.select_option("#purpose", "influencer").await;
 
             // A second item row; what was typed in the first stays.
-            tab.click(r#"button[value="add_item"]"#).await;
+            tab.click_and_load(r#"button[value="add_item"]"#).await;
             tab.wait_for("#item1_description_en").await;
             assert_eq!(
                 tab.text("#item0_description_en").await,
@@ -62,7 +62,7 @@ async fn a_seller_fills_the_order_form_submits_and_prints_the_invoice() {
             tab.fill("#item1_hs_code", "621410").await;
 
             // Routes for this parcel, then the choice and a backup.
-            tab.click(r#"button[value="refresh"]"#).await;
+            tab.click_and_load(r#"button[value="refresh"]"#).await;
             tab.click("#route-POST-SMALL").await;
             tab.select_option("#backup_route", "INTL-EXPRESS").await;
             tab.click(r#".actions button[value="submit"]"#).await;

@@ -50,7 +50,7 @@ async fn tour() {
         tab.fill("#weight_kg", "1.2").await;
         tab.fill("#item0_description_en", "Power bank 10000mAh")
             .await;
-        tab.click(r#"button[value="refresh"]"#).await;
+        tab.click_and_load(r#"button[value="refresh"]"#).await;
         tab.wait_for("table.routes").await;
         tab.screenshot("tour-5-form").await;
         tab.goto("/lang/en").await;

@@ -665,3 +665,61 @@ async fn the_seller_is_told_when_a_manager_pays_their_order() {
     let notifications = seller.get_text("/app/notifications").await;
     assert!(notifications.contains("data-kind=\"order.paid\""));
 }
+
+#[tokio::test]
+async fn the_top_up_form_names_the_platforms_account_and_the_companys_transfer_reference() {
+    let app = TestApp::spawn().await;
+    let (owner, email) = app.seller("Acme").await;
+    let company = company_of(&app, &email);
+    let reference = format!("SP{company:06}");
+    let page = owner.get_text("/app/balance").await;
+    assert!(
+        page.contains("data-no-payee"),
+        "says the account is not published yet"
+    );
+    let admin = app.staff(Role::Admin).await;
+    let refused = admin
+        .post_form(
+            "/admin/payee",
+            &[
+                ("payee_name", "深圳样品邮物流有限公司"),
+                ("payee_bank", ""),
+                ("payee_account", ""),
+            ],
+        )
+        .await;
+    crate::common::refused_beside(refused, &["payee_bank", "payee_account"]).await;
+    let saved = admin
+        .post_form(
+            "/admin/payee",
+            &[
+                ("payee_name", "深圳样品邮物流有限公司"),
+                ("payee_bank", "招商银行深圳分行"),
+                ("payee_account", "7559 1234 5678 901"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let page = owner.get_text("/app/balance").await;
+    assert!(page.contains("招商银行深圳分行") && page.contains("7559 1234 5678 901"));
+    assert!(
+        page.contains(&format!("data-reference=\"{reference}\"")),
+        "the company's reference"
+    );
+    assert_eq!(
+        request_topup(&owner, "300", Some(png())).await.status(),
+        303
+    );
+    let queue = admin.get_text("/admin/topups").await;
+    let id = crate::common::first_id(&queue, "href=\"/admin/topups/");
+    let detail = admin.get_text(&format!("/admin/topups/{id}")).await;
+    assert!(
+        detail.contains(&format!("data-reference=\"{reference}\"")),
+        "staff match it"
+    );
+    assert_eq!(
+        app.browser().get("/admin/payee").await.status(),
+        303,
+        "not for visitors"
+    );
+}

@@ -3,6 +3,7 @@
 pub mod countries;
 pub mod modules;
 pub mod outbox;
+pub mod payee;
 pub mod pricing;
 pub mod rates;
 pub mod routes;
@@ -28,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     verifications::routes(cfg);
     modules::routes(cfg);
     outbox::routes(cfg);
+    payee::routes(cfg);
     topups::routes(cfg);
     staff::routes(cfg);
     routes::routes(cfg);

@@ -79,6 +79,11 @@ struct DetailPage {
 }
 
 impl DetailPage {
+    /// The transfer memo this company was asked to use.
+    fn reference(&self) -> String {
+        crate::services::payee::reference(crate::domain::ids::CompanyId(self.view.topup.company_id))
+    }
+
     fn pending(&self) -> bool {
         self.view.topup.status == TopupStatus::Pending
     }

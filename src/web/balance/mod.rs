@@ -70,6 +70,10 @@ impl StatementQuery {
 
 /// What only the owner and managers see: top-ups and the statement.
 struct Finance {
+    /// Where to transfer a top-up (none until the admin sets it) and the
+    /// reference this company writes on the transfer.
+    payee: Option<crate::services::payee::Payee>,
+    reference: String,
     topups: Vec<(Topup, String)>,
     rows: Vec<StatementRow>,
     months: Vec<MonthTotal>,
@@ -148,6 +152,8 @@ async fn load(
         let payables = balance::payables(conn, &actor)?;
         let finance = match balance::require_finance(&actor) {
             Ok(_) => Some((
+                crate::services::payee::get(conn)?,
+                crate::services::payee::reference(actor.company()?),
                 balance::topups(conn, &actor, 1)?.items,
                 balance::page(conn, &actor, &filter, page)?,
                 balance::monthly(conn, &actor, &filter)?,
@@ -158,7 +164,7 @@ async fn load(
     })
     .await?;
     let mut pager = Pager::new("/app/balance", &[], 1, false);
-    let finance = finance.map(|(topups, statement, months)| {
+    let finance = finance.map(|(payee, reference, topups, statement, months)| {
         pager = Pager::new(
             "/app/balance",
             &query.pairs(),
@@ -166,6 +172,8 @@ async fn load(
             statement.has_next,
         );
         Finance {
+            payee,
+            reference,
             topups,
             rows: statement.items,
             months,
