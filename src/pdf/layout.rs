@@ -132,6 +132,19 @@ impl Layout<'_> {
         let op = Op::text(MARGIN, self.y, 14.0, 10.0, Style::Bold, &text);
         self.ops().push(op);
         self.y += 22.0;
+        self.draft_mark();
+    }
+
+    /// The DRAFT line of a draft's invoice, across the page.
+    fn draft_mark(&mut self) {
+        if !self.inv.draft {
+            return;
+        }
+        let mark = super::proforma::DRAFT_MARK;
+        let x = (PAGE_W - self.font.width(mark, 14.0)) / 2.0;
+        let op = Op::text(x, self.y, 20.0, 14.0, Style::Bold, mark);
+        self.ops().push(op);
+        self.y += 24.0;
     }
 
     fn text_right(&self, right: f32, top: f32, lh: f32, size: f32, style: Style, s: &str) -> Op {
@@ -145,6 +158,7 @@ impl Layout<'_> {
         let op = Op::text(x, self.y, 24.0, 18.0, Style::Bold, title);
         self.ops().push(op);
         self.y += 32.0;
+        self.draft_mark();
         let (no, date) = (&self.inv.order_no, self.inv.date.format("%Y-%m-%d"));
         let left = format!("Invoice / order no. 发票号: {no}");
         let right = format!("Date 日期: {date}");

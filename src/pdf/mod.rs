@@ -18,7 +18,7 @@ pub mod proforma;
 mod tests;
 
 pub use proforma::{
-    InvoiceItem, NO_COMMERCIAL_VALUE, Party, ProformaInvoice, format_amount, render_pdf,
+    DRAFT_MARK, InvoiceItem, NO_COMMERCIAL_VALUE, Party, ProformaInvoice, format_amount, render_pdf,
 };
 
 /// Why a PDF could not be produced.

@@ -29,7 +29,13 @@ pub struct ProformaInvoice {
     pub purpose: String,
     /// Gross weight of the parcel in grams.
     pub weight_g: u32,
+    /// Not submitted yet: every page says DRAFT, so the paper is not
+    /// mistaken for the one that travels with the parcel.
+    pub draft: bool,
 }
+
+/// What a draft's invoice says on every page.
+pub const DRAFT_MARK: &str = "DRAFT 草稿 · not valid for shipping 不可用于寄件";
 
 /// A sender or recipient as printed: name, optional company, address lines
 /// (street, city/state/postcode…), phone and country.

@@ -61,6 +61,7 @@ fn invoice(items: Vec<InvoiceItem>) -> ProformaInvoice {
         route_name: "Yanwen Special Line 燕文专线".into(),
         purpose: "Sample 样品".into(),
         weight_g: 450,
+        draft: false,
     }
 }
 
@@ -280,4 +281,21 @@ fn write_samples() {
     let pdf = render_pdf(&forty_items()).unwrap();
     eprintln!("40 items: {} bytes, {:?}", pdf.len(), started.elapsed());
     std::fs::write("/tmp/pi-sample-40.pdf", pdf).unwrap();
+}
+
+#[test]
+fn a_drafts_invoice_says_draft_and_a_submitted_ones_does_not() {
+    let mut draft = two_items();
+    draft.draft = true;
+    let pdf = render_pdf(&draft).expect("pdf");
+    let final_pdf = render_pdf(&two_items()).expect("pdf");
+    assert!(pdf.len() > final_pdf.len(), "the mark is drawn");
+    let (Some(text), Some(final_text)) = (
+        poppler("pdftotext", &pdf, &["-enc", "UTF-8"]),
+        poppler("pdftotext", &final_pdf, &["-enc", "UTF-8"]),
+    ) else {
+        return;
+    };
+    assert!(text.contains("DRAFT") && text.contains("草稿"), "{text}");
+    assert!(!final_text.contains("DRAFT"));
 }

@@ -575,6 +575,17 @@ async fn the_proforma_invoice_prints_and_downloads_as_a_pdf() {
     let bytes = response.bytes().await.expect("pdf");
     assert!(bytes.starts_with(b"%PDF-"));
     assert!(bytes.len() > 2000);
+    assert!(
+        !page.contains("data-draft"),
+        "a submitted order's invoice is final"
+    );
+    let draft = post_order(&seller, &[("action", "save"), ("form_token", "draft")]).await;
+    let draft = order_no(&draft);
+    let page = seller.get_text(&format!("/app/orders/{draft}/pi")).await;
+    assert!(
+        page.contains("data-draft") && page.contains("DRAFT 草稿"),
+        "a draft's says so"
+    );
 }
 
 #[tokio::test]

@@ -119,6 +119,7 @@ pub fn proforma(
             .weight_g
             .and_then(|w| u32::try_from(w).ok())
             .unwrap_or(0),
+        draft: order.status.is_editable(),
     })
 }
 
