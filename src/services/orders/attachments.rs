@@ -6,6 +6,7 @@ use crate::db::schema::{order_documents, order_items};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::CompanyId;
+use crate::domain::order_state::OrderStatus;
 use crate::domain::status::UploadKind;
 use crate::domain::upload::UploadQuota;
 use crate::services::uploads::{self, NewFile};
@@ -16,29 +17,18 @@ use diesel::prelude::*;
 /// The documents a seller may attach, as named in `document.*` messages.
 pub const DOCUMENTS: &[&str] = &["un38_3", "battery_test_summary", "msds", "magnetic_test"];
 
-fn editable_order(
+/// The actor's order, if they may change it and its status allows the
+/// attachment: photos while the content is editable, documents until paid
+/// (the warehouse, not the approver, reads them last).
+fn order_taking(
     conn: &mut DbConnection,
     actor: &Actor,
     order_no: &str,
+    allowed: fn(OrderStatus) -> bool,
 ) -> ServiceResult<crate::db::orders::Order> {
     let order = find(conn, actor, order_no)?;
     super::may_change(actor, &order)?;
-    if !order.status.is_editable() {
-        return Err(ServiceError::Conflict("error.order.not_editable"));
-    }
-    Ok(order)
-}
-
-/// Documents may still be added while nothing has been paid: the
-/// warehouse, not the approver, is who reads them last.
-fn order_taking_documents(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    order_no: &str,
-) -> ServiceResult<crate::db::orders::Order> {
-    let order = find(conn, actor, order_no)?;
-    super::may_change(actor, &order)?;
-    if !order.status.takes_documents() {
+    if !allowed(order.status) {
         return Err(ServiceError::Conflict("error.order.not_editable"));
     }
     Ok(order)
@@ -91,7 +81,7 @@ pub fn attach_document(
         )));
     };
     write_tx(conn, |conn| {
-        let order = order_taking_documents(conn, actor, order_no)?;
+        let order = order_taking(conn, actor, order_no, OrderStatus::takes_documents)?;
         let file = NewFile {
             kind: UploadKind::OrderDocument,
             field: "file",
@@ -147,7 +137,7 @@ pub fn attach_photo(
     file_name: &str,
 ) -> ServiceResult<()> {
     write_tx(conn, |conn| {
-        let order = editable_order(conn, actor, order_no)?;
+        let order = order_taking(conn, actor, order_no, OrderStatus::is_editable)?;
         let item = order_items::table
             .filter(order_items::order_id.eq(order.id))
             .filter(order_items::position.eq(position))
