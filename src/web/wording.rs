@@ -65,3 +65,13 @@ impl PageCtx {
         })
     }
 }
+
+impl PageCtx {
+    /// Of a name kept in both languages (a route's), the page's one.
+    pub fn in_lang<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            crate::i18n::Lang::ZhCn => zh,
+            crate::i18n::Lang::En => en,
+        }
+    }
+}

@@ -12,6 +12,7 @@ mod balance;
 mod catalogue;
 mod cli;
 mod edge;
+mod every_page;
 mod hostile_files;
 mod links;
 mod mail;

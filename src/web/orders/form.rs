@@ -255,6 +255,7 @@ pub async fn page(
         .map(|d| d.declared.documents())
         .unwrap_or_default();
     let address_q = extras.address_q.clone();
+    let lang = ctx.lang;
     let (book, senders, routes, not_ready) = run(state, move |conn| {
         let not_ready = orders::readiness(conn, &actor)?;
         let all = addresses::all(conn, &actor)?;
@@ -277,7 +278,10 @@ pub async fn page(
                         let route = answer.route(quote.route.as_str())?;
                         Some(RouteChoice {
                             code: route.code.clone(),
-                            name: route.name_zh.clone() + " · " + &route.name_en,
+                            name: match lang {
+                                crate::i18n::Lang::ZhCn => route.name_zh.clone(),
+                                crate::i18n::Lang::En => route.name_en.clone(),
+                            },
                             quote: quote.clone(),
                         })
                     })

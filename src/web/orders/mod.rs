@@ -73,13 +73,6 @@ impl ListPage {
         OrderStatus::ALL
     }
 
-    fn route_name<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
-        match self.ctx.lang {
-            crate::i18n::Lang::ZhCn => zh,
-            crate::i18n::Lang::En => en,
-        }
-    }
-
     fn total(&self, row: &OrderRow) -> String {
         row.total_fen
             .map(|f| Fen(f).to_string())
