@@ -244,13 +244,40 @@ impl Tab {
     }
 
     /// Saves what the window shows to `target/e2e-screenshots/<name>.png`,
-    /// for a person to look at (see the `tour` test).
-    #[allow(dead_code, reason = "used by the ignored tour only")]
+    /// for a person to look at (the `tour` test, `PHONE_SHOTS=1` on `phone_width`).
     pub async fn screenshot(&self, name: &str) {
         let dir = target_dir().join("e2e-screenshots");
         std::fs::create_dir_all(&dir).expect("screenshot folder");
         let png = self.client.screenshot().await.expect("screenshot");
         std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+    }
+
+    /// Resizes the window (the page's viewport follows), e.g. to a phone's width.
+    pub async fn resize(&self, width: u32, height: u32) {
+        if let Err(error) = self.client.set_window_size(width, height).await {
+            return self
+                .fail(&format!("resizing to {width}×{height}: {error}"))
+                .await;
+        }
+    }
+
+    /// What the page is wider than its viewport by, with the widest
+    /// elements that stick out (tag, class, width), for a readable failure.
+    pub async fn overflow(&self) -> Option<String> {
+        let script = r#"
+            const width = document.documentElement.clientWidth;
+            if (document.documentElement.scrollWidth <= width) { return null; }
+            const wide = [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > width + 1)
+                .map(e => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)}px)`)
+                .slice(0, 5);
+            return `${document.documentElement.scrollWidth}px in ${width}px: ${wide.join(', ')}`;
+        "#;
+        match self.client.execute(script, vec![]).await {
+            Ok(serde_json::Value::String(text)) => Some(text),
+            Ok(_) => None,
+            Err(error) => self.fail(&format!("measuring the page: {error}")).await,
+        }
     }
 
     /// Reloads the current page.

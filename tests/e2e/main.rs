@@ -12,4 +12,5 @@ mod language;
 mod links;
 mod onboarding;
 mod orders;
+mod phone_width;
 mod tour;

@@ -1,0 +1,78 @@
+//! Every page fits a phone: at 390 px wide nothing makes the page scroll
+//! sideways (wide tables scroll inside their own box), and the English
+//! header fits one line on a 1366 px laptop (issue #9).
+
+use crate::browser::browser_test;
+use crate::common::{PASSWORD, TestApp};
+
+#[tokio::test]
+async fn no_page_is_wider_than_a_phone() {
+    browser_test("phone_width", async |browsers| {
+        let app = TestApp::spawn().await;
+        let (seller, email) = app.seller("Acme").await;
+        let fields = [
+            ("name", "Jane Smith"),
+            ("line1", "1 High Street"),
+            ("city", "London"),
+            ("postcode", "SW1A 1AA"),
+            ("country", "GB"),
+            ("phone", "020 7946 0958"),
+            ("weight_kg", "0.48"),
+            ("item_count", "1"),
+            (
+                "item0_description_en",
+                "Cotton T-shirt with a rather long description",
+            ),
+            ("item0_quantity", "2"),
+            ("item0_unit_value_usd", "3.50"),
+            ("item0_hs_code", "610910"),
+            ("route", "POST-SMALL"),
+            ("form_token", "phone"),
+            ("action", "save"),
+        ];
+        let saved = seller.post_form("/app/orders", &fields).await;
+        let draft = crate::common::location(&saved)
+            .trim_start_matches("/app/orders/")
+            .to_owned();
+        let tab = browsers.open(&app.address).await;
+        tab.goto("/login").await;
+        tab.fill("#email", &email).await;
+        tab.fill("#password", PASSWORD).await;
+        tab.click(r#"form[action="/login"] button[type="submit"]"#)
+            .await;
+        tab.wait_for(r#"header a[href="/app/orders"]"#).await;
+        tab.resize(390, 844).await;
+        let mut wide = Vec::new();
+        for path in [
+            "/".to_owned(),
+            "/rates?to=US&postcode=10001&weight_kg=0.5".to_owned(),
+            "/app".to_owned(),
+            "/app/orders".to_owned(),
+            "/app/orders/new".to_owned(),
+            format!("/app/orders/{draft}"),
+            format!("/app/orders/{draft}/edit"),
+            "/app/balance".to_owned(),
+            "/app/addresses".to_owned(),
+            "/app/approvals".to_owned(),
+            "/app/team".to_owned(),
+            "/app/audit".to_owned(),
+            "/app/notifications".to_owned(),
+            "/account/sessions".to_owned(),
+        ] {
+            for lang in ["zh-CN", "en"] {
+                tab.goto(&format!("/lang/{lang}")).await;
+                tab.goto(&path).await;
+                tab.wait_for("main").await;
+                if std::env::var("PHONE_SHOTS").is_ok() {
+                    let name = format!("phone{}-{lang}", path.replace(['/', '?', '&', '='], "_"));
+                    tab.screenshot(&name).await;
+                }
+                if let Some(overflow) = tab.overflow().await {
+                    wide.push(format!("{path} [{lang}]: {overflow}"));
+                }
+            }
+        }
+        assert!(wide.is_empty(), "wider than a phone:\n{}", wide.join("\n"));
+    })
+    .await;
+}
