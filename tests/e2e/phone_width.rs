@@ -73,6 +73,19 @@ async fn no_page_is_wider_than_a_phone() {
             }
         }
         assert!(wide.is_empty(), "wider than a phone:\n{}", wide.join("\n"));
+
+        // On a 1366 px laptop the English header is one line: the brand and
+        // every link share one row.
+        tab.resize(1366, 800).await;
+        tab.goto("/lang/en").await;
+        tab.goto("/app").await;
+        tab.wait_until(
+            "(() => { const tops = [...document.querySelectorAll('header.top > a.brand, header.top > nav > ul > li')]
+                .map(e => Math.round(e.getBoundingClientRect().top));
+              return tops.length > 3 && Math.max(...tops) - Math.min(...tops) < 20; })()",
+            "the English header fits one line at 1366 px",
+        )
+        .await;
     })
     .await;
 }
