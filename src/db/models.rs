@@ -35,6 +35,9 @@ pub struct Company {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub require_backup_route: bool,
+    /// The sender in Latin letters, for papers read abroad (the invoice).
+    pub sender_name_en: String,
+    pub sender_address_en: String,
 }
 
 #[derive(Insertable)]
@@ -65,6 +68,8 @@ pub struct CompanyVerificationChanges {
     pub sender_city: String,
     pub sender_address: String,
     pub sender_postcode: String,
+    pub sender_name_en: String,
+    pub sender_address_en: String,
     pub licence_upload_id: Option<i64>,
     pub id_front_upload_id: Option<i64>,
     pub id_back_upload_id: Option<i64>,

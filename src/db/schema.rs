@@ -26,6 +26,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         require_backup_route -> Bool,
+        sender_name_en -> Text,
+        sender_address_en -> Text,
     }
 }
 

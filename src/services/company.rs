@@ -29,6 +29,9 @@ pub struct SenderAddress {
     pub city: String,
     pub address: String,
     pub postcode: String,
+    /// Name and address in Latin letters, as the invoice prints them.
+    pub name_en: String,
+    pub address_en: String,
 }
 
 /// A document of the verification form.
@@ -170,6 +173,8 @@ pub fn submit_verification(
                 sender_city: form.sender.city,
                 sender_address: form.sender.address,
                 sender_postcode: form.sender.postcode,
+                sender_name_en: form.sender.name_en,
+                sender_address_en: form.sender.address_en,
                 licence_upload_id: licence,
                 id_front_upload_id: id_front,
                 id_back_upload_id: id_back,

@@ -100,6 +100,8 @@ pub struct VerificationFields {
     pub sender_province: String,
     pub sender_city: String,
     pub sender_address: String,
+    pub sender_name_en: String,
+    pub sender_address_en: String,
     pub sender_postcode: String,
     /// Documents already stored (from an earlier try or submission).
     pub licence_id: Option<i64>,
@@ -122,6 +124,8 @@ impl VerificationFields {
             sender_province: company.sender_province.clone(),
             sender_city: company.sender_city.clone(),
             sender_address: company.sender_address.clone(),
+            sender_name_en: company.sender_name_en.clone(),
+            sender_address_en: company.sender_address_en.clone(),
             sender_postcode: company.sender_postcode.clone(),
             licence_id: company.licence_upload_id,
             id_front_id: company.id_front_upload_id,
@@ -196,6 +200,8 @@ pub struct VerificationUpload {
     sender_province: Option<Text<String>>,
     sender_city: Option<Text<String>>,
     sender_address: Option<Text<String>>,
+    sender_name_en: Option<Text<String>>,
+    sender_address_en: Option<Text<String>>,
     sender_postcode: Option<Text<String>>,
     licence_id: Option<Text<String>>,
     id_front_id: Option<Text<String>>,
@@ -243,6 +249,8 @@ async fn submit_verification(
         sender_province: text_of(upload.sender_province),
         sender_city: text_of(upload.sender_city),
         sender_address: text_of(upload.sender_address),
+        sender_name_en: text_of(upload.sender_name_en),
+        sender_address_en: text_of(upload.sender_address_en),
         sender_postcode: text_of(upload.sender_postcode),
         licence_id: id_of(upload.licence_id),
         id_front_id: id_of(upload.id_front_id),
@@ -344,6 +352,16 @@ fn parse_verification(
         text::required(&form.sender_address, 200),
         |e| e,
     );
+    let sender_name_en = errors.check(
+        "sender_name_en",
+        text::required_latin(&form.sender_name_en, 60),
+        |e| e,
+    );
+    let address_en = errors.check(
+        "sender_address_en",
+        text::required_latin(&form.sender_address_en, 250),
+        |e| e,
+    );
     let postcode = errors.check(
         "sender_postcode",
         text::cn_postcode(&form.sender_postcode),
@@ -366,6 +384,8 @@ fn parse_verification(
             city: city?,
             address: address?,
             postcode: postcode?,
+            name_en: sender_name_en?,
+            address_en: address_en?,
         },
         licence: licence?,
         id_front,

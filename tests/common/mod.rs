@@ -158,6 +158,9 @@ impl TestApp {
                 companies::sender_city.eq("深圳市"),
                 companies::sender_address.eq("南山区科技园 1 号"),
                 companies::sender_postcode.eq("518000"),
+                companies::sender_name_en.eq("Li Lei"),
+                companies::sender_address_en
+                    .eq("1 Science Park, Nanshan District, Shenzhen, Guangdong 518000"),
             ))
             .execute(conn)
             .expect("activate the company");
@@ -428,6 +431,11 @@ pub fn verification_form(
         ("sender_city", "深圳市"),
         ("sender_address", "南山区科技园科苑路 15 号"),
         ("sender_postcode", "518000"),
+        ("sender_name_en", "Zhang Wei"),
+        (
+            "sender_address_en",
+            "15 Keyuan Road, Nanshan District, Shenzhen, Guangdong 518000",
+        ),
     ]
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -89,6 +89,11 @@ async fn submit_verification(tab: &Tab, licence: &Path) {
         ("sender_city", "深圳市"),
         ("sender_address", "南山区科技园科苑路 15 号"),
         ("sender_postcode", "518000"),
+        ("sender_name_en", "Zhang Wei"),
+        (
+            "sender_address_en",
+            "15 Keyuan Road, Nanshan District, Shenzhen, Guangdong 518000",
+        ),
     ];
     for (name, value) in fields {
         tab.fill(&format!("#{name}"), value).await;

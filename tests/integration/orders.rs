@@ -558,6 +558,12 @@ async fn the_proforma_invoice_prints_and_downloads_as_a_pdf() {
         page.contains("Acme Samples Co., Ltd."),
         "the sender company"
     );
+    assert!(
+        page.contains("Li Lei") && page.contains("1 Science Park, Nanshan District, Shenzhen"),
+        "the shipper block in Latin letters"
+    );
+    assert!(!page.contains("南山区科技园"), "not the Chinese address");
+    assert!(page.contains("+86 138 0013 8000"), "the phone with +86");
     assert!(page.contains("Jane Smith") && page.contains("610910"));
     assert!(page.contains("data-declared=\"700\""), "2 × USD 3.50");
     assert!(page.contains("no commercial value"));

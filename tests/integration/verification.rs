@@ -471,3 +471,19 @@ async fn the_reviewer_is_warned_when_two_companies_give_the_same_credit_code() {
         "audited at submission"
     );
 }
+
+#[tokio::test]
+async fn the_sender_for_the_invoice_must_be_in_latin_letters() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.owner("Acme").await;
+    let response = submit(
+        &owner,
+        &[
+            ("sender_address_en", "深圳市南山区科苑路 15 号"),
+            ("sender_name_en", ""),
+        ],
+        Some((png(), "licence.png")),
+    )
+    .await;
+    refused_beside(response, &["sender_address_en", "sender_name_en"]).await;
+}

@@ -44,17 +44,27 @@ pub fn proforma(
         }
         None => {
             let company: Company = companies::table.find(order.company_id).first(conn)?;
+            // The Latin-letter sender given at verification; companies verified
+            // before it was asked for still print their Chinese address.
+            let (name, lines) = if company.sender_address_en.is_empty() {
+                (
+                    company.sender_name,
+                    vec![
+                        company.sender_address,
+                        join(&[
+                            &company.sender_city,
+                            &company.sender_province,
+                            &company.sender_postcode,
+                        ]),
+                    ],
+                )
+            } else {
+                (company.sender_name_en, vec![company.sender_address_en])
+            };
             Party {
-                name: company.sender_name,
+                name,
                 company: Some(company.name_en).filter(|n| !n.is_empty()),
-                lines: vec![
-                    company.sender_address,
-                    join(&[
-                        &company.sender_city,
-                        &company.sender_province,
-                        &company.sender_postcode,
-                    ]),
-                ],
+                lines,
                 phone: phone::international(&company.sender_phone),
                 country: "CN".to_owned(),
             }
