@@ -72,6 +72,59 @@ async fn no_page_is_wider_than_a_phone() {
                 }
             }
         }
+        // The staff's pages and the public forms, in a browser of their own.
+        let admin_email = "phone-admin@samplepost.test";
+        {
+            let mut conn = app.conn();
+            let email = samplepost::domain::email::Email::parse(admin_email).expect("email");
+            let (admin, _) = samplepost::services::accounts::create_staff_account(
+                &mut conn,
+                &email,
+                "Admin",
+                samplepost::domain::status::Role::Admin,
+            )
+            .expect("admin");
+            crate::common::set_password(&mut conn, admin.id, PASSWORD);
+        }
+        let staff = browsers.open(&app.address).await;
+        staff.resize(390, 844).await;
+        for path in ["/login", "/register", "/password/forgot"] {
+            staff.goto(path).await;
+            staff.wait_for("main").await;
+            if let Some(overflow) = staff.overflow().await {
+                wide.push(format!("{path}: {overflow}"));
+            }
+        }
+        staff.goto("/login").await;
+        staff.fill("#email", admin_email).await;
+        staff.fill("#password", PASSWORD).await;
+        staff
+            .click(r#"form[action="/login"] button[type="submit"]"#)
+            .await;
+        staff.wait_for(r#"header a[href="/admin"]"#).await;
+        for path in [
+            "/admin",
+            "/admin/verifications",
+            "/admin/modules",
+            "/admin/topups",
+            "/admin/staff",
+            "/admin/audit",
+            "/admin/outbox",
+            "/admin/payee",
+            "/admin/routes",
+            "/admin/rates",
+            "/admin/pricing",
+            "/admin/countries",
+        ] {
+            for lang in ["zh-CN", "en"] {
+                staff.goto(&format!("/lang/{lang}")).await;
+                staff.goto(path).await;
+                staff.wait_for("main").await;
+                if let Some(overflow) = staff.overflow().await {
+                    wide.push(format!("{path} [{lang}]: {overflow}"));
+                }
+            }
+        }
         assert!(wide.is_empty(), "wider than a phone:\n{}", wide.join("\n"));
 
         // On a 1366 px laptop the English header is one line: the brand and
