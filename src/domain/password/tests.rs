@@ -250,3 +250,22 @@ fn errors_name_the_limits_in_english() {
         "a password has at most 128 characters"
     );
 }
+
+#[test]
+fn common_passwords_beyond_our_own_list_are_too_weak() {
+    // Not among our 1,000, but in zxcvbn's lists of common passwords and words.
+    for common in [
+        "password2026",
+        "iloveyou2024",
+        "qwertyuiop1",
+        "dragonball123",
+    ] {
+        assert!(
+            matches!(
+                parse(common),
+                Err(PasswordError::TooWeak { .. } | PasswordError::TooCommon)
+            ),
+            "{common} is accepted"
+        );
+    }
+}
