@@ -6,12 +6,16 @@ pub mod attachments;
 pub mod link;
 mod list;
 mod proforma;
+mod rules;
 pub mod sheet;
 mod submit;
 pub mod transition;
 
 pub use list::{FilterChoices, OrderFilter, OrderRow, SortOrder, filter_choices, list, members};
 pub use proforma::proforma;
+pub(crate) use rules::may_change;
+pub use rules::{NotReady, SENDER_COUNTRY, readiness};
+use rules::{check_sender, require_active};
 pub use submit::{Submission, quote_for, submit};
 pub use transition::{By, transition};
 
@@ -22,8 +26,8 @@ use crate::db::orders::{
     OrderQuote, OrderRecipient,
 };
 use crate::db::schema::{
-    companies, order_counters, order_documents, order_events, order_items, order_quotes,
-    order_recipients, orders, routes, users,
+    order_counters, order_documents, order_events, order_items, order_quotes, order_recipients,
+    orders, routes, users,
 };
 use crate::db::{DbConnection, write_tx};
 use crate::domain::customs::{Battery, Declared};
@@ -35,7 +39,6 @@ use crate::domain::order_no::OrderNo;
 use crate::domain::order_state::{self, OrderStatus};
 use crate::domain::recipient::RecipientFields;
 use crate::domain::route::RouteCode;
-use crate::domain::status::ModuleStatus;
 use diesel::prelude::*;
 
 /// Everything the order page shows.
@@ -352,74 +355,6 @@ fn next_order_no(conn: &mut DbConnection) -> QueryResult<OrderNo> {
         .select(order_counters::last_seq)
         .first(conn)?;
     Ok(OrderNo::new(today, u32::try_from(seq).unwrap_or(u32::MAX)))
-}
-
-/// Who may change an order's content or move it (submit, cancel, documents):
-/// its creator, and the company's owner and managers; a seller only their
-/// own orders (DESIGN notes in the README). Approval is decided elsewhere.
-pub(crate) fn may_change(actor: &Actor, order: &Order) -> ServiceResult<()> {
-    if actor.role == crate::domain::status::Role::Seller && order.created_by != actor.user_id.0 {
-        return Err(ServiceError::Forbidden);
-    }
-    Ok(())
-}
-
-/// Parcels leave from China: a sender address elsewhere is a recipient's.
-pub const SENDER_COUNTRY: &str = "CN";
-
-/// Checks that the sender address, if one is chosen, is in the company's
-/// book and in China.
-fn check_sender(conn: &mut DbConnection, actor: &Actor, draft: &Draft) -> ServiceResult<()> {
-    let refused = |key| {
-        ServiceError::Invalid(crate::domain::field_errors::FieldErrors::single(
-            "sender", key,
-        ))
-    };
-    if let Some(id) = draft.sender_address_id {
-        let address = addresses::get(conn, actor, id).map_err(|_| refused("error.order.sender"))?;
-        if address.country != SENDER_COUNTRY {
-            return Err(refused("error.order.sender_abroad"));
-        }
-    }
-    Ok(())
-}
-
-/// What still stands between a company and its first order: verification
-/// first, then the sample-logistics module. `None` once the module is active.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NotReady {
-    /// The company is not verified yet (or was rejected): `/app/company`.
-    Verification,
-    /// Verified, but the module is not active: `/app/module`.
-    Module,
-}
-
-pub fn readiness(conn: &mut DbConnection, actor: &Actor) -> ServiceResult<Option<NotReady>> {
-    let company = actor.company()?;
-    let (status, module): (String, String) = companies::table
-        .find(company.0)
-        .select((companies::status, companies::module_status))
-        .first(conn)?;
-    Ok(if module == ModuleStatus::Active.as_str() {
-        None
-    } else if status != crate::domain::status::CompanyStatus::Verified.as_str() {
-        Some(NotReady::Verification)
-    } else {
-        Some(NotReady::Module)
-    })
-}
-
-/// Orders are for companies whose sample-logistics module is active.
-fn require_active(conn: &mut DbConnection, company: CompanyId) -> ServiceResult<()> {
-    let status: String = companies::table
-        .find(company.0)
-        .select(companies::module_status)
-        .first(conn)?;
-    if status == ModuleStatus::Active.as_str() {
-        Ok(())
-    } else {
-        Err(ServiceError::Conflict("error.order.module_inactive"))
-    }
 }
 
 /// How a new order starts.
