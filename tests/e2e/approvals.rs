@@ -89,11 +89,7 @@ async fn a_manager_approves_a_sellers_order_and_pays_it() {
             let no = order_page.trim_start_matches("/app/orders/").to_owned();
 
             let tab = browsers.open(&app.address).await;
-            tab.goto("/login").await;
-            tab.fill("#email", "manager@example.cn").await;
-            tab.fill("#password", PASSWORD).await;
-            tab.click(r#"form[action="/login"] button[type="submit"]"#)
-                .await;
+            tab.sign_in("manager@example.cn").await;
             tab.click(r#"header a[href="/app/approvals"]"#).await;
             let card = format!(r#"[data-pending="{no}"]"#);
             tab.wait_for(&card).await;

@@ -336,6 +336,16 @@ impl Tab {
         .await;
     }
 
+    /// Signs in through the sign-in page with the tests' password, as a
+    /// person types it; the caller waits for the page it expects next.
+    pub async fn sign_in(&self, email: &str) {
+        self.goto("/login").await;
+        self.fill("#email", email).await;
+        self.fill("#password", crate::common::PASSWORD).await;
+        self.click(r#"form[action="/login"] button[type="submit"]"#)
+            .await;
+    }
+
     /// Types `text` into the (cleared) input matching `css`.
     pub async fn fill(&self, css: &str, text: &str) {
         let input = self.wait_for(css).await;

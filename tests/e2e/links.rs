@@ -1,7 +1,7 @@
 //! The copy button of a shareable link, in a real browser (CSP on, script from `static/copy.js`).
 
 use crate::browser::browser_test;
-use crate::common::{PASSWORD, TestApp};
+use crate::common::TestApp;
 
 #[tokio::test]
 async fn the_owner_copies_a_new_invitation_link_with_one_click() {
@@ -11,11 +11,7 @@ async fn the_owner_copies_a_new_invitation_link_with_one_click() {
             let app = TestApp::spawn().await;
             let (_, email) = app.owner("Acme").await;
             let tab = browsers.open(&app.address).await;
-            tab.goto("/login").await;
-            tab.fill("#email", &email).await;
-            tab.fill("#password", PASSWORD).await;
-            tab.click(r#"form[action="/login"] button[type="submit"]"#)
-                .await;
+            tab.sign_in(&email).await;
             tab.wait_for(r#"header a[href="/app/orders"]"#).await;
             tab.goto("/app/team").await;
             tab.fill("#email", "new.seller@example.com").await;

@@ -107,11 +107,7 @@ async fn submit_verification(tab: &Tab, licence: &Path) {
 
 /// Signs in through the /login page.
 async fn sign_in(tab: &Tab, email: &str) {
-    tab.goto("/login").await;
-    tab.fill("#email", email).await;
-    tab.fill("#password", PASSWORD).await;
-    tab.click(r#"form[action="/login"] button[type="submit"]"#)
-        .await;
+    tab.sign_in(email).await;
     tab.wait_for(r#"header a[href="/admin/verifications"]"#)
         .await;
 }

@@ -2,7 +2,7 @@
 //! route and a backup, submit, then the proforma invoice.
 
 use crate::browser::browser_test;
-use crate::common::{PASSWORD, TestApp};
+use crate::common::TestApp;
 
 #[tokio::test]
 async fn a_seller_fills_the_order_form_submits_and_prints_the_invoice() {
@@ -13,11 +13,7 @@ async fn a_seller_fills_the_order_form_submits_and_prints_the_invoice() {
             let (_, email) = app.seller("Acme").await;
             let tab = browsers.open(&app.address).await;
 
-            tab.goto("/login").await;
-            tab.fill("#email", &email).await;
-            tab.fill("#password", PASSWORD).await;
-            tab.click(r#"form[action="/login"] button[type="submit"]"#)
-                .await;
+            tab.sign_in(&email).await;
             tab.click(r#"header a[href="/app/orders"]"#).await;
             tab.click(r#".empty a[href="/app/orders/new"]"#).await;
             tab.wait_for("form.order-form").await;

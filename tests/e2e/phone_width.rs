@@ -36,11 +36,7 @@ async fn no_page_is_wider_than_a_phone() {
             .trim_start_matches("/app/orders/")
             .to_owned();
         let tab = browsers.open(&app.address).await;
-        tab.goto("/login").await;
-        tab.fill("#email", &email).await;
-        tab.fill("#password", PASSWORD).await;
-        tab.click(r#"form[action="/login"] button[type="submit"]"#)
-            .await;
+        tab.sign_in(&email).await;
         tab.wait_for(r#"header a[href="/app/orders"]"#).await;
         tab.resize(375, 844).await;
         let mut wide = Vec::new();
@@ -96,12 +92,7 @@ async fn no_page_is_wider_than_a_phone() {
                 wide.push(format!("{path}: {overflow}"));
             }
         }
-        staff.goto("/login").await;
-        staff.fill("#email", admin_email).await;
-        staff.fill("#password", PASSWORD).await;
-        staff
-            .click(r#"form[action="/login"] button[type="submit"]"#)
-            .await;
+        staff.sign_in(admin_email).await;
         staff.wait_for(r#"header a[href="/admin"]"#).await;
         for path in [
             "/admin",

@@ -3,7 +3,7 @@
 //! `target/e2e-screenshots/tour-*.png`, for a person to review the layout.
 
 use crate::browser::browser_test;
-use crate::common::{PASSWORD, TestApp};
+use crate::common::TestApp;
 
 #[tokio::test]
 #[ignore = "produces screenshots to look at; asserts nothing new"]
@@ -30,11 +30,7 @@ async fn tour() {
         ];
         seller.post_form("/app/orders", &fields).await;
         let tab = browsers.open(&app.address).await;
-        tab.goto("/login").await;
-        tab.fill("#email", &email).await;
-        tab.fill("#password", PASSWORD).await;
-        tab.click(r#"form[action="/login"] button[type="submit"]"#)
-            .await;
+        tab.sign_in(&email).await;
         tab.wait_for(r#"header a[href="/app/orders"]"#).await;
         tab.screenshot("tour-1-dashboard").await;
         tab.goto("/app/orders").await;
