@@ -41,27 +41,6 @@ fn assert_shareable(page: &str, class: &str) {
     );
 }
 
-/// Creates an order whose recipient fills in the address; returns the order page and the link's path.
-async fn order_with_link(seller: &Browser) -> (String, String) {
-    let response = seller
-        .post_form(
-            "/app/orders",
-            &[
-                ("country", "GB"),
-                ("recipient_link", "yes"),
-                ("weight_kg", "0.3"),
-                ("item0_description_en", "Lipstick"),
-                ("form_token", "links"),
-                ("action", "save"),
-            ],
-        )
-        .await;
-    assert_eq!(response.status(), 303);
-    let page = seller.get_text(&location(&response)).await;
-    let link = shown_link(&page, "recipient-link");
-    (page, link)
-}
-
 #[tokio::test]
 async fn the_owner_is_shown_the_invitation_as_a_full_url_with_copy_button_and_qr_code() {
     let app = TestApp::spawn().await;
@@ -84,7 +63,7 @@ async fn the_owner_is_shown_the_invitation_as_a_full_url_with_copy_button_and_qr
 async fn a_new_recipient_link_is_a_full_url_with_copy_button_and_qr_code() {
     let app = TestApp::spawn().await;
     let (seller, _) = app.seller("Acme").await;
-    let (page, path) = order_with_link(&seller).await;
+    let (_, path, page) = crate::recipient_link::order_with_link(&seller).await;
     assert_shareable(&page, "recipient-link");
     assert!(path.starts_with("/r/"), "{path}");
     assert_eq!(app.browser().get(&path).await.status(), 200, "it opens");
@@ -121,7 +100,7 @@ async fn page_lang(recipient: &Browser, path: &str, accept_language: &str) -> St
 async fn the_recipient_page_speaks_the_browsers_language() {
     let app = TestApp::spawn().await;
     let (seller, _) = app.seller("Acme").await;
-    let (_, path) = order_with_link(&seller).await;
+    let (_, path, _) = crate::recipient_link::order_with_link(&seller).await;
     let recipient = app.browser();
     let german = "de-DE,de;q=0.9,en;q=0.8";
     assert_eq!(page_lang(&recipient, &path, german).await, "en");
@@ -141,7 +120,7 @@ async fn the_recipient_page_speaks_the_browsers_language() {
 async fn the_language_switch_wins_over_the_browser_on_the_recipient_page() {
     let app = TestApp::spawn().await;
     let (seller, _) = app.seller("Acme").await;
-    let (_, path) = order_with_link(&seller).await;
+    let (_, path, _) = crate::recipient_link::order_with_link(&seller).await;
     let recipient = app.browser();
     let german = "de-DE,de;q=0.9,en;q=0.8";
     let page = recipient
@@ -173,7 +152,7 @@ async fn the_language_switch_wins_over_the_browser_on_the_recipient_page() {
 async fn the_english_recipient_page_asks_for_latin_letters_not_pinyin() {
     let app = TestApp::spawn().await;
     let (seller, _) = app.seller("Acme").await;
-    let (_, path) = order_with_link(&seller).await;
+    let (_, path, _) = crate::recipient_link::order_with_link(&seller).await;
     let recipient = app.browser();
     recipient.english().await;
     let page = recipient.get_text(&path).await;

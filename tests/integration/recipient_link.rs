@@ -1,7 +1,8 @@
 use crate::common::{TestApp, location, refused_beside};
 
-/// Creates an order whose recipient fills in the address; returns its number and link path.
-async fn order_with_link(seller: &crate::common::Browser) -> (String, String) {
+/// Creates an order whose recipient fills in the address; returns its
+/// number, the link's path and the order page that showed the link (once).
+pub async fn order_with_link(seller: &crate::common::Browser) -> (String, String, String) {
     let response = seller
         .post_form(
             "/app/orders",
@@ -27,7 +28,7 @@ async fn order_with_link(seller: &crate::common::Browser) -> (String, String) {
     );
     let again = seller.get_text(&page_path).await;
     assert!(!again.contains(&link), "shown only once");
-    (no, link)
+    (no, link, page)
 }
 
 fn address(postcode: &str) -> Vec<(&str, &str)> {
@@ -45,7 +46,7 @@ fn address(postcode: &str) -> Vec<(&str, &str)> {
 async fn the_recipient_fills_in_the_address_once_and_the_seller_is_told() {
     let app = TestApp::spawn().await;
     let (seller, _) = app.seller("Acme").await;
-    let (no, link) = order_with_link(&seller).await;
+    let (no, link, _) = order_with_link(&seller).await;
     let recipient = app.browser();
     let page = recipient.get_text(&link).await;
     assert!(page.contains("Acme Samples Co., Ltd.") && page.contains(&no));
@@ -70,7 +71,7 @@ async fn an_expired_link_is_refused() {
     use samplepost::db::schema::orders;
     let app = TestApp::spawn().await;
     let (seller, _) = app.seller("Acme").await;
-    let (_, link) = order_with_link(&seller).await;
+    let (_, link, _) = order_with_link(&seller).await;
     {
         let mut conn = app.conn();
         let conn: &mut samplepost::db::DbConnection = &mut conn;
@@ -91,7 +92,7 @@ async fn an_expired_link_is_refused() {
 async fn a_new_link_replaces_the_old_one() {
     let app = TestApp::spawn().await;
     let (seller, _) = app.seller("Acme").await;
-    let (no, old) = order_with_link(&seller).await;
+    let (no, old, _) = order_with_link(&seller).await;
     let response = seller
         .post_form(&format!("/app/orders/{no}/link"), &[])
         .await;
