@@ -52,6 +52,18 @@ pub struct Order {
     pub content_changed_by: Option<i64>,
 }
 
+impl Order {
+    /// The sensitive goods the order declares (an unknown battery kind reads as none).
+    pub fn declared(&self) -> crate::domain::customs::Declared {
+        crate::domain::customs::Declared {
+            battery: crate::domain::customs::Battery::parse(&self.battery).unwrap_or_default(),
+            liquid: self.liquid,
+            magnetic: self.magnetic,
+            powder: self.powder,
+        }
+    }
+}
+
 /// The columns a draft sets, on create and on every save.
 #[derive(Insertable, AsChangeset)]
 #[diesel(table_name = orders, treat_none_as_null = true)]

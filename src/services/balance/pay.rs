@@ -56,15 +56,12 @@ pub fn pay(conn: &mut DbConnection, actor: &Actor, order_nos: &[String]) -> Serv
             .map_err(|error| ServiceError::Conflict(error.message_key()))?;
             // Orders submitted before documents were required at submit
             // still wait for them here: the warehouse cannot ship without.
-            let declared = crate::domain::customs::Declared {
-                battery: crate::domain::customs::Battery::parse(&order.battery).unwrap_or_default(),
-                liquid: order.liquid,
-                magnetic: order.magnetic,
-                powder: order.powder,
-            };
             let attached = crate::services::orders::attachments::attached(conn, order.id)?;
-            if !crate::services::orders::attachments::missing_documents(&declared, &attached)
-                .is_empty()
+            if !crate::services::orders::attachments::missing_documents(
+                &order.declared(),
+                &attached,
+            )
+            .is_empty()
             {
                 return Err(ServiceError::Conflict("error.order.documents_missing"));
             }

@@ -30,7 +30,6 @@ use crate::db::schema::{
     orders, routes, users,
 };
 use crate::db::{DbConnection, write_tx};
-use crate::domain::customs::{Battery, Declared};
 use crate::domain::ids::CompanyId;
 use crate::domain::money::UsdCents;
 use crate::domain::order::{Draft, DraftItem, Services};
@@ -143,12 +142,7 @@ pub fn draft_of(order: &Order, recipient: &OrderRecipient, items: &[OrderItem]) 
         length_mm: number(order.length_mm),
         width_mm: number(order.width_mm),
         height_mm: number(order.height_mm),
-        declared: Declared {
-            battery: Battery::parse(&order.battery).unwrap_or_default(),
-            liquid: order.liquid,
-            magnetic: order.magnetic,
-            powder: order.powder,
-        },
+        declared: order.declared(),
         items: items
             .iter()
             .map(|item| DraftItem {
