@@ -269,7 +269,7 @@ impl TryFrom<&RateRowRecord> for RateRow {
     }
 }
 
-#[derive(Queryable, Insertable, AsChangeset, Clone, Debug)]
+#[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug)]
 #[diesel(table_name = pricing_rules)]
 pub struct PricingRulesRecord {
     pub id: i64,

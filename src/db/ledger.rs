@@ -21,6 +21,8 @@ pub struct LedgerEntry {
     pub created_by: Option<i64>,
     pub note: String,
     pub created_at: NaiveDateTime,
+    /// What a re-weigh entry settles (`check:<id>`), so it is never written twice.
+    pub reference: String,
 }
 
 #[derive(Insertable)]
@@ -34,6 +36,7 @@ pub struct NewLedgerEntry<'a> {
     pub created_by: Option<i64>,
     pub note: &'a str,
     pub created_at: NaiveDateTime,
+    pub reference: &'a str,
 }
 
 #[derive(Queryable, Selectable, Identifiable, Clone, Debug)]

@@ -148,6 +148,8 @@ pub struct OrderQuote {
     pub transit_min_days: i64,
     pub transit_max_days: i64,
     pub quoted_at: NaiveDateTime,
+    /// The pricing rules and discount inputs (JSON `QuoteBasis`); empty on old quotes.
+    pub basis: String,
 }
 
 #[derive(Queryable, Selectable, Clone, Debug)]

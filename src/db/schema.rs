@@ -209,6 +209,9 @@ diesel::table! {
         erp_discount_bp -> BigInt,
         volume_tiers -> Text,
         updated_at -> Timestamp,
+        reweigh_tolerance_g -> BigInt,
+        reweigh_tolerance_bp -> BigInt,
+        return_fee_fen -> BigInt,
     }
 }
 
@@ -343,6 +346,7 @@ diesel::table! {
         transit_min_days -> BigInt,
         transit_max_days -> BigInt,
         quoted_at -> Timestamp,
+        basis -> Text,
     }
 }
 
@@ -451,6 +455,7 @@ diesel::table! {
         created_by -> Nullable<BigInt>,
         note -> Text,
         created_at -> Timestamp,
+        reference -> Text,
     }
 }
 
@@ -540,4 +545,96 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     rate_limits,
     password_resets,
+    warehouses,
+    carriers,
+    pickups,
+    parcel_checks,
+    order_shipments,
 );
+
+diesel::joinable!(order_shipments -> orders (order_id));
+diesel::joinable!(order_shipments -> warehouses (warehouse_id));
+diesel::joinable!(order_shipments -> pickups (pickup_id));
+diesel::joinable!(order_shipments -> carriers (carrier));
+diesel::joinable!(parcel_checks -> orders (order_id));
+diesel::joinable!(pickups -> companies (company_id));
+
+diesel::table! {
+    warehouses (id) {
+        id -> BigInt,
+        name -> Text,
+        address_zh -> Text,
+        opening_hours -> Text,
+        map_note -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    carriers (code) {
+        code -> Text,
+        name -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pickups (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        address -> Text,
+        contact -> Text,
+        phone -> Text,
+        pickup_date -> Date,
+        time_window -> Text,
+        parcels -> BigInt,
+        status -> Text,
+        proposed_date -> Nullable<Date>,
+        proposed_window -> Nullable<Text>,
+        staff_note -> Text,
+        requested_by -> BigInt,
+        decided_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    parcel_checks (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        outcome -> Text,
+        weight_g -> BigInt,
+        length_mm -> BigInt,
+        width_mm -> BigInt,
+        height_mm -> BigInt,
+        contents_match -> Bool,
+        photo_upload_id -> Nullable<BigInt>,
+        refusal_reason -> Nullable<Text>,
+        note -> Text,
+        chargeable_weight_g -> Nullable<BigInt>,
+        bill_lines -> Text,
+        bill_total_fen -> Nullable<BigInt>,
+        charged_before_fen -> BigInt,
+        within_tolerance -> Bool,
+        checked_by -> BigInt,
+        checked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_shipments (order_id) {
+        order_id -> BigInt,
+        handover -> Nullable<Text>,
+        warehouse_id -> Nullable<BigInt>,
+        pickup_id -> Nullable<BigInt>,
+        received_at -> Nullable<Timestamp>,
+        carrier -> Nullable<Text>,
+        waybill -> Nullable<Text>,
+        handed_over_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}

@@ -14,6 +14,7 @@ text_enum!(
         Payment => "payment",
         Reweigh => "reweigh",
         Refund => "refund",
+        ReturnFee => "return_fee",
         Adjustment => "adjustment",
     }
 );
@@ -24,8 +25,9 @@ impl EntryKind {
     pub fn allows(self, amount: Fen) -> bool {
         match self {
             EntryKind::Topup | EntryKind::Refund => amount > Fen::ZERO,
-            EntryKind::Payment | EntryKind::Reweigh => amount < Fen::ZERO,
-            EntryKind::Adjustment => amount != Fen::ZERO,
+            EntryKind::Payment | EntryKind::ReturnFee => amount < Fen::ZERO,
+            // A re-weigh charges a heavier parcel's difference or refunds a lighter one's.
+            EntryKind::Reweigh | EntryKind::Adjustment => amount != Fen::ZERO,
         }
     }
 }

@@ -31,3 +31,4 @@ pub mod text;
 pub mod upload;
 pub mod uscc;
 pub mod user_agent;
+pub mod warehouse;

@@ -103,8 +103,15 @@ pub enum Event {
     Receive,
     /// The weighed parcel costs more than was paid and waits for the difference.
     Hold,
-    /// The difference was paid.
+    /// The difference was paid (by the seller, or by the platform once a top-up covers it).
     Release,
+    /// The warehouse found that the parcel does not match its declaration.
+    Refuse,
+    /// The seller corrected the declaration of a refused parcel; it is weighed again.
+    Correct,
+    /// The seller has the parcel sent back from the warehouse, for a fee.
+    ReturnToSender,
+    /// Handed to the carrier with a waybill number.
     Dispatch,
     CustomsHold,
     OutForDelivery,
@@ -129,6 +136,9 @@ impl Event {
             Event::Receive => "receive",
             Event::Hold => "hold",
             Event::Release => "release",
+            Event::Refuse => "refuse",
+            Event::Correct => "correct",
+            Event::ReturnToSender => "return_to_sender",
             Event::Dispatch => "dispatch",
             Event::CustomsHold => "customs",
             Event::OutForDelivery => "out_for_delivery",
@@ -147,8 +157,9 @@ impl Event {
             Event::AddressConfirmed => actor == Recipient,
             Event::Submit { .. } | Event::Pay | Event::Cancel => actor == Member,
             Event::Approve | Event::Reject { .. } => actor == Approver,
-            Event::Receive | Event::Hold | Event::Dispatch => actor == Staff,
-            Event::Release => matches!(actor, Member | Staff),
+            Event::Receive | Event::Hold | Event::Refuse | Event::Dispatch => actor == Staff,
+            Event::Correct | Event::ReturnToSender => actor == Member,
+            Event::Release => matches!(actor, Member | Staff | System),
             Event::CustomsHold
             | Event::OutForDelivery
             | Event::Deliver
@@ -225,6 +236,9 @@ pub fn next(
         (Paid, Event::Receive) => Some(Received),
         (Received, Event::Hold) => Some(OnHold),
         (OnHold, Event::Release) => Some(Received),
+        (Paid | Received | OnHold, Event::Refuse) => Some(Exception),
+        (Exception, Event::Correct) => Some(Paid),
+        (Received | OnHold | Exception, Event::ReturnToSender) => Some(Returned),
         (Received, Event::Dispatch) => Some(InTransit),
         (InTransit, Event::CustomsHold) => Some(Customs),
         (InTransit | Customs, Event::OutForDelivery) => Some(OutForDelivery),
@@ -340,6 +354,31 @@ mod tests {
         assert_eq!(go(Received, Event::Hold, Actor::Staff), Ok(OnHold));
         assert_eq!(go(OnHold, Event::Release, Actor::Member), Ok(Received));
         assert!(go(OnHold, Event::Dispatch, Actor::Staff).is_err());
+    }
+
+    #[test]
+    fn a_refused_parcel_is_corrected_and_weighed_again_or_sent_back() {
+        for state in [Paid, Received, OnHold] {
+            assert_eq!(go(state, Event::Refuse, Actor::Staff), Ok(Exception));
+        }
+        assert!(go(Paid, Event::Refuse, Actor::Member).is_err());
+        assert_eq!(go(Exception, Event::Correct, Actor::Member), Ok(Paid));
+        assert_eq!(
+            go(Exception, Event::ReturnToSender, Actor::Member),
+            Ok(Returned)
+        );
+        // After receipt the seller's cancel is a return; before it, a cancel.
+        assert_eq!(
+            go(Received, Event::ReturnToSender, Actor::Member),
+            Ok(Returned)
+        );
+        assert!(go(Paid, Event::ReturnToSender, Actor::Member).is_err());
+        assert!(go(Exception, Event::Correct, Actor::Staff).is_err());
+    }
+
+    #[test]
+    fn a_top_up_releases_a_held_parcel_on_the_platforms_behalf() {
+        assert_eq!(go(OnHold, Event::Release, Actor::System), Ok(Received));
     }
 
     #[test]

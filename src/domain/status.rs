@@ -125,6 +125,7 @@ text_enum!(
         ItemPhoto => "item_photo",
         OrderDocument => "order_document",
         TopupReceipt => "topup_receipt",
+        ParcelPhoto => "parcel_photo",
     }
 );
 

@@ -12,7 +12,10 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 pub fn rules(conn: &mut DbConnection) -> QueryResult<PricingRules> {
-    let record: PricingRulesRecord = pricing_rules::table.find(1).first(conn)?;
+    let record = pricing_rules::table
+        .find(1)
+        .select(PricingRulesRecord::as_select())
+        .first(conn)?;
     Ok(PricingRules::from(&record))
 }
 

@@ -15,6 +15,8 @@ pub struct QuoteAnswer {
     pub routes: Vec<Route>,
     /// A code was given but no active promotion has it.
     pub unknown_promotion: bool,
+    /// The rules and discount inputs every route was priced with (frozen with an order's quote).
+    pub basis: quote::QuoteBasis,
 }
 
 impl QuoteAnswer {
@@ -72,6 +74,7 @@ pub fn quote(
         sort,
     );
     Ok(QuoteAnswer {
+        basis: quote::QuoteBasis::new(&rules, options),
         quotes,
         unknown_promotion: matches!(promotion, Some(None)),
         routes,

@@ -189,6 +189,7 @@ pub fn decide(
                     created_by: Some(actor.user_id.0),
                     note: "",
                     created_at: now(),
+                    reference: "",
                 },
             )?;
         }

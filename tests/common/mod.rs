@@ -198,20 +198,32 @@ pub fn set_password(conn: &mut DbConnection, user_id: i64, password: &str) {
 /// A new, empty PostgreSQL database when `TEST_DATABASE_URL` is set: its URL,
 /// and the maintenance URL and name to drop it with.
 fn new_postgres_database() -> Option<(String, (String, String))> {
-    let admin_url = std::env::var("TEST_DATABASE_URL")
+    let given = std::env::var("TEST_DATABASE_URL")
         .ok()
         .filter(|url| !url.is_empty())?;
+    let (admin_base, query) = given.split_once('?').unwrap_or((&given, ""));
+    // libpq's GSSAPI (Kerberos) libraries tear down at exit while the test
+    // servers' threads still hold connections, which crashed the test binary
+    // after every test had passed; the tests never use GSS encryption.
+    let query = if query.contains("gssencmode") {
+        query.to_owned()
+    } else if query.is_empty() {
+        "gssencmode=disable".to_owned()
+    } else {
+        format!("{query}&gssencmode=disable")
+    };
+    let admin_url = format!("{admin_base}?{query}");
     let name = format!("sp_test_{}", hex(rand_bytes()));
     let mut admin =
         diesel::PgConnection::establish(&admin_url).expect("connect to TEST_DATABASE_URL");
     diesel::sql_query(format!("CREATE DATABASE {name}"))
         .execute(&mut admin)
         .expect("create test database");
-    let base = admin_url
+    let base = admin_base
         .rsplit_once('/')
         .map(|(b, _)| b)
-        .unwrap_or(&admin_url);
-    Some((format!("{base}/{name}"), (admin_url.clone(), name)))
+        .unwrap_or(admin_base);
+    Some((format!("{base}/{name}?{query}"), (admin_url, name)))
 }
 
 fn drop_postgres_database(admin_url: &str, name: &str) -> bool {

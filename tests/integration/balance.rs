@@ -1,48 +1,10 @@
 use crate::common::{Browser, PASSWORD, TestApp, first_id, location, png, refused_beside};
 use crate::orders::submitted;
+use crate::paid::{company_of, credit, entries};
 use diesel::prelude::*;
 use samplepost::db::DbConnection;
 use samplepost::db::schema::{audit_log, ledger_entries, orders, users};
 use samplepost::domain::status::Role;
-
-fn company_of(app: &TestApp, email: &str) -> i64 {
-    let mut conn = app.conn();
-    let conn: &mut DbConnection = &mut conn;
-    users::table
-        .filter(users::email.eq(email))
-        .select(users::company_id.assume_not_null())
-        .first(conn)
-        .expect("company of the user")
-}
-
-/// Credits the company directly, as an admin's adjustment would (the
-/// top-up flow has its own tests).
-fn credit(app: &TestApp, company: i64, fen: i64) {
-    let mut conn = app.conn();
-    let conn: &mut DbConnection = &mut conn;
-    diesel::insert_into(ledger_entries::table)
-        .values((
-            ledger_entries::company_id.eq(company),
-            ledger_entries::kind.eq("adjustment"),
-            ledger_entries::amount_fen.eq(fen),
-            ledger_entries::note.eq("test credit"),
-            ledger_entries::created_at.eq(chrono::Utc::now().naive_utc()),
-        ))
-        .execute(conn)
-        .expect("credit");
-}
-
-/// Every entry of the company, oldest first: (kind, amount).
-fn entries(app: &TestApp, company: i64) -> Vec<(String, i64)> {
-    let mut conn = app.conn();
-    let conn: &mut DbConnection = &mut conn;
-    ledger_entries::table
-        .filter(ledger_entries::company_id.eq(company))
-        .order(ledger_entries::id.asc())
-        .select((ledger_entries::kind, ledger_entries::amount_fen))
-        .load(conn)
-        .expect("ledger")
-}
 
 fn status_of(app: &TestApp, no: &str) -> String {
     let mut conn = app.conn();

@@ -18,6 +18,7 @@ mod links;
 mod mail;
 mod order_sheet;
 mod orders;
+mod paid;
 mod password_reset;
 mod recipient_link;
 mod security;

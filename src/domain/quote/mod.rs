@@ -531,5 +531,8 @@ pub fn quote_all(
     quotes
 }
 
+mod basis;
 #[cfg(test)]
 mod tests;
+
+pub use basis::QuoteBasis;

@@ -146,6 +146,7 @@ fn pay_one(
         &crate::domain::order_event::EventParams::default(),
         amount.clone(),
     )?;
+    crate::db::warehouse::start_shipment(conn, order.id, now())?;
     // A free order (every charge discounted away) changes state without an entry.
     if total != Fen::ZERO {
         append(
@@ -159,6 +160,7 @@ fn pay_one(
                 created_by: Some(actor.user_id.0),
                 note: "",
                 created_at: now(),
+                reference: "",
             },
         )?;
     }
@@ -184,6 +186,7 @@ pub(crate) fn refund(conn: &mut DbConnection, actor: &Actor, order: &Order) -> S
             EntryKind::Payment.as_str(),
             EntryKind::Reweigh.as_str(),
             EntryKind::Refund.as_str(),
+            EntryKind::ReturnFee.as_str(),
         ]))
         .select(ledger_entries::amount_fen)
         .load(conn)?;
@@ -200,6 +203,7 @@ pub(crate) fn refund(conn: &mut DbConnection, actor: &Actor, order: &Order) -> S
                 created_by: Some(actor.user_id.0),
                 note: "",
                 created_at: now(),
+                reference: "",
             },
         )?;
     }

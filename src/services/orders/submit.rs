@@ -243,7 +243,7 @@ pub fn submit(
         let event = order_state::Event::Submit {
             needs_approval: decision != Decision::NotNeeded,
         };
-        freeze(conn, &order, &complete, chosen)?;
+        freeze(conn, &order, &complete, chosen, &answer.basis)?;
         let detail = format!(
             "{} {}",
             complete.route,
@@ -288,6 +288,7 @@ fn freeze(
     order: &Order,
     complete: &CompleteOrder,
     chosen: &RouteQuote,
+    basis: &crate::domain::quote::QuoteBasis,
 ) -> ServiceResult<()> {
     let row = super::recipient_row(order.id, &complete.recipient.to_fields());
     diesel::update(order_recipients::table.find(order.id))
@@ -337,6 +338,7 @@ fn freeze(
             transit_min_days: i64::from(chosen.transit.min_days),
             transit_max_days: i64::from(chosen.transit.max_days),
             quoted_at: now(),
+            basis: basis.to_json(),
         })
         .execute(conn)?;
     Ok(())
