@@ -166,3 +166,19 @@ pub fn shipment(conn: &mut super::DbConnection, order_id: i64) -> QueryResult<Op
         .first(conn)
         .optional()
 }
+
+/// Notes when the warehouse first had the parcel in hand (accepted or refused).
+pub fn mark_received(conn: &mut super::DbConnection, order_id: i64) -> QueryResult<()> {
+    let at = chrono::Utc::now().naive_utc();
+    diesel::update(
+        order_shipments::table
+            .filter(order_shipments::order_id.eq(order_id))
+            .filter(order_shipments::received_at.is_null()),
+    )
+    .set(order_shipments::received_at.eq(Some(at)))
+    .execute(conn)?;
+    diesel::update(order_shipments::table.find(order_id))
+        .set(order_shipments::updated_at.eq(at))
+        .execute(conn)?;
+    Ok(())
+}

@@ -147,3 +147,50 @@ mod tests {
         assert_eq!(return_fee(Fen(3000), Fen(0)), Fen(0));
     }
 }
+
+/// A carrier's waybill (tracking) number: 6–40 letters, digits or dashes,
+/// kept upper-case so a scanned and a typed number compare equal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waybill(String);
+
+impl Waybill {
+    pub fn parse(input: &str) -> Result<Waybill, &'static str> {
+        let text = input.trim().to_ascii_uppercase();
+        let length = text.chars().count();
+        if text.is_empty() {
+            return Err("error.warehouse.waybill_required");
+        }
+        if !(6..=40).contains(&length)
+            || !text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err("error.warehouse.waybill_invalid");
+        }
+        Ok(Waybill(text))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod waybill_tests {
+    use super::Waybill;
+
+    #[test]
+    fn a_waybill_is_kept_upper_case_and_refused_when_it_cannot_be_one() {
+        assert_eq!(
+            Waybill::parse(" 1z999aa10123456784 ").map(|w| w.as_str().to_owned()),
+            Ok("1Z999AA10123456784".to_owned())
+        );
+        assert_eq!(Waybill::parse(""), Err("error.warehouse.waybill_required"));
+        assert_eq!(
+            Waybill::parse("12345"),
+            Err("error.warehouse.waybill_invalid")
+        );
+        assert_eq!(
+            Waybill::parse("1234 5678"),
+            Err("error.warehouse.waybill_invalid")
+        );
+    }
+}

@@ -24,6 +24,7 @@ pub mod team;
 pub mod tokens;
 pub mod topups;
 pub mod uploads;
+pub mod warehouse;
 
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::{CompanyId, UserId};

@@ -145,6 +145,9 @@ pub fn decide(
             .select(Topup::as_select())
             .first(conn)?;
         let company = CompanyId(topup.company_id);
+        // Queued behind the company's payments and warehouse settlements:
+        // the releases below read the balance this credit changes.
+        crate::db::ledger::lock_company(conn, company.0)?;
         let (status, reason, action, kind) = match &decision {
             Decision::Approve => (
                 TopupStatus::Confirmed,
@@ -198,6 +201,11 @@ pub fn decide(
             None => format!("¥{amount}"),
         };
         notify_owner(conn, company, kind, &detail, "/app/balance")?;
+        if status == TopupStatus::Confirmed {
+            // Parcels held for a re-weigh difference go on as soon as the
+            // money is there.
+            crate::services::warehouse::release_covered(conn, company.0)?;
+        }
         audit::record(
             conn,
             actor,

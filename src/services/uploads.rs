@@ -8,7 +8,7 @@ use crate::db::models::NewUpload;
 use crate::db::schema::uploads;
 use crate::db::{DbConnection, ledger};
 use crate::domain::field_errors::FieldErrors;
-use crate::domain::ids::UploadId;
+use crate::domain::ids::{CompanyId, UploadId};
 use crate::domain::status::UploadKind;
 use crate::domain::upload::{self, UploadQuota};
 use crate::storage::{Storage, content_key};
@@ -45,6 +45,7 @@ pub fn used_bytes(conn: &mut DbConnection, company_id: i64) -> QueryResult<i64> 
     // SUM of a BIGINT is NUMERIC on PostgreSQL; the cast keeps one type on both.
     uploads::table
         .filter(uploads::company_id.eq(company_id))
+        .filter(uploads::kind.ne(UploadKind::ParcelPhoto.as_str()))
         .select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
             "COALESCE(CAST(SUM(size_bytes) AS BIGINT), 0)",
         ))
@@ -61,11 +62,36 @@ pub(crate) fn record<'a>(
     file: NewFile<'a>,
 ) -> ServiceResult<PendingFile<'a>> {
     let company = actor.company()?;
+    record_for(conn, actor, company, Some(quota), file)
+}
+
+/// Records a file staff took of a company's parcel (a warehouse photo): the
+/// company sees it with its order, and the platform's evidence does not
+/// count against the company's quota.
+pub(crate) fn record_evidence<'a>(
+    conn: &mut DbConnection,
+    staff: &Actor,
+    company: CompanyId,
+    file: NewFile<'a>,
+) -> ServiceResult<PendingFile<'a>> {
+    staff.require_staff()?;
+    record_for(conn, staff, company, None, file)
+}
+
+fn record_for<'a>(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    company: CompanyId,
+    quota: Option<UploadQuota>,
+    file: NewFile<'a>,
+) -> ServiceResult<PendingFile<'a>> {
     let refuse = |key| ServiceError::Invalid(FieldErrors::single(file.field, key));
     let mime = upload::check(file.bytes).map_err(|error| refuse(error.message_key()))?;
     // Two uploads at once must not both fit into the last megabytes.
     ledger::lock_company(conn, company.0)?;
-    if !quota.allows(used_bytes(conn, company.0)?, file.bytes.len()) {
+    if let Some(quota) = quota
+        && !quota.allows(used_bytes(conn, company.0)?, file.bytes.len())
+    {
         return Err(refuse("hostile.upload_quota"));
     }
     let name: String = file.original_name.chars().take(200).collect();

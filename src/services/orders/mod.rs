@@ -16,7 +16,7 @@ pub use proforma::proforma;
 pub(crate) use rules::may_change;
 pub use rules::{NotReady, SENDER_COUNTRY, readiness};
 use rules::{check_sender, require_active};
-pub use submit::{Submission, quote_for, submit};
+pub use submit::{Submission, parcel_of, quote_for, submit};
 pub use transition::{By, transition};
 
 use super::audit::{self, Event};
@@ -532,6 +532,12 @@ pub fn cancel(conn: &mut DbConnection, actor: &Actor, order_no: &str) -> Service
         crate::db::ledger::lock_company(conn, actor.company()?.0)?;
         let order = find(conn, actor, order_no)?;
         may_change(actor, &order)?;
+        // Once the warehouse has the parcel, getting it back is a return
+        // (with its fee), not a cancellation.
+        if crate::db::warehouse::shipment(conn, order.id)?.is_some_and(|s| s.received_at.is_some())
+        {
+            return Err(ServiceError::Conflict("error.order.cancel_after_receipt"));
+        }
         // The refund is known before the move, so the audit row can say it.
         let refunded = if order.status.is_paid() {
             Some(super::balance::refund(conn, actor, &order)?)
