@@ -42,7 +42,8 @@ impl OrderStatus {
         matches!(self, OrderStatus::Draft | OrderStatus::AwaitingAddress)
     }
 
-    /// Documents for sensitive goods may still be attached: until paid.
+    /// Documents for sensitive goods may still be attached: until paid, and
+    /// while a parcel the warehouse refused waits for a corrected declaration.
     pub fn takes_documents(self) -> bool {
         matches!(
             self,
@@ -50,6 +51,7 @@ impl OrderStatus {
                 | OrderStatus::Draft
                 | OrderStatus::PendingApproval
                 | OrderStatus::Approved
+                | OrderStatus::Exception
         )
     }
 

@@ -72,7 +72,11 @@ async fn approved(seller: &Browser, n: usize) -> String {
     submitted(seller, &[("form_token", &token), ("acknowledge", "yes")]).await
 }
 
-async fn request_topup(owner: &Browser, amount: &str, file: Option<Vec<u8>>) -> reqwest::Response {
+pub async fn request_topup(
+    owner: &Browser,
+    amount: &str,
+    file: Option<Vec<u8>>,
+) -> reqwest::Response {
     let mut form = reqwest::multipart::Form::new()
         .text("csrf_token", owner.csrf().await)
         .text("amount", amount.to_owned());

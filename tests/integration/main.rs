@@ -26,4 +26,5 @@ mod sessions;
 mod staff;
 mod team;
 mod verification;
+mod warehouse;
 mod wording;

@@ -1,7 +1,7 @@
 //! The company's order list with its filters, sort and pages.
 
 use crate::db::orders::Order;
-use crate::db::schema::{order_quotes, order_recipients, orders, routes, users};
+use crate::db::schema::{order_quotes, order_recipients, order_shipments, orders, routes, users};
 use crate::db::{DbConnection, contains_pattern, lower};
 use crate::domain::order_state::OrderStatus;
 use crate::services::{Actor, Page, ServiceResult};
@@ -52,6 +52,8 @@ pub struct OrderRow {
     pub country: String,
     pub creator: String,
     pub total_fen: Option<i64>,
+    /// The carrier's number, once handed over.
+    pub waybill: Option<String>,
 }
 
 /// A China-time day's start in UTC, as stored.
@@ -72,6 +74,7 @@ pub fn list(
         .inner_join(order_recipients::table)
         .inner_join(users::table.on(users::id.eq(orders::created_by)))
         .left_join(order_quotes::table)
+        .left_join(order_shipments::table)
         .filter(orders::company_id.eq(company.0))
         .into_boxed();
     if let Ok(status) = OrderStatus::parse(filter.status.trim()) {
@@ -114,8 +117,10 @@ pub fn list(
         order_recipients::country,
         users::display_name,
         order_quotes::total_fen.nullable(),
+        order_shipments::waybill.nullable(),
     );
-    let rows: Vec<(Order, String, String, String, Option<i64>)> = match page {
+    type Row = (Order, String, String, String, Option<i64>, Option<String>);
+    let rows: Vec<Row> = match page {
         Some(page) => query
             .select(select)
             .offset(Page::<OrderRow>::offset(page))
@@ -126,12 +131,13 @@ pub fn list(
     let rows = rows
         .into_iter()
         .map(
-            |(order, recipient_name, country, creator, total_fen)| OrderRow {
+            |(order, recipient_name, country, creator, total_fen, waybill)| OrderRow {
                 order,
                 recipient_name,
                 country,
                 creator,
                 total_fen,
+                waybill,
             },
         )
         .collect();

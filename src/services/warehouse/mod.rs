@@ -7,15 +7,19 @@
 
 mod dispatch;
 mod holds;
+mod parcel;
 mod queue;
 mod refusal;
 mod reweigh;
+mod seller;
 
-pub use dispatch::{DispatchReport, ManifestRow, dispatch, dispatch_sheet, manifest};
+pub use dispatch::{DispatchReport, ManifestRow, SheetProblem, dispatch, dispatch_sheet, manifest};
 pub use holds::{owed, pay_difference, release_covered};
-pub use queue::{Queue, QueueRow, queue};
-pub use refusal::{correct, refuse, return_fee_for, return_to_sender};
+pub use parcel::{ParcelView, parcel};
+pub use queue::{Queue, QueueRow, carriers, queue, routes_handed_over};
+pub use refusal::{Refusal, correct, refuse, return_fee_for, return_to_sender};
 pub use reweigh::{Bill, Measured, bill_lines, receive};
+pub use seller::{Compared, SellerFacts, for_seller};
 
 use super::{Actor, ServiceError, ServiceResult};
 use crate::db::DbConnection;

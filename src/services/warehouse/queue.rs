@@ -119,3 +119,33 @@ pub fn queue(conn: &mut DbConnection, actor: &Actor, day: NaiveDate) -> ServiceR
         handed_over: rows(handed_over),
     })
 }
+
+/// Active carriers (code, name), for the hand-over forms.
+pub fn carriers(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+    use crate::db::schema::carriers;
+    carriers::table
+        .filter(carriers::active.eq(true))
+        .order(carriers::code.asc())
+        .select((carriers::code, carriers::name))
+        .load(conn)
+}
+
+/// The routes with parcels handed over on `day` (China time), for the manifests.
+pub fn routes_handed_over(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    day: NaiveDate,
+) -> ServiceResult<Vec<String>> {
+    actor.require_staff()?;
+    let from = crate::domain::china_time::day_start(day);
+    let until = from + chrono::Duration::days(1);
+    let routes: Vec<Option<String>> = order_shipments::table
+        .inner_join(orders::table)
+        .filter(order_shipments::handed_over_at.ge(from))
+        .filter(order_shipments::handed_over_at.lt(until))
+        .select(orders::route_code)
+        .distinct()
+        .order(orders::route_code.asc())
+        .load(conn)?;
+    Ok(routes.into_iter().flatten().collect())
+}

@@ -30,6 +30,15 @@ use diesel::prelude::*;
 /// The longest note an operator or a seller writes here.
 const MAX_NOTE_CHARS: usize = 500;
 
+/// Why and how the operator refuses a parcel.
+pub struct Refusal<'a> {
+    pub measured: Measured,
+    pub reason: RefusalReason,
+    pub note: &'a str,
+    /// The photo's bytes and file name: the evidence the seller sees.
+    pub photo: (&'a [u8], &'a str),
+}
+
 /// Refuses the parcel with a reason, a photo and a note. The seller is
 /// told and chooses what happens next.
 pub fn refuse(
@@ -37,12 +46,15 @@ pub fn refuse(
     storage: &dyn Storage,
     actor: &Actor,
     order_no: &str,
-    measured: Measured,
-    reason: RefusalReason,
-    note: &str,
-    photo: (&[u8], &str),
+    refusal: Refusal,
 ) -> ServiceResult<()> {
     actor.require_staff()?;
+    let Refusal {
+        measured,
+        reason,
+        note,
+        photo,
+    } = refusal;
     let note = note.trim();
     if note.is_empty() {
         return Err(ServiceError::Invalid(FieldErrors::single(
@@ -149,7 +161,7 @@ pub fn correct(
         let missing = missing_documents(&declared, &attached(conn, order.id)?);
         if !missing.is_empty() {
             return Err(ServiceError::Invalid(FieldErrors::single(
-                "battery",
+                "declaration",
                 "error.warehouse.correct_needs_documents",
             )));
         }

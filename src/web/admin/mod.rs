@@ -10,6 +10,7 @@ pub mod routes;
 pub mod staff;
 pub mod topups;
 pub mod verifications;
+pub mod warehouse;
 
 use super::auth::Staff;
 use super::ctx::PageCtx;
@@ -36,6 +37,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     rates::routes(cfg);
     pricing::routes(cfg);
     countries::routes(cfg);
+    warehouse::routes(cfg);
 }
 
 #[derive(Template)]

@@ -6,6 +6,7 @@ mod form;
 mod link;
 mod pi;
 mod sheet;
+mod warehouse;
 
 use super::auth::Member;
 use super::ctx::{self, PageCtx};
@@ -38,6 +39,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/app/orders/{no}/duplicate", web::post().to(duplicate))
         .route("/app/orders/{no}/link", web::post().to(reissue_link));
     pi::routes(cfg);
+    warehouse::routes(cfg);
     attachments::routes(cfg);
     link::routes(cfg);
 }
@@ -181,6 +183,10 @@ struct DetailPage {
     new_link: Option<ShareLink>,
     /// The company's balance, shown beside the pay button of an approved order.
     balance: Option<Fen>,
+    /// The warehouse's measurement, bill, hold or refusal, once paid.
+    warehouse: Option<crate::services::warehouse::SellerFacts>,
+    /// A refused answer to the warehouse (correction or return), beside its field.
+    warehouse_errors: FieldErrors,
 }
 
 impl DetailPage {
@@ -245,7 +251,13 @@ impl DetailPage {
     }
 
     fn can_cancel(&self) -> bool {
+        // Once the warehouse has the parcel, it can only be returned.
+        let at_warehouse = self
+            .warehouse
+            .as_ref()
+            .is_some_and(|w| w.shipment.received_at.is_some());
         self.may_change()
+            && !at_warehouse
             && matches!(
                 self.status(),
                 OrderStatus::AwaitingAddress
@@ -260,6 +272,43 @@ impl DetailPage {
     fn missing_for_payment(&self) -> Option<Fen> {
         let due = Fen(self.quote()?.total_fen);
         crate::domain::ledger::shortfall(self.balance?, due)
+    }
+
+    /// The warehouse's newest measurement when it accepted the parcel.
+    fn measured(&self) -> Option<&crate::db::warehouse::ParcelCheck> {
+        let warehouse = self.warehouse.as_ref()?;
+        warehouse.latest.as_ref().filter(|_| !warehouse.refused())
+    }
+
+    /// The warehouse's refusal the seller must answer.
+    fn refusal(&self) -> Option<&crate::db::warehouse::ParcelCheck> {
+        let warehouse = self.warehouse.as_ref()?;
+        let waiting = self.status() == OrderStatus::Exception && warehouse.refused();
+        warehouse.latest.as_ref().filter(|_| waiting)
+    }
+
+    /// The whole difference of the bill against the quote.
+    fn bill_difference(&self) -> Fen {
+        self.warehouse
+            .as_ref()
+            .map(|w| {
+                w.compared
+                    .iter()
+                    .fold(Fen::ZERO, |sum, c| sum + c.difference())
+            })
+            .unwrap_or(Fen::ZERO)
+    }
+
+    fn kg(&self, grams: &i64) -> String {
+        crate::domain::measure::kg_text(u32::try_from(*grams).unwrap_or(0))
+    }
+
+    fn cm(&self, mm: &i64) -> String {
+        crate::domain::measure::cm_text(u32::try_from(*mm).unwrap_or(0))
+    }
+
+    fn batteries(&self) -> &'static [crate::domain::customs::Battery] {
+        crate::domain::customs::Battery::ALL
     }
 
     fn draft(&self) -> &Draft {
@@ -353,15 +402,26 @@ async fn detail(
     state: web::Data<AppState>,
     no: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    render(&detail_page(ctx, &member, &session, &state, no.into_inner()).await?)
+}
+
+/// The order page of `no` as the member sees it.
+async fn detail_page(
+    ctx: PageCtx,
+    member: &Member,
+    session: &Session,
+    state: &AppState,
+    no: String,
+) -> Result<DetailPage, AppError> {
     let actor = member.0.actor();
-    let no = no.into_inner();
-    let (view, balance) = run(&state, move |conn| {
+    let (view, balance, warehouse) = run(state, move |conn| {
         let view = orders::view(conn, &actor, &no)?;
         let balance = match view.order.status {
             OrderStatus::Approved => Some(crate::services::balance::balance(conn, &actor)?),
             _ => None,
         };
-        Ok((view, balance))
+        let warehouse = crate::services::warehouse::for_seller(conn, &view.order)?;
+        Ok((view, balance, warehouse))
     })
     .await?;
     let missing = if view.order.status == OrderStatus::Draft {
@@ -384,13 +444,15 @@ async fn detail(
         .remove_as::<String>(&key)
         .and_then(Result::ok)
         .map(|token| ShareLink::new(&state.settings.public_url, &format!("/r/{token}")));
-    render(&DetailPage {
+    Ok(DetailPage {
         ctx,
         view,
         missing,
         quote_lines,
         new_link,
         balance,
+        warehouse,
+        warehouse_errors: FieldErrors::new(),
     })
 }
 
