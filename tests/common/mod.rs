@@ -111,14 +111,21 @@ impl TestApp {
         self.pool.get().expect("pooled connection")
     }
 
-    /// Creates a staff account directly (no one-time password step) and signs a browser in.
-    pub async fn staff(&self, role: Role) -> Browser {
+    /// Creates a staff account directly (no one-time password step) with the
+    /// tests' password and returns its e-mail.
+    pub fn staff_account(&self, role: Role) -> String {
         let email = format!("{}-{}@samplepost.test", role, hex(rand_bytes()));
         let parsed = Email::parse(&email).expect("email");
         let mut conn = self.conn();
         let (user, _) =
             accounts::create_staff_account(&mut conn, &parsed, "Staff", role).expect("staff");
         set_password(&mut conn, user.id, PASSWORD);
+        email
+    }
+
+    /// A staff account of `role`, signed in in a new browser.
+    pub async fn staff(&self, role: Role) -> Browser {
+        let email = self.staff_account(role);
         let browser = self.browser();
         let response = browser.sign_in(&email, PASSWORD).await;
         assert_eq!(response.status(), 303, "staff sign-in");
@@ -165,6 +172,36 @@ impl TestApp {
             .execute(conn)
             .expect("activate the company");
         (browser, email)
+    }
+
+    /// The company of a user, by e-mail.
+    pub fn company_of(&self, email: &str) -> i64 {
+        use samplepost::db::schema::users;
+        let mut conn = self.conn();
+        let conn: &mut DbConnection = &mut conn;
+        users::table
+            .filter(users::email.eq(email))
+            .select(users::company_id.assume_not_null())
+            .first(conn)
+            .expect("company of the user")
+    }
+
+    /// Credits the company directly, as an admin's adjustment would (the
+    /// top-up flow has its own tests).
+    pub fn credit(&self, company: i64, fen: i64) {
+        use samplepost::db::schema::ledger_entries;
+        let mut conn = self.conn();
+        let conn: &mut DbConnection = &mut conn;
+        diesel::insert_into(ledger_entries::table)
+            .values((
+                ledger_entries::company_id.eq(company),
+                ledger_entries::kind.eq("adjustment"),
+                ledger_entries::amount_fen.eq(fen),
+                ledger_entries::note.eq("test credit"),
+                ledger_entries::created_at.eq(chrono::Utc::now().naive_utc()),
+            ))
+            .execute(conn)
+            .expect("credit");
     }
 
     /// Counts rows of a table, to check that a refused request changed nothing.
@@ -469,4 +506,46 @@ pub fn verification_form(
         form = form.part("licence", part);
     }
     form
+}
+
+/// A complete order to London on the postal small-packet line.
+pub fn order_fields<'a>(overrides: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut fields = vec![
+        ("name", "Jane Smith"),
+        ("company", ""),
+        ("line1", "1 High Street"),
+        ("line2", ""),
+        ("city", "London"),
+        ("state", ""),
+        ("postcode", "SW1A 1AA"),
+        ("country", "GB"),
+        ("phone", "020 7946 0958"),
+        ("email", ""),
+        ("tax_id", ""),
+        ("purpose", "influencer"),
+        ("reference", "SPRING-26"),
+        ("weight_kg", "0.48"),
+        ("length_cm", "30"),
+        ("width_cm", "20"),
+        ("height_cm", "5"),
+        ("battery", "none"),
+        ("item_count", "1"),
+        ("item0_description_en", "Cotton T-shirt"),
+        ("item0_description_zh", "棉质T恤"),
+        ("item0_quantity", "2"),
+        ("item0_unit_value_usd", "3.50"),
+        ("item0_hs_code", "6109.10"),
+        ("item0_origin", "CN"),
+        ("route", "POST-SMALL"),
+        ("backup_route", ""),
+        ("form_token", "token-1"),
+        ("action", "submit"),
+    ];
+    for (key, value) in overrides {
+        match fields.iter_mut().find(|(k, _)| k == key) {
+            Some(field) => field.1 = value,
+            None => fields.push((key, value)),
+        }
+    }
+    fields
 }

@@ -28,29 +28,6 @@ async fn member(app: &TestApp, owner: &Browser, email: &str, role: &str) -> Brow
     browser
 }
 
-/// Credits the owner's company directly (the top-up flow has its own tests).
-fn credit(app: &TestApp, owner_email: &str, fen: i64) {
-    use diesel::prelude::*;
-    use samplepost::db::schema::{ledger_entries, users};
-    let mut conn = app.conn();
-    let conn: &mut samplepost::db::DbConnection = &mut conn;
-    let company: i64 = users::table
-        .filter(users::email.eq(owner_email))
-        .select(users::company_id.assume_not_null())
-        .first(conn)
-        .expect("company");
-    diesel::insert_into(ledger_entries::table)
-        .values((
-            ledger_entries::company_id.eq(company),
-            ledger_entries::kind.eq("adjustment"),
-            ledger_entries::amount_fen.eq(fen),
-            ledger_entries::note.eq("test credit"),
-            ledger_entries::created_at.eq(chrono::Utc::now().naive_utc()),
-        ))
-        .execute(conn)
-        .expect("credit");
-}
-
 #[tokio::test]
 async fn a_manager_approves_a_sellers_order_and_pays_it() {
     browser_test(
@@ -58,7 +35,7 @@ async fn a_manager_approves_a_sellers_order_and_pays_it() {
         async |browsers| {
             let app = TestApp::spawn().await;
             let (owner, owner_email) = app.seller("Acme").await;
-            credit(&app, &owner_email, 100_000);
+            app.credit(app.company_of(&owner_email), 100_000);
             owner
                 .post_form("/app/settings/approval", &[("always", "yes")])
                 .await;

@@ -14,3 +14,4 @@ mod onboarding;
 mod orders;
 mod phone_width;
 mod tour;
+mod warehouse;

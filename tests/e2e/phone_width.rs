@@ -4,7 +4,7 @@
 //! header fits one line on a 1366 px laptop (issue #9).
 
 use crate::browser::browser_test;
-use crate::common::{PASSWORD, TestApp};
+use crate::common::TestApp;
 
 #[tokio::test]
 async fn no_page_is_wider_than_a_phone() {
@@ -70,19 +70,7 @@ async fn no_page_is_wider_than_a_phone() {
             }
         }
         // The staff's pages and the public forms, in a browser of their own.
-        let admin_email = "phone-admin@samplepost.test";
-        {
-            let mut conn = app.conn();
-            let email = samplepost::domain::email::Email::parse(admin_email).expect("email");
-            let (admin, _) = samplepost::services::accounts::create_staff_account(
-                &mut conn,
-                &email,
-                "Admin",
-                samplepost::domain::status::Role::Admin,
-            )
-            .expect("admin");
-            crate::common::set_password(&mut conn, admin.id, PASSWORD);
-        }
+        let admin_email = app.staff_account(samplepost::domain::status::Role::Admin);
         let staff = browsers.open(&app.address).await;
         staff.resize(375, 844).await;
         for path in ["/login", "/register", "/password/forgot"] {
@@ -92,7 +80,7 @@ async fn no_page_is_wider_than_a_phone() {
                 wide.push(format!("{path}: {overflow}"));
             }
         }
-        staff.sign_in(admin_email).await;
+        staff.sign_in(&admin_email).await;
         staff.wait_for(r#"header a[href="/admin"]"#).await;
         for path in [
             "/admin",
@@ -107,6 +95,7 @@ async fn no_page_is_wider_than_a_phone() {
             "/admin/rates",
             "/admin/pricing",
             "/admin/countries",
+            "/admin/warehouse",
         ] {
             for lang in ["zh-CN", "en"] {
                 staff.goto(&format!("/lang/{lang}")).await;

@@ -1,6 +1,6 @@
 use crate::common::{Browser, PASSWORD, TestApp, first_id, location, png, refused_beside};
 use crate::orders::submitted;
-use crate::paid::{company_of, credit, entries};
+use crate::paid::entries;
 use diesel::prelude::*;
 use samplepost::db::DbConnection;
 use samplepost::db::schema::{audit_log, ledger_entries, orders, users};
@@ -29,7 +29,7 @@ fn audit_actions(app: &TestApp, prefix: &str) -> Vec<String> {
 
 /// A member of the owner's company with `role`, signed in.
 async fn member(app: &TestApp, owner_email: &str, role: Role) -> Browser {
-    let company = company_of(app, owner_email);
+    let company = app.company_of(owner_email);
     let email = format!("{role}-{company}@example.cn");
     {
         let mut conn = app.conn();
@@ -127,7 +127,7 @@ async fn a_confirmed_top_up_credits_the_balance_and_tells_the_owner() {
         .await;
     assert_eq!(response.status(), 303);
     assert_eq!(shown_balance(&owner).await, 500_050);
-    let company = company_of(&app, &email);
+    let company = app.company_of(&email);
     assert_eq!(entries(&app, company), [("topup".to_owned(), 500_050)]);
     let notifications = owner.get_text("/app/notifications").await;
     assert!(notifications.contains("data-kind=\"topup.confirmed\""));
@@ -220,8 +220,8 @@ async fn top_up_amount_and_receipt_are_checked_beside_their_fields() {
 async fn paying_an_approved_order_debits_the_balance_in_one_step() {
     let app = TestApp::spawn().await;
     let (owner, email) = app.seller("Acme").await;
-    let company = company_of(&app, &email);
-    credit(&app, company, 100_000);
+    let company = app.company_of(&email);
+    app.credit(company, 100_000);
     let no = approved(&owner, 0).await;
     let total = total_of(&owner, &no).await;
     assert!(total > 0 && total < 100_000, "{total}");
@@ -255,10 +255,10 @@ async fn paying_an_approved_order_debits_the_balance_in_one_step() {
 async fn paying_with_insufficient_balance_leaves_order_approved() {
     let app = TestApp::spawn().await;
     let (owner, email) = app.seller("Acme").await;
-    let company = company_of(&app, &email);
+    let company = app.company_of(&email);
     let no = approved(&owner, 0).await;
     let total = total_of(&owner, &no).await;
-    credit(&app, company, total - 1234);
+    app.credit(company, total - 1234);
     let page = owner.get_text(&format!("/app/orders/{no}")).await;
     assert!(
         page.contains("data-missing=\"1234\""),
@@ -281,11 +281,11 @@ async fn paying_with_insufficient_balance_leaves_order_approved() {
 async fn paying_several_orders_is_all_or_nothing() {
     let app = TestApp::spawn().await;
     let (owner, email) = app.seller("Acme").await;
-    let company = company_of(&app, &email);
+    let company = app.company_of(&email);
     let first = approved(&owner, 0).await;
     let second = approved(&owner, 1).await;
     let total = total_of(&owner, &first).await + total_of(&owner, &second).await;
-    credit(&app, company, total - 1);
+    app.credit(company, total - 1);
     let list = owner.get_text("/app/balance").await;
     assert!(list.contains("订单待付款"));
     assert!(list.contains(&format!("data-payable=\"{first}\"")));
@@ -300,7 +300,7 @@ async fn paying_several_orders_is_all_or_nothing() {
     assert_eq!(status_of(&app, &first), "approved");
     assert_eq!(status_of(&app, &second), "approved");
 
-    credit(&app, company, 1);
+    app.credit(company, 1);
     let response = owner.post_form("/app/balance/pay", &pick).await;
     assert_eq!(response.status(), 303);
     assert_eq!(status_of(&app, &first), "paid");
@@ -314,13 +314,13 @@ async fn paying_several_orders_is_all_or_nothing() {
 async fn twenty_concurrent_payments_against_a_balance_for_five_pay_exactly_five() {
     let app = TestApp::spawn().await;
     let (owner, email) = app.seller("Acme").await;
-    let company = company_of(&app, &email);
+    let company = app.company_of(&email);
     let mut numbers = Vec::new();
     for n in 0..20 {
         numbers.push(approved(&owner, n).await);
     }
     let total = total_of(&owner, &numbers[0]).await;
-    credit(&app, company, 5 * total);
+    app.credit(company, 5 * total);
 
     let token = owner.csrf().await;
     let payments = numbers.iter().map(|no| {
@@ -373,8 +373,8 @@ async fn twenty_concurrent_payments_against_a_balance_for_five_pay_exactly_five(
 async fn cancelling_a_paid_order_refunds_it_in_full() {
     let app = TestApp::spawn().await;
     let (owner, email) = app.seller("Acme").await;
-    let company = company_of(&app, &email);
-    credit(&app, company, 50_000);
+    let company = app.company_of(&email);
+    app.credit(company, 50_000);
     let no = approved(&owner, 0).await;
     let total = total_of(&owner, &no).await;
     owner.post_form(&format!("/app/orders/{no}/pay"), &[]).await;
@@ -405,8 +405,8 @@ async fn cancelling_a_paid_order_refunds_it_in_full() {
 async fn the_statement_lists_filters_and_exports_the_entries() {
     let app = TestApp::spawn().await;
     let (owner, email) = app.seller("Acme").await;
-    let company = company_of(&app, &email);
-    credit(&app, company, 30_000);
+    let company = app.company_of(&email);
+    app.credit(company, 30_000);
     let no = approved(&owner, 0).await;
     let total = total_of(&owner, &no).await;
     owner.post_form(&format!("/app/orders/{no}/pay"), &[]).await;
@@ -495,7 +495,7 @@ async fn a_seller_sees_the_balance_but_neither_tops_up_nor_reads_the_statement()
 async fn another_companys_top_up_receipt_and_orders_answer_404() {
     let app = TestApp::spawn().await;
     let (owner, email) = app.seller("Acme").await;
-    credit(&app, company_of(&app, &email), 100_000);
+    app.credit(app.company_of(&email), 100_000);
     let no = approved(&owner, 0).await;
     assert_eq!(
         request_topup(&owner, "100", Some(png())).await.status(),
@@ -539,8 +539,8 @@ async fn another_companys_top_up_receipt_and_orders_answer_404() {
 async fn ledger_entries_cannot_be_changed_or_deleted() {
     let app = TestApp::spawn().await;
     let (_, email) = app.seller("Acme").await;
-    let company = company_of(&app, &email);
-    credit(&app, company, 100);
+    let company = app.company_of(&email);
+    app.credit(company, 100);
     let mut conn = app.conn();
     let conn: &mut DbConnection = &mut conn;
     let update = diesel::update(ledger_entries::table)
@@ -576,8 +576,8 @@ async fn a_top_up_posted_twice_is_one_request() {
 async fn a_suspended_company_keeps_its_balance_but_cannot_pay() {
     let app = TestApp::spawn().await;
     let (owner, email) = app.seller("Acme").await;
-    let company = company_of(&app, &email);
-    credit(&app, company, 100_000);
+    let company = app.company_of(&email);
+    app.credit(company, 100_000);
     let no = approved(&owner, 0).await;
     {
         use samplepost::db::schema::companies;
@@ -600,7 +600,7 @@ async fn a_suspended_company_keeps_its_balance_but_cannot_pay() {
 async fn paying_an_order_that_is_already_paid_answers_409_and_charges_nothing() {
     let app = TestApp::spawn().await;
     let (owner, email) = app.seller("Acme").await;
-    credit(&app, company_of(&app, &email), 100_000);
+    app.credit(app.company_of(&email), 100_000);
     let no = approved(&owner, 0).await;
     let path = format!("/app/orders/{no}/pay");
     assert_eq!(owner.post_form(&path, &[]).await.status(), 303);
@@ -618,7 +618,7 @@ async fn paying_an_order_that_is_already_paid_answers_409_and_charges_nothing() 
 async fn the_seller_is_told_when_a_manager_pays_their_order() {
     let app = TestApp::spawn().await;
     let (_, email) = app.seller("Acme").await;
-    credit(&app, company_of(&app, &email), 100_000);
+    app.credit(app.company_of(&email), 100_000);
     let seller = member(&app, &email, Role::Seller).await;
     let no = approved(&seller, 0).await;
     assert_eq!(status_of(&app, &no), "approved", "no approval rule is set");
@@ -636,7 +636,7 @@ async fn the_seller_is_told_when_a_manager_pays_their_order() {
 async fn the_top_up_form_names_the_platforms_account_and_the_companys_transfer_reference() {
     let app = TestApp::spawn().await;
     let (owner, email) = app.seller("Acme").await;
-    let company = company_of(&app, &email);
+    let company = app.company_of(&email);
     let reference = format!("SP{company:06}");
     let page = owner.get_text("/app/balance").await;
     assert!(

@@ -51,10 +51,17 @@ async fn problems(browser: &Browser, path: &str, allowed: &[&str]) -> Vec<String
 #[tokio::test]
 async fn every_page_reads_cleanly_in_both_languages() {
     let app = TestApp::spawn().await;
-    let (seller, _) = app.seller("Acme").await;
+    let (seller, email) = app.seller("Acme").await;
+    app.credit(app.company_of(&email), 100_000);
     let draft = crate::orders::post_order(&seller, &[("action", "save")]).await;
     let draft = crate::orders::order_no(&draft);
     let submitted = crate::orders::submitted(&seller, &[("form_token", "second")]).await;
+    // One parcel weighed heavier at the warehouse, one refused there.
+    let operator = app.staff(Role::Operator).await;
+    let weighed = crate::paid::pay_new(&seller, &[("form_token", "third")]).await;
+    crate::warehouse::receive(&operator, &weighed, "0.60", crate::warehouse::BOX).await;
+    let refused = crate::paid::pay_new(&seller, &[("form_token", "fourth")]).await;
+    crate::warehouse::refuse(&operator, &refused, "damaged").await;
     // Chinese the tests typed (the item's description, the verified
     // company's name and address), the transliteration example the English
     // hint gives, and the sheet values an import accepts (是/否).
@@ -80,6 +87,8 @@ async fn every_page_reads_cleanly_in_both_languages() {
         format!("/app/orders/{draft}"),
         format!("/app/orders/{draft}/edit"),
         format!("/app/orders/{submitted}"),
+        format!("/app/orders/{weighed}"),
+        format!("/app/orders/{refused}"),
         "/app/orders/import".to_owned(),
         "/app/addresses".to_owned(),
         "/app/addresses/new".to_owned(),
@@ -109,8 +118,15 @@ async fn every_page_reads_cleanly_in_both_languages() {
         "/admin/payee",
         "/admin/rates",
         "/admin/pricing",
+        "/admin/warehouse",
     ] {
         found.extend(problems(&admin, path, &typed).await);
+    }
+    for path in [
+        format!("/admin/warehouse/{weighed}"),
+        format!("/admin/warehouse/{refused}"),
+    ] {
+        found.extend(problems(&admin, &path, &typed).await);
     }
     // The catalogue pages edit names in both languages: they show both, so
     // only placeholders and keys are checked there.

@@ -1,46 +1,6 @@
 use crate::common::{Browser, TestApp, location, refused_beside};
 
-/// A complete order to London on the postal small-packet line.
-pub fn order<'a>(overrides: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut fields = vec![
-        ("name", "Jane Smith"),
-        ("company", ""),
-        ("line1", "1 High Street"),
-        ("line2", ""),
-        ("city", "London"),
-        ("state", ""),
-        ("postcode", "SW1A 1AA"),
-        ("country", "GB"),
-        ("phone", "020 7946 0958"),
-        ("email", ""),
-        ("tax_id", ""),
-        ("purpose", "influencer"),
-        ("reference", "SPRING-26"),
-        ("weight_kg", "0.48"),
-        ("length_cm", "30"),
-        ("width_cm", "20"),
-        ("height_cm", "5"),
-        ("battery", "none"),
-        ("item_count", "1"),
-        ("item0_description_en", "Cotton T-shirt"),
-        ("item0_description_zh", "棉质T恤"),
-        ("item0_quantity", "2"),
-        ("item0_unit_value_usd", "3.50"),
-        ("item0_hs_code", "6109.10"),
-        ("item0_origin", "CN"),
-        ("route", "POST-SMALL"),
-        ("backup_route", ""),
-        ("form_token", "token-1"),
-        ("action", "submit"),
-    ];
-    for (key, value) in overrides {
-        match fields.iter_mut().find(|(k, _)| k == key) {
-            Some(field) => field.1 = value,
-            None => fields.push((key, value)),
-        }
-    }
-    fields
-}
+pub use crate::common::order_fields as order;
 
 pub async fn post_order(seller: &Browser, overrides: &[(&str, &str)]) -> reqwest::Response {
     seller.post_form("/app/orders", &order(overrides)).await

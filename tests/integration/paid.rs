@@ -5,34 +5,7 @@ use crate::common::{Browser, TestApp};
 use crate::orders::submitted;
 use diesel::prelude::*;
 use samplepost::db::DbConnection;
-use samplepost::db::schema::{ledger_entries, users};
-
-pub fn company_of(app: &TestApp, email: &str) -> i64 {
-    let mut conn = app.conn();
-    let conn: &mut DbConnection = &mut conn;
-    users::table
-        .filter(users::email.eq(email))
-        .select(users::company_id.assume_not_null())
-        .first(conn)
-        .expect("company of the user")
-}
-
-/// Credits the company directly, as an admin's adjustment would (the
-/// top-up flow has its own tests).
-pub fn credit(app: &TestApp, company: i64, fen: i64) {
-    let mut conn = app.conn();
-    let conn: &mut DbConnection = &mut conn;
-    diesel::insert_into(ledger_entries::table)
-        .values((
-            ledger_entries::company_id.eq(company),
-            ledger_entries::kind.eq("adjustment"),
-            ledger_entries::amount_fen.eq(fen),
-            ledger_entries::note.eq("test credit"),
-            ledger_entries::created_at.eq(chrono::Utc::now().naive_utc()),
-        ))
-        .execute(conn)
-        .expect("credit");
-}
+use samplepost::db::schema::ledger_entries;
 
 /// Every entry of the company, oldest first: (kind, amount).
 pub fn entries(app: &TestApp, company: i64) -> Vec<(String, i64)> {
@@ -60,8 +33,8 @@ pub struct Paid {
 /// (with `overrides`) and pays it.
 pub async fn paid_order(app: &TestApp, balance: i64, overrides: &[(&str, &str)]) -> Paid {
     let (seller, email) = app.seller("Acme").await;
-    let company = company_of(app, &email);
-    credit(app, company, balance);
+    let company = app.company_of(&email);
+    app.credit(company, balance);
     let no = pay_new(&seller, overrides).await;
     let total = -entries(app, company)
         .iter()

@@ -21,8 +21,8 @@ INSERT INTO carriers (code, name, active, created_at) VALUES
     ('DHL', 'DHL Express', TRUE, CURRENT_TIMESTAMP),
     ('UPS', 'UPS', TRUE, CURRENT_TIMESTAMP),
     ('FEDEX', 'FedEx', TRUE, CURRENT_TIMESTAMP),
-    ('4PX', '4PX 递四方', TRUE, CURRENT_TIMESTAMP),
-    ('YUN', 'YunExpress 云途', TRUE, CURRENT_TIMESTAMP);
+    ('4PX', '4PX Worldwide Express', TRUE, CURRENT_TIMESTAMP),
+    ('YUN', 'YunExpress', TRUE, CURRENT_TIMESTAMP);
 
 -- A seller's request to have paid parcels collected; operators confirm the
 -- slot or propose another one. Several orders may share one pickup.

@@ -5,7 +5,7 @@
 use super::{BOX, balance_of, entry, ledger_of, receive, status_of};
 use crate::balance::request_topup;
 use crate::common::{TestApp, png};
-use crate::paid::{credit, paid_order};
+use crate::paid::paid_order;
 use diesel::prelude::*;
 use samplepost::db::DbConnection;
 use samplepost::db::schema::topups;
@@ -105,7 +105,7 @@ async fn the_seller_pays_the_difference_once_the_balance_covers_it() {
     // Still short: nothing moves.
     assert_eq!(paid.seller.post_form(&path, &[]).await.status(), 303);
     assert_eq!(status_of(&app, &paid.no), "on_hold");
-    credit(&app, paid.company, 1000);
+    app.credit(paid.company, 1000);
     assert_eq!(paid.seller.post_form(&path, &[]).await.status(), 303);
     assert_eq!(status_of(&app, &paid.no), "received");
     // Again: it is not on hold any more, and nothing is charged twice.

@@ -96,5 +96,24 @@ pub async fn receive(
     .await
 }
 
+/// Refuses the parcel for `reason`, with a photo and a note.
+pub async fn refuse(operator: &Browser, no: &str, reason: &str) -> reqwest::Response {
+    measure(
+        operator,
+        no,
+        "refuse",
+        &[
+            ("weight_kg", "0.48"),
+            ("length_cm", "30"),
+            ("width_cm", "20"),
+            ("height_cm", "5"),
+            ("reason", reason),
+            ("note", "A power bank was found in the box"),
+        ],
+        true,
+    )
+    .await
+}
+
 /// The standard order's box: 30 × 20 × 5 cm.
 pub const BOX: [&str; 3] = ["30", "20", "5"];

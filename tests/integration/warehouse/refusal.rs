@@ -2,28 +2,10 @@
 //! a photo and a note; the seller has it returned (for the fee) or corrects
 //! the declaration and it is weighed again.
 
-use super::{BOX, balance_of, entry, ledger_of, measure, receive, status_of};
+use super::{BOX, balance_of, entry, ledger_of, measure, receive, refuse, status_of};
 use crate::common::TestApp;
 use crate::paid::paid_order;
 use samplepost::domain::status::Role;
-
-async fn refuse(operator: &crate::common::Browser, no: &str, reason: &str) -> reqwest::Response {
-    measure(
-        operator,
-        no,
-        "refuse",
-        &[
-            ("weight_kg", "0.48"),
-            ("length_cm", "30"),
-            ("width_cm", "20"),
-            ("height_cm", "5"),
-            ("reason", reason),
-            ("note", "A power bank was found in the box"),
-        ],
-        true,
-    )
-    .await
-}
 
 #[tokio::test]
 async fn a_refused_parcel_returned_to_the_sender_is_refunded_less_the_fee() {
