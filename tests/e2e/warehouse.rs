@@ -33,6 +33,9 @@ async fn an_operator_scans_a_heavier_parcel_and_the_seller_sees_the_supplement()
                 "the scanned parcel's page",
             )
             .await;
+        if std::env::var("PHONE_SHOTS").is_ok() {
+            operator.screenshot("warehouse-parcel").await;
+        }
         operator.fill("#weight_kg", "0.60").await;
         operator.fill("#length_cm", "30").await;
         operator.fill("#width_cm", "20").await;
@@ -50,6 +53,11 @@ async fn an_operator_scans_a_heavier_parcel_and_the_seller_sees_the_supplement()
         // 0.60 kg on POST-SMALL to GB: ¥53.20 against the ¥45.76 paid.
         let supplement = tab.text(r#"[data-supplement="744"]"#).await;
         assert!(supplement.contains("7.44"), "{supplement}");
+        if std::env::var("PHONE_SHOTS").is_ok() {
+            tab.screenshot("warehouse-seller-order").await;
+            operator.goto("/admin/warehouse").await;
+            operator.screenshot("warehouse-queue").await;
+        }
         tab.goto("/app/balance").await;
         tab.wait_until(
             &format!(
