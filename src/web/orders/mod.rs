@@ -181,6 +181,8 @@ struct DetailPage {
     new_link: Option<ShareLink>,
     /// The company's balance, shown beside the pay button of an approved order.
     balance: Option<Fen>,
+    /// How a paid order reaches the warehouse (`app/order_handover.html`).
+    handover: Option<crate::services::handover::HandoverView>,
 }
 
 impl DetailPage {
@@ -355,13 +357,14 @@ async fn detail(
 ) -> Result<HttpResponse, AppError> {
     let actor = member.0.actor();
     let no = no.into_inner();
-    let (view, balance) = run(&state, move |conn| {
+    let (view, balance, handover) = run(&state, move |conn| {
         let view = orders::view(conn, &actor, &no)?;
         let balance = match view.order.status {
             OrderStatus::Approved => Some(crate::services::balance::balance(conn, &actor)?),
             _ => None,
         };
-        Ok((view, balance))
+        let handover = crate::services::handover::section(conn, &actor, &view.order)?;
+        Ok((view, balance, handover))
     })
     .await?;
     let missing = if view.order.status == OrderStatus::Draft {
@@ -391,6 +394,7 @@ async fn detail(
         quote_lines,
         new_link,
         balance,
+        handover,
     })
 }
 
