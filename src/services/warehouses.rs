@@ -370,10 +370,11 @@ fn record_carrier(
 fn demo() -> WarehouseSettings {
     WarehouseSettings {
         name: "深圳宝安仓 Shenzhen Bao'an warehouse".to_owned(),
-        address_zh: "广东省深圳市宝安区福永街道福海工业区 A 栋 1 楼，样品邮收货处".to_owned(),
+        address_zh: "广东省深圳市宝安区福永街道福海工业区 A 栋 1 楼".to_owned(),
         opening_hours: "周一至周六 09:00–18:00 · Mon–Sat 09:00–18:00".to_owned(),
-        map_note: "从福永地铁站 A 口步行 8 分钟，蓝色大门 · 8 min walk from Fuyong metro exit A, blue gate"
-            .to_owned(),
+        map_note:
+            "福永地铁站 A 口步行 8 分钟，蓝色大门 · 8 min walk from Fuyong metro exit A, blue gate"
+                .to_owned(),
     }
 }
 

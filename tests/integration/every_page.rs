@@ -51,10 +51,40 @@ async fn problems(browser: &Browser, path: &str, allowed: &[&str]) -> Vec<String
 #[tokio::test]
 async fn every_page_reads_cleanly_in_both_languages() {
     let app = TestApp::spawn().await;
-    let (seller, _) = app.seller("Acme").await;
+    let (seller, email) = app.seller("Acme").await;
     let draft = crate::orders::post_order(&seller, &[("action", "save")]).await;
     let draft = crate::orders::order_no(&draft);
     let submitted = crate::orders::submitted(&seller, &[("form_token", "second")]).await;
+    // Paid orders: one dropped off at the demo warehouse, one on a pickup
+    // request the operators answered with another slot (issue #10).
+    crate::paid::credit(&app, crate::paid::company_of(&app, &email), 200_000);
+    let dropped = crate::paid::pay_new(&seller, &[("form_token", "third")]).await;
+    let collected = crate::paid::pay_new(&seller, &[("form_token", "fourth")]).await;
+    let page = seller.get_text(&format!("/app/orders/{dropped}")).await;
+    let warehouse = crate::common::first_id(&page, "data-warehouse=\"").to_string();
+    let path = format!("/app/orders/{dropped}/handover");
+    seller.post_form(&path, &[("warehouse", &warehouse)]).await;
+    let tomorrow = (samplepost::services::pricing::today() + chrono::Duration::days(1)).to_string();
+    let pickup = [
+        ("orders", collected.as_str()),
+        ("address", "company"),
+        ("date", &tomorrow),
+        ("window", "09:00-12:00"),
+        ("parcels", "1"),
+    ];
+    assert_eq!(
+        seller.post_form("/app/pickups", &pickup).await.status(),
+        303
+    );
+    let pickup = crate::common::first_id(&seller.get_text("/app/pickups").await, "data-pickup=\"");
+    let operator = app.staff(Role::Operator).await;
+    let proposal = [
+        ("date", tomorrow.as_str()),
+        ("window", "13:00-18:00"),
+        ("note", "Drivers are full"),
+    ];
+    let path = format!("/admin/pickups/{pickup}/propose");
+    assert_eq!(operator.post_form(&path, &proposal).await.status(), 303);
     // Chinese the tests typed (the item's description, the verified
     // company's name and address), the transliteration example the English
     // hint gives, and the sheet values an import accepts (是/否).
@@ -68,6 +98,18 @@ async fn every_page_reads_cleanly_in_both_languages() {
         "深圳市",
         "南山区科技园",
         "号",
+        // The company's sender address as a pickup snapshots it ("深圳市南山区" goes first).
+        "科技园",
+        // The demo warehouse.
+        "深圳宝安仓",
+        "宝安区福永街道福海工业区",
+        "栋",
+        "楼",
+        "周一至周六",
+        "福永地铁站",
+        "口步行",
+        "分钟",
+        "蓝色大门",
     ];
     let mut found = Vec::new();
     for path in [
@@ -80,6 +122,11 @@ async fn every_page_reads_cleanly_in_both_languages() {
         format!("/app/orders/{draft}"),
         format!("/app/orders/{draft}/edit"),
         format!("/app/orders/{submitted}"),
+        format!("/app/orders/{dropped}"),
+        format!("/app/orders/{collected}"),
+        "/app/pickups".to_owned(),
+        "/app/pickups/new".to_owned(),
+        format!("/app/pickups/new?order={dropped}"),
         "/app/orders/import".to_owned(),
         "/app/addresses".to_owned(),
         "/app/addresses/new".to_owned(),
@@ -98,8 +145,11 @@ async fn every_page_reads_cleanly_in_both_languages() {
         found.extend(problems(&seller, &path, &typed).await);
     }
     let admin = app.staff(Role::Admin).await;
+    let pickup_page = format!("/admin/pickups/{pickup}");
     for path in [
         "/admin",
+        "/admin/pickups",
+        pickup_page.as_str(),
         "/admin/verifications",
         "/admin/modules",
         "/admin/topups",
@@ -114,7 +164,15 @@ async fn every_page_reads_cleanly_in_both_languages() {
     }
     // The catalogue pages edit names in both languages: they show both, so
     // only placeholders and keys are checked there.
-    for path in ["/admin/routes", "/admin/countries"] {
+    // So do the warehouse settings: addresses in Chinese, carriers' Chinese names.
+    for path in [
+        "/admin/routes",
+        "/admin/countries",
+        "/admin/warehouses",
+        "/admin/warehouses/new",
+        "/admin/warehouses/1",
+        "/admin/carriers/4PX",
+    ] {
         let (zh, en) = both_languages(&admin, path).await;
         for page in [&zh, &en] {
             assert!(placeholders(&visible_text(page)).is_empty(), "{path}");
