@@ -9,6 +9,7 @@ pub mod pickups;
 
 pub use operators::{Expected, expected, mark_collected};
 
+use super::audit::{self, Event};
 use super::orders::{self, TimelineEntry, add_event, may_change};
 use super::{Actor, ServiceError, ServiceResult, now};
 use crate::db::orders::Order;
@@ -166,6 +167,51 @@ fn note_on_order(
         CompanyId(order.company_id),
         &order.order_no,
         detail,
+    )?;
+    Ok(())
+}
+
+/// The pickup row as it was read: a change through it updates nothing if
+/// someone else changed the request's status meanwhile (see [`changed`]).
+type Still = diesel::dsl::Filter<
+    diesel::dsl::Filter<pickup_rows::table, diesel::dsl::Eq<pickup_rows::id, i64>>,
+    diesel::dsl::Eq<pickup_rows::status, &'static str>,
+>;
+
+fn still(pickup: &Pickup) -> Still {
+    pickup_rows::table
+        .filter(pickup_rows::id.eq(pickup.id))
+        .filter(pickup_rows::status.eq(pickup.status.as_str()))
+}
+
+/// The result of an update through [`still`]: no row means a conflict.
+fn changed(updated: usize) -> ServiceResult<()> {
+    if updated == 1 {
+        Ok(())
+    } else {
+        Err(ServiceError::Conflict("error.pickup.changed_meanwhile"))
+    }
+}
+
+/// The audit row of a pickup request's change.
+fn record(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action: &str,
+    company: CompanyId,
+    id: i64,
+    detail: String,
+) -> ServiceResult<()> {
+    audit::record(
+        conn,
+        actor,
+        Event {
+            action,
+            company: Some(company),
+            target_type: "pickup",
+            target_id: id.to_string(),
+            detail,
+        },
     )?;
     Ok(())
 }

@@ -128,7 +128,10 @@ impl PickupForm {
         );
         let window = errors.check("window", pickup::parse_window(&self.window), |e| e);
         let parcels = if self.parcels.trim().is_empty() {
-            Some(u32::try_from(self.orders.len().max(1)).unwrap_or(pickup::MAX_PARCELS))
+            Some(
+                u32::try_from(self.orders.len())
+                    .map_or(pickup::MAX_PARCELS, |n| n.clamp(1, pickup::MAX_PARCELS)),
+            )
         } else {
             errors.check("parcels", pickup::parse_parcels(&self.parcels), |e| e)
         };

@@ -170,6 +170,12 @@ async fn a_seller_chooses_a_drop_off_and_the_order_page_says_where() {
     assert!(page.contains("福永街道福海工业区"), "the address");
     assert!(page.contains("09:00–18:00"), "the opening hours");
     assert!(page.contains("data-event=\"drop_off\""), "a timeline note");
+    assert_eq!(
+        crate::paid::quoted_total(&order.seller, &order.no).await,
+        order.total,
+        "the handover moves no money"
+    );
+    assert_eq!(crate::paid::entries(&app, order.company).len(), 2);
     order.seller.english().await;
     let english = order.seller.get_text(&path).await;
     assert!(english.contains("Drop it off at 深圳宝安仓"));

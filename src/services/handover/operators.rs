@@ -2,7 +2,8 @@
 //! slot or proposing another (the requester is notified), what the
 //! warehouse should expect on a day, and marking a pickup collected.
 
-use super::pickups::{changed, orders_on, record, still};
+use super::pickups::orders_on;
+use super::{changed, record, still};
 use crate::db::DbConnection;
 use crate::db::schema::{companies, order_shipments, orders, pickups, warehouses};
 use crate::db::warehouse::Pickup;

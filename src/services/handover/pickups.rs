@@ -2,7 +2,7 @@
 //! which of its sender addresses, on which day and in which window; cancel
 //! one, or accept the slot an operator proposed.
 
-use super::{note_on_order, open_pickup, open_shipment};
+use super::{changed, note_on_order, open_pickup, open_shipment, record, still};
 use crate::db::schema::{addresses, companies, order_recipients, order_shipments, orders, pickups};
 use crate::db::warehouse::Pickup;
 use crate::db::{DbConnection, write_tx};
@@ -12,7 +12,6 @@ use crate::domain::order_state::OrderStatus;
 use crate::domain::pickup::{TimeWindow, check_seller_date};
 use crate::domain::status::Role;
 use crate::domain::warehouse::{Handover, PickupStatus};
-use crate::services::audit::{self, Event};
 use crate::services::orders::{SENDER_COUNTRY, find as find_order, may_change};
 use crate::services::{Actor, ServiceError, ServiceResult, now, pricing};
 use chrono::NaiveDate;
@@ -75,7 +74,7 @@ pub fn candidates(conn: &mut DbConnection, actor: &Actor) -> ServiceResult<Vec<C
     if actor.role == Role::Seller {
         query = query.filter(orders::created_by.eq(actor.user_id.0));
     }
-    let rows: Vec<(String, String, String, Option<String>, Option<String>)> = query
+    let rows: Vec<CandidateRow> = query
         .order(orders::id.asc())
         .select((
             orders::order_no,
@@ -87,22 +86,33 @@ pub fn candidates(conn: &mut DbConnection, actor: &Actor) -> ServiceResult<Vec<C
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter(|(.., status)| {
-            status
+        .filter(|row| {
+            row.pickup_status
                 .as_deref()
                 .and_then(|s| PickupStatus::parse(s).ok())
                 .is_none_or(|s| !s.is_open())
         })
-        .map(|(order_no, recipient, country, handover, _)| Candidate {
-            order_no,
-            recipient,
-            country,
-            handover: handover
+        .map(|row| Candidate {
+            order_no: row.order_no,
+            recipient: row.recipient,
+            country: row.country,
+            handover: row
+                .handover
                 .as_deref()
                 .and_then(|h| Handover::parse(h).ok())
                 .filter(|h| *h == Handover::DropOff),
         })
         .collect())
+}
+
+/// A paid order with its shipment and the status of the pickup it is on, if any.
+#[derive(Queryable)]
+struct CandidateRow {
+    order_no: String,
+    recipient: String,
+    country: String,
+    handover: Option<String>,
+    pickup_status: Option<String>,
 }
 
 /// A place parcels may be collected from: the company's default sender
@@ -289,28 +299,6 @@ fn own_pickup(conn: &mut DbConnection, actor: &Actor, id: i64) -> ServiceResult<
     Ok(pickup)
 }
 
-/// The pickup row as it was read: a change through it updates nothing if
-/// someone else changed the request's status meanwhile (see [`changed`]).
-pub(super) type Still = diesel::dsl::Filter<
-    diesel::dsl::Filter<pickups::table, diesel::dsl::Eq<pickups::id, i64>>,
-    diesel::dsl::Eq<pickups::status, &'static str>,
->;
-
-pub(super) fn still(pickup: &Pickup) -> Still {
-    pickups::table
-        .filter(pickups::id.eq(pickup.id))
-        .filter(pickups::status.eq(pickup.status.as_str()))
-}
-
-/// The result of an update through [`still`]: no row means a conflict.
-pub(super) fn changed(updated: usize) -> ServiceResult<()> {
-    if updated == 1 {
-        Ok(())
-    } else {
-        Err(ServiceError::Conflict("error.pickup.changed_meanwhile"))
-    }
-}
-
 /// Cancels a request not yet collected; its orders lose their handover
 /// choice so they can be planned again.
 pub fn cancel(conn: &mut DbConnection, actor: &Actor, id: i64) -> ServiceResult<()> {
@@ -393,27 +381,4 @@ pub fn accept(conn: &mut DbConnection, actor: &Actor, id: i64) -> ServiceResult<
             format!("{date} {window}"),
         )
     })
-}
-
-/// The audit row of a pickup request's change.
-pub(super) fn record(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    action: &str,
-    company: CompanyId,
-    id: i64,
-    detail: String,
-) -> ServiceResult<()> {
-    audit::record(
-        conn,
-        actor,
-        Event {
-            action,
-            company: Some(company),
-            target_type: "pickup",
-            target_id: id.to_string(),
-            detail,
-        },
-    )?;
-    Ok(())
 }

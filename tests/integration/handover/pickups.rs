@@ -7,7 +7,7 @@ use crate::common::{Browser, TestApp, first_id, location, refused_beside};
 use crate::paid::pay_new;
 use chrono::Duration;
 use diesel::prelude::*;
-use samplepost::db::schema::{notifications, pickups};
+use samplepost::db::schema::{notifications, pickups, users};
 use samplepost::domain::ids::UserId;
 use samplepost::domain::status::Role;
 use samplepost::services::{Actor, handover, pricing};
@@ -225,7 +225,7 @@ async fn an_operator_proposes_another_slot_and_the_seller_who_accepts_has_it_con
     // The warehouse's day: the confirmed pickup with its orders.
     let expected = handover::expected(&mut app.conn(), &operator_actor(), date).expect("expected");
     assert_eq!(expected.pickups.len(), 1);
-    assert_eq!(expected.pickups[0].2, [order.no.clone()]);
+    assert_eq!(expected.pickups[0].2, std::slice::from_ref(&order.no));
     assert!(expected.drop_offs.is_empty());
     handover::mark_collected(&mut app.conn(), id).expect("collected");
     assert_eq!(status(&app, id), "collected");
@@ -239,6 +239,8 @@ async fn an_operator_proposes_another_slot_and_the_seller_who_accepts_has_it_con
     assert_eq!(confirmed.status(), 303);
     assert_eq!(status(&app, other), "confirmed");
     let kinds: Vec<String> = notifications::table
+        .inner_join(users::table)
+        .filter(users::email.eq(&order.email))
         .select(notifications::kind)
         .filter(notifications::kind.like("pickup.%"))
         .order(notifications::id.asc())
