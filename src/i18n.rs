@@ -238,9 +238,17 @@ mod tests {
                 "reject",
                 "pay",
                 "cancel",
+                "drop_off",
+                "pickup",
+                "pickup_cancelled",
             ]
             .iter()
             .map(|s| format!("order_event.{s}")),
+        );
+        keys.extend(
+            crate::domain::warehouse::PickupStatus::ALL
+                .iter()
+                .map(|s| format!("pickup_status.{s}")),
         );
         for kind in crate::services::notifications::KINDS
             .iter()

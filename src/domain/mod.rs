@@ -18,6 +18,7 @@ pub mod order_sheet;
 pub mod order_state;
 pub mod password;
 pub mod phone;
+pub mod pickup;
 pub mod postcode;
 pub mod quote;
 pub mod rate_sheet;

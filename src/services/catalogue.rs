@@ -1,5 +1,6 @@
 //! The reference catalogue loaded on first start: countries (from the vendored
-//! list), default pricing rules, and the demo routes (through the importer).
+//! list), default pricing rules, the demo routes (through the importer) and
+//! one demo warehouse.
 
 use super::rates::{self, Importer};
 use super::{ServiceError, ServiceResult, now};
@@ -56,6 +57,7 @@ pub fn seed(conn: &mut DbConnection) -> ServiceResult<()> {
     if !has_routes {
         seed_demo_routes(conn)?;
     }
+    super::warehouses::seed_demo(conn)?;
     Ok(())
 }
 

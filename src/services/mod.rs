@@ -8,6 +8,7 @@ pub mod audit;
 pub mod balance;
 pub mod catalogue;
 pub mod company;
+pub mod handover;
 pub mod module;
 pub mod notifications;
 pub mod orders;
@@ -25,6 +26,7 @@ pub mod tokens;
 pub mod topups;
 pub mod uploads;
 pub mod warehouse;
+pub mod warehouses;
 
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::{CompanyId, UserId};

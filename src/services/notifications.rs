@@ -20,6 +20,8 @@ pub const KINDS: &[&str] = &[
     "order.approved",
     "order.rejected",
     "order.paid",
+    "pickup.confirmed",
+    "pickup.proposed",
     "team.invitation_accepted",
     "topup.confirmed",
     "topup.rejected",

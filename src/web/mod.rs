@@ -13,6 +13,7 @@ pub mod csrf;
 pub mod ctx;
 pub mod edge;
 pub mod errors;
+pub mod handover;
 pub mod hs_codes;
 pub mod logout;
 pub mod module;
@@ -146,6 +147,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     sessions::routes(cfg);
     addresses::routes(cfg);
     orders::routes(cfg);
+    handover::routes(cfg);
     approvals::routes(cfg);
     audit::routes(cfg);
     hs_codes::routes(cfg);

@@ -54,6 +54,8 @@ async fn no_page_is_wider_than_a_phone() {
             "/app/team".to_owned(),
             "/app/audit".to_owned(),
             "/app/notifications".to_owned(),
+            "/app/pickups".to_owned(),
+            "/app/pickups/new".to_owned(),
             "/account/sessions".to_owned(),
         ] {
             for lang in ["zh-CN", "en"] {
@@ -96,6 +98,11 @@ async fn no_page_is_wider_than_a_phone() {
             "/admin/pricing",
             "/admin/countries",
             "/admin/warehouse",
+            "/admin/warehouses",
+            "/admin/warehouses/new",
+            "/admin/warehouses/1",
+            "/admin/carriers/DHL",
+            "/admin/pickups",
         ] {
             for lang in ["zh-CN", "en"] {
                 staff.goto(&format!("/lang/{lang}")).await;

@@ -52,7 +52,7 @@ async fn problems(browser: &Browser, path: &str, allowed: &[&str]) -> Vec<String
 async fn every_page_reads_cleanly_in_both_languages() {
     let app = TestApp::spawn().await;
     let (seller, email) = app.seller("Acme").await;
-    app.credit(app.company_of(&email), 100_000);
+    app.credit(app.company_of(&email), 300_000);
     let draft = crate::orders::post_order(&seller, &[("action", "save")]).await;
     let draft = crate::orders::order_no(&draft);
     let submitted = crate::orders::submitted(&seller, &[("form_token", "second")]).await;
@@ -62,6 +62,34 @@ async fn every_page_reads_cleanly_in_both_languages() {
     crate::warehouse::receive(&operator, &weighed, "0.60", crate::warehouse::BOX).await;
     let refused = crate::paid::pay_new(&seller, &[("form_token", "fourth")]).await;
     crate::warehouse::refuse(&operator, &refused, "damaged").await;
+    // Paid orders: one dropped off at the demo warehouse, one on a pickup
+    // request the operators answered with another slot (issue #10).
+    let dropped = crate::paid::pay_new(&seller, &[("form_token", "fifth")]).await;
+    let collected = crate::paid::pay_new(&seller, &[("form_token", "sixth")]).await;
+    let page = seller.get_text(&format!("/app/orders/{dropped}")).await;
+    let warehouse = crate::common::first_id(&page, "data-warehouse=\"").to_string();
+    let path = format!("/app/orders/{dropped}/handover");
+    seller.post_form(&path, &[("warehouse", &warehouse)]).await;
+    let tomorrow = (samplepost::services::pricing::today() + chrono::Duration::days(1)).to_string();
+    let pickup = [
+        ("orders", collected.as_str()),
+        ("address", "company"),
+        ("date", &tomorrow),
+        ("window", "09:00-12:00"),
+        ("parcels", "1"),
+    ];
+    assert_eq!(
+        seller.post_form("/app/pickups", &pickup).await.status(),
+        303
+    );
+    let pickup = crate::common::first_id(&seller.get_text("/app/pickups").await, "data-pickup=\"");
+    let proposal = [
+        ("date", tomorrow.as_str()),
+        ("window", "13:00-18:00"),
+        ("note", "Drivers are full"),
+    ];
+    let path = format!("/admin/pickups/{pickup}/propose");
+    assert_eq!(operator.post_form(&path, &proposal).await.status(), 303);
     // Chinese the tests typed (the item's description, the verified
     // company's name and address), the transliteration example the English
     // hint gives, and the sheet values an import accepts (是/否).
@@ -75,6 +103,18 @@ async fn every_page_reads_cleanly_in_both_languages() {
         "深圳市",
         "南山区科技园",
         "号",
+        // The company's sender address as a pickup snapshots it ("深圳市南山区" goes first).
+        "科技园",
+        // The demo warehouse.
+        "深圳宝安仓",
+        "宝安区福永街道福海工业区",
+        "栋",
+        "楼",
+        "周一至周六",
+        "福永地铁站",
+        "口步行",
+        "分钟",
+        "蓝色大门",
     ];
     let mut found = Vec::new();
     for path in [
@@ -89,6 +129,11 @@ async fn every_page_reads_cleanly_in_both_languages() {
         format!("/app/orders/{submitted}"),
         format!("/app/orders/{weighed}"),
         format!("/app/orders/{refused}"),
+        format!("/app/orders/{dropped}"),
+        format!("/app/orders/{collected}"),
+        "/app/pickups".to_owned(),
+        "/app/pickups/new".to_owned(),
+        format!("/app/pickups/new?order={dropped}"),
         "/app/orders/import".to_owned(),
         "/app/addresses".to_owned(),
         "/app/addresses/new".to_owned(),
@@ -107,8 +152,11 @@ async fn every_page_reads_cleanly_in_both_languages() {
         found.extend(problems(&seller, &path, &typed).await);
     }
     let admin = app.staff(Role::Admin).await;
+    let pickup_page = format!("/admin/pickups/{pickup}");
     for path in [
         "/admin",
+        "/admin/pickups",
+        pickup_page.as_str(),
         "/admin/verifications",
         "/admin/modules",
         "/admin/topups",
@@ -130,7 +178,15 @@ async fn every_page_reads_cleanly_in_both_languages() {
     }
     // The catalogue pages edit names in both languages: they show both, so
     // only placeholders and keys are checked there.
-    for path in ["/admin/routes", "/admin/countries"] {
+    // So do the warehouse settings: addresses in Chinese, carriers' Chinese names.
+    for path in [
+        "/admin/routes",
+        "/admin/countries",
+        "/admin/warehouses",
+        "/admin/warehouses/new",
+        "/admin/warehouses/1",
+        "/admin/carriers/4PX",
+    ] {
         let (zh, en) = both_languages(&admin, path).await;
         for page in [&zh, &en] {
             assert!(placeholders(&visible_text(page)).is_empty(), "{path}");

@@ -13,6 +13,7 @@ mod catalogue;
 mod cli;
 mod edge;
 mod every_page;
+mod handover;
 mod hostile_files;
 mod links;
 mod mail;

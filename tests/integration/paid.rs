@@ -1,7 +1,7 @@
 //! Paid orders and the ledger, for the tests of everything after payment
 //! (handover, warehouse, labels, tracking).
 
-use crate::common::{Browser, TestApp};
+use crate::common::{Browser, TestApp, first_id};
 use crate::orders::submitted;
 use diesel::prelude::*;
 use samplepost::db::DbConnection;
@@ -23,6 +23,7 @@ pub fn entries(app: &TestApp, company: i64) -> Vec<(String, i64)> {
 pub struct Paid {
     /// The company's owner, signed in.
     pub seller: Browser,
+    pub email: String,
     pub company: i64,
     pub no: String,
     /// What the payment debited, in fen.
@@ -44,6 +45,7 @@ pub async fn paid_order(app: &TestApp, balance: i64, overrides: &[(&str, &str)])
         .expect("a payment entry");
     Paid {
         seller,
+        email,
         company,
         no,
         total,
@@ -63,4 +65,12 @@ pub async fn pay_new(seller: &Browser, overrides: &[(&str, &str)]) -> String {
     let page = seller.get_text(&format!("/app/orders/{no}")).await;
     assert!(page.contains("data-status=\"paid\""), "the order is paid");
     no
+}
+
+/// The total of the order's frozen quote, as its page shows it.
+pub async fn quoted_total(seller: &Browser, no: &str) -> i64 {
+    first_id(
+        &seller.get_text(&format!("/app/orders/{no}")).await,
+        "data-total=\"",
+    )
 }

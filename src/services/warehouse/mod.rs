@@ -125,3 +125,18 @@ pub(crate) fn charged(conn: &mut DbConnection, order_id: i64) -> QueryResult<Fen
         .load(conn)?;
     Ok(-Fen(amounts.into_iter().sum()))
 }
+
+/// Notes that the warehouse has the parcel in hand (accepted or refused),
+/// and that the pickup it came with, if any, was collected.
+pub(crate) fn arrived(conn: &mut DbConnection, order_id: i64) -> ServiceResult<()> {
+    crate::db::warehouse::mark_received(conn, order_id)?;
+    let pickup = crate::db::warehouse::shipment(conn, order_id)?.and_then(|s| s.pickup_id);
+    if let Some(pickup) = pickup {
+        match super::handover::mark_collected(conn, pickup) {
+            // A cancelled pickup's orders were freed; the parcel came anyway.
+            Err(ServiceError::Conflict(_)) => {}
+            other => other?,
+        }
+    }
+    Ok(())
+}

@@ -25,10 +25,23 @@ pub struct QueueRow {
 #[derive(Clone, Debug, Default)]
 pub struct Queue {
     pub expected: Vec<QueueRow>,
+    /// Pickups confirmed for the day: company, window, address, parcels, orders.
+    pub pickups: Vec<PickupRow>,
     pub received: Vec<QueueRow>,
     pub on_hold: Vec<QueueRow>,
     pub refused: Vec<QueueRow>,
     pub handed_over: Vec<QueueRow>,
+}
+
+/// A pickup the drivers collect on the day.
+#[derive(Clone, Debug)]
+pub struct PickupRow {
+    pub id: i64,
+    pub company: String,
+    pub window: String,
+    pub address: String,
+    pub parcels: i64,
+    pub orders: Vec<String>,
 }
 
 /// More rows than this in one queue are shown as the first ones (oldest).
@@ -111,8 +124,21 @@ pub fn queue(conn: &mut DbConnection, actor: &Actor, day: NaiveDate) -> ServiceR
         .select(columns)
         .limit(QUEUE_LIMIT)
         .load::<Raw>(conn)?;
+    let pickups = crate::services::handover::expected(conn, actor, day)?
+        .pickups
+        .into_iter()
+        .map(|(pickup, company, orders)| PickupRow {
+            id: pickup.id,
+            company,
+            window: pickup.time_window,
+            address: pickup.address,
+            parcels: pickup.parcels,
+            orders,
+        })
+        .collect();
     Ok(Queue {
         expected: rows(expected),
+        pickups,
         received: rows(received),
         on_hold: rows(on_hold),
         refused: rows(refused),

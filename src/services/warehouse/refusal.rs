@@ -116,7 +116,7 @@ pub fn refuse(
             &EventParams::default(),
             format!("{reason}: {note}"),
         )?;
-        crate::db::warehouse::mark_received(conn, order.id)?;
+        super::arrived(conn, order.id)?;
         notify_user(
             conn,
             UserId(order.created_by),

@@ -137,7 +137,7 @@ pub fn receive(
             &EventParams::default(),
             detail,
         )?;
-        crate::db::warehouse::mark_received(conn, order.id)?;
+        super::arrived(conn, order.id)?;
         settle_check(conn, actor, &order, received, check, settlement)?;
         if let Some(photo) = photo {
             photo.write(storage)?;

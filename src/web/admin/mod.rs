@@ -4,6 +4,7 @@ pub mod countries;
 pub mod modules;
 pub mod outbox;
 pub mod payee;
+pub mod pickups;
 pub mod pricing;
 pub mod rates;
 pub mod routes;
@@ -11,6 +12,7 @@ pub mod staff;
 pub mod topups;
 pub mod verifications;
 pub mod warehouse;
+pub mod warehouses;
 
 use super::auth::Staff;
 use super::ctx::PageCtx;
@@ -38,6 +40,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     pricing::routes(cfg);
     countries::routes(cfg);
     warehouse::routes(cfg);
+    warehouses::routes(cfg);
+    pickups::routes(cfg);
 }
 
 #[derive(Template)]
@@ -46,6 +50,8 @@ struct DashboardPage {
     ctx: PageCtx,
     pending_verifications: i64,
     pending_applications: i64,
+    /// Pickup requests no operator has answered yet.
+    pending_pickups: i64,
     /// Only the admin confirms top-ups, so operators are not shown the count.
     pending_topups: Option<i64>,
 }
@@ -57,27 +63,30 @@ async fn dashboard(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let actor = staff.0.actor();
-    let (pending_verifications, pending_applications, pending_topups) = run(&state, move |conn| {
-        actor.require_staff()?;
-        let verifications = companies::table
-            .filter(companies::status.eq(CompanyStatus::Submitted.as_str()))
-            .count()
-            .get_result::<i64>(conn)?;
-        let applications = module_applications::table
-            .filter(module_applications::status.eq(ApplicationStatus::Applied.as_str()))
-            .count()
-            .get_result::<i64>(conn)?;
-        let topups = match actor.require_admin() {
-            Ok(()) => Some(crate::services::topups::pending_count(conn, &actor)?),
-            Err(_) => None,
-        };
-        Ok((verifications, applications, topups))
-    })
-    .await?;
+    let (pending_verifications, pending_applications, pending_pickups, pending_topups) =
+        run(&state, move |conn| {
+            actor.require_staff()?;
+            let verifications = companies::table
+                .filter(companies::status.eq(CompanyStatus::Submitted.as_str()))
+                .count()
+                .get_result::<i64>(conn)?;
+            let applications = module_applications::table
+                .filter(module_applications::status.eq(ApplicationStatus::Applied.as_str()))
+                .count()
+                .get_result::<i64>(conn)?;
+            let pickups = crate::services::handover::operators::waiting_count(conn, &actor)?;
+            let topups = match actor.require_admin() {
+                Ok(()) => Some(crate::services::topups::pending_count(conn, &actor)?),
+                Err(_) => None,
+            };
+            Ok((verifications, applications, pickups, topups))
+        })
+        .await?;
     render(&DashboardPage {
         ctx,
         pending_verifications,
         pending_applications,
+        pending_pickups,
         pending_topups,
     })
 }

@@ -187,6 +187,8 @@ struct DetailPage {
     warehouse: Option<crate::services::warehouse::SellerFacts>,
     /// A refused answer to the warehouse (correction or return), beside its field.
     warehouse_errors: FieldErrors,
+    /// How a paid order reaches the warehouse (`app/order_handover.html`).
+    handover: Option<crate::services::handover::HandoverView>,
 }
 
 impl DetailPage {
@@ -414,14 +416,15 @@ async fn detail_page(
     no: String,
 ) -> Result<DetailPage, AppError> {
     let actor = member.0.actor();
-    let (view, balance, warehouse) = run(state, move |conn| {
+    let (view, balance, warehouse, handover) = run(state, move |conn| {
         let view = orders::view(conn, &actor, &no)?;
         let balance = match view.order.status {
             OrderStatus::Approved => Some(crate::services::balance::balance(conn, &actor)?),
             _ => None,
         };
         let warehouse = crate::services::warehouse::for_seller(conn, &view.order)?;
-        Ok((view, balance, warehouse))
+        let handover = crate::services::handover::section(conn, &actor, &view.order)?;
+        Ok((view, balance, warehouse, handover))
     })
     .await?;
     let missing = if view.order.status == OrderStatus::Draft {
@@ -453,6 +456,7 @@ async fn detail_page(
         balance,
         warehouse,
         warehouse_errors: FieldErrors::new(),
+        handover,
     })
 }
 
