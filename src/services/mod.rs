@@ -8,6 +8,7 @@ pub mod audit;
 pub mod balance;
 pub mod catalogue;
 pub mod company;
+pub mod labels;
 pub mod module;
 pub mod notifications;
 pub mod orders;
