@@ -14,6 +14,7 @@ pub mod ctx;
 pub mod edge;
 pub mod errors;
 pub mod hs_codes;
+pub mod labels;
 pub mod logout;
 pub mod module;
 pub mod notifications;
@@ -145,6 +146,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     password_reset::routes(cfg);
     sessions::routes(cfg);
     addresses::routes(cfg);
+    labels::routes(cfg);
     orders::routes(cfg);
     approvals::routes(cfg);
     audit::routes(cfg);
