@@ -29,7 +29,7 @@ async fn member(app: &TestApp, owner: &Browser, email: &str, role: &str) -> Brow
 }
 
 /// Credits the owner's company directly (the top-up flow has its own tests).
-fn credit(app: &TestApp, owner_email: &str, fen: i64) {
+pub fn credit(app: &TestApp, owner_email: &str, fen: i64) {
     use diesel::prelude::*;
     use samplepost::db::schema::{ledger_entries, users};
     let mut conn = app.conn();

@@ -123,7 +123,7 @@ fn runs(row: &[bool]) -> Vec<usize> {
 /// modules and looked up; then the check value and the stop are verified
 /// and code sets B and C turned into text.
 fn decode(runs: &[usize]) -> Result<String, String> {
-    if runs.len() < 13 || (runs.len() - 7) % 6 != 0 {
+    if runs.len() < 13 || !(runs.len() - 7).is_multiple_of(6) {
         return Err(format!("{} runs is no Code 128 symbol", runs.len()));
     }
     let mut values = Vec::new();

@@ -51,10 +51,13 @@ async fn problems(browser: &Browser, path: &str, allowed: &[&str]) -> Vec<String
 #[tokio::test]
 async fn every_page_reads_cleanly_in_both_languages() {
     let app = TestApp::spawn().await;
-    let (seller, _) = app.seller("Acme").await;
+    let (seller, seller_email) = app.seller("Acme").await;
     let draft = crate::orders::post_order(&seller, &[("action", "save")]).await;
     let draft = crate::orders::order_no(&draft);
     let submitted = crate::orders::submitted(&seller, &[("form_token", "second")]).await;
+    let company = crate::paid::company_of(&app, &seller_email);
+    crate::paid::credit(&app, company, 100_000);
+    let paid = crate::paid::pay_new(&seller, &[("form_token", "third")]).await;
     // Chinese the tests typed (the item's description, the verified
     // company's name and address), the transliteration example the English
     // hint gives, and the sheet values an import accepts (是/否).
@@ -80,6 +83,7 @@ async fn every_page_reads_cleanly_in_both_languages() {
         format!("/app/orders/{draft}"),
         format!("/app/orders/{draft}/edit"),
         format!("/app/orders/{submitted}"),
+        format!("/app/orders/{paid}"),
         "/app/orders/import".to_owned(),
         "/app/addresses".to_owned(),
         "/app/addresses/new".to_owned(),
@@ -97,6 +101,11 @@ async fn every_page_reads_cleanly_in_both_languages() {
     ] {
         found.extend(problems(&seller, &path, &typed).await);
     }
+    // The label is bilingual by design: it travels with the parcel, read by
+    // the warehouse (Chinese) and the carrier abroad (English).
+    let label = ["收件人", "寄件城市", "申报重量", "交货仓", "上门揽收"];
+    let allowed: Vec<&str> = typed.iter().chain(&label).copied().collect();
+    found.extend(problems(&seller, &format!("/app/orders/{paid}/label"), &allowed).await);
     let admin = app.staff(Role::Admin).await;
     for path in [
         "/admin",
