@@ -1,6 +1,7 @@
 //! Pure types and rules: no I/O here.
 
 pub mod approval;
+pub mod barcode;
 pub mod china_time;
 pub mod country;
 pub mod customs;

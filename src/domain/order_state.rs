@@ -67,6 +67,19 @@ impl OrderStatus {
     pub fn is_paid(self) -> bool {
         self == OrderStatus::Paid
     }
+
+    /// A parcel label can be printed: paid or any later state, but not a
+    /// cancelled order (its parcel must not travel).
+    pub fn is_labelable(self) -> bool {
+        !matches!(
+            self,
+            OrderStatus::AwaitingAddress
+                | OrderStatus::Draft
+                | OrderStatus::PendingApproval
+                | OrderStatus::Approved
+                | OrderStatus::Cancelled
+        )
+    }
 }
 
 /// Who sends an event, as far as the lifecycle cares.

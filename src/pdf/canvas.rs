@@ -7,15 +7,16 @@
 
 use std::sync::OnceLock;
 
-use krilla::Document;
 use krilla::color::luma;
-use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::geom::{PathBuilder, Point, Rect, Size as BoxSize, Transform};
+use krilla::image::Image;
 use krilla::metadata::Metadata;
 use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
 use krilla::text::{Font, GlyphId, KrillaGlyph};
+use krilla::{Data, Document};
 use skrifa::instance::{LocationRef, Size};
 use skrifa::metrics::GlyphMetrics;
 use skrifa::{FontRef, MetadataProvider};
@@ -25,6 +26,29 @@ use super::PdfError;
 /// A4 portrait, in points.
 pub const PAGE_W: f32 = 595.28;
 pub const PAGE_H: f32 = 841.89;
+
+/// Points in a millimetre.
+pub const MM: f32 = 72.0 / 25.4;
+
+/// A page's width and height in points.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PageSize {
+    pub w: f32,
+    pub h: f32,
+}
+
+impl PageSize {
+    /// ISO A4 portrait, 210 × 297 mm.
+    pub const A4: PageSize = PageSize {
+        w: PAGE_W,
+        h: PAGE_H,
+    };
+    /// ISO A6 portrait, 105 × 148 mm: the usual parcel label.
+    pub const A6: PageSize = PageSize {
+        w: 105.0 * MM,
+        h: 148.0 * MM,
+    };
+}
 
 static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/NotoSansCJKsc-Regular-subset.otf");
 
@@ -197,6 +221,60 @@ pub enum Op {
         rect: (f32, f32, f32, f32),
         grey: u8,
     },
+    /// Black bars of a barcode, `height` tall from `top`: each bar is
+    /// (first module, width in modules), a module being `module` points,
+    /// counted from `x`. One path, so a label costs one drawing operation.
+    Bars {
+        x: f32,
+        top: f32,
+        module: f32,
+        height: f32,
+        bars: Vec<(usize, usize)>,
+    },
+    /// A raster image (a photo) scaled into `rect` (x, y, width, height).
+    Image {
+        rect: (f32, f32, f32, f32),
+        image: Photo,
+    },
+}
+
+/// A PNG, JPEG or WebP image ready to be placed; its pixels are decoded only
+/// when the PDF is written, so a file whose header reads but whose data is
+/// broken fails `render` (callers fall back to a note).
+#[derive(Clone, Debug)]
+pub struct Photo {
+    image: Image,
+}
+
+impl Photo {
+    /// The image in `bytes`, sniffed by content; `None` for anything else or
+    /// a header that does not parse.
+    pub fn from_bytes(bytes: Vec<u8>) -> Option<Photo> {
+        let kind = infer::get(&bytes)?.mime_type();
+        let data = Data::from(bytes);
+        let image = match kind {
+            "image/png" => Image::from_png(data, true),
+            "image/jpeg" => Image::from_jpeg(data, true),
+            "image/webp" => Image::from_webp(data, true),
+            _ => return None,
+        };
+        image.ok().map(|image| Photo { image })
+    }
+
+    /// Width and height in pixels.
+    pub fn pixels(&self) -> (u32, u32) {
+        self.image.size()
+    }
+
+    /// The largest size with the image's proportions that fits `max_w` × `max_h`.
+    pub fn fit(&self, max_w: f32, max_h: f32) -> (f32, f32) {
+        let (w, h) = self.pixels();
+        if w == 0 || h == 0 {
+            return (max_w, max_h);
+        }
+        let scale = (max_w / w as f32).min(max_h / h as f32);
+        (w as f32 * scale, h as f32 * scale)
+    }
 }
 
 impl Op {
@@ -212,8 +290,13 @@ impl Op {
     }
 }
 
-/// Renders the pages (each a display list) into one A4 PDF.
-pub fn render(font: &PdfFont, title: &str, pages: &[Vec<Op>]) -> Result<Vec<u8>, PdfError> {
+/// Renders the pages (each a display list) into one PDF of `size` pages.
+pub fn render(
+    font: &PdfFont,
+    title: &str,
+    size: PageSize,
+    pages: &[Vec<Op>],
+) -> Result<Vec<u8>, PdfError> {
     let mut doc = Document::new();
     doc.set_metadata(
         Metadata::new()
@@ -221,7 +304,7 @@ pub fn render(font: &PdfFont, title: &str, pages: &[Vec<Op>]) -> Result<Vec<u8>,
             .creator("Samplepost".to_owned())
             .language("en".to_owned()),
     );
-    let size = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or(PdfError::Write("page size".into()))?;
+    let size = PageSettings::from_wh(size.w, size.h).ok_or(PdfError::Write("page size".into()))?;
     for ops in pages {
         let mut page = doc.start_page_with(size.clone());
         let mut surface = page.surface();
@@ -293,15 +376,45 @@ fn draw(surface: &mut Surface<'_>, font: &PdfFont, op: &Op) {
             if let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) {
                 pb.push_rect(rect);
             }
-            if let Some(path) = pb.finish() {
-                surface.set_fill(Some(Fill {
-                    paint: grey(*level),
-                    opacity: NormalizedF32::ONE,
-                    ..Fill::default()
-                }));
-                surface.set_stroke(None);
-                surface.draw_path(&path);
+            fill_path(surface, pb, *level);
+        }
+        Op::Bars {
+            x,
+            top,
+            module,
+            height,
+            bars,
+        } => {
+            let mut pb = PathBuilder::new();
+            for (start, width) in bars {
+                let left = x + *start as f32 * module;
+                if let Some(rect) = Rect::from_xywh(left, *top, *width as f32 * module, *height) {
+                    pb.push_rect(rect);
+                }
+            }
+            fill_path(surface, pb, 0);
+        }
+        Op::Image {
+            rect: (x, y, w, h),
+            image,
+        } => {
+            if let Some(size) = BoxSize::from_wh(*w, *h) {
+                surface.push_transform(&Transform::from_translate(*x, *y));
+                surface.draw_image(image.image.clone(), size);
+                surface.pop();
             }
         }
+    }
+}
+
+fn fill_path(surface: &mut Surface<'_>, pb: PathBuilder, level: u8) {
+    if let Some(path) = pb.finish() {
+        surface.set_fill(Some(Fill {
+            paint: grey(level),
+            opacity: NormalizedF32::ONE,
+            ..Fill::default()
+        }));
+        surface.set_stroke(None);
+        surface.draw_path(&path);
     }
 }

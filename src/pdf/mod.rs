@@ -1,4 +1,4 @@
-//! PDF documents (for now the proforma invoice of a sample order).
+//! PDF documents: the proforma invoice, parcel labels and the shipment proof.
 //!
 //! Written with [`krilla`] (the PDF backend typst uses): it embeds only the
 //! glyphs a document uses, so the shipped CJK font costs each PDF a few tens
@@ -11,15 +11,22 @@
 //! every ideograph of U+4E00–U+9FFF, so rendering needs nothing installed.
 
 mod canvas;
+pub mod label;
 mod layout;
 pub mod proforma;
+pub mod proof;
 
+#[cfg(test)]
+mod label_tests;
 #[cfg(test)]
 mod tests;
 
+pub use canvas::Photo;
+pub use label::{Label, LabelPaper, Mark, render_labels};
 pub use proforma::{
     DRAFT_MARK, InvoiceItem, NO_COMMERCIAL_VALUE, Party, ProformaInvoice, format_amount, render_pdf,
 };
+pub use proof::{Measured, Parcel, PhotoSlot, ShipmentProof, render_proof};
 
 /// Why a PDF could not be produced.
 #[derive(Debug, thiserror::Error)]

@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 
 use super::PdfError;
-use super::canvas::{PdfFont, render};
+use super::canvas::{PageSize, PdfFont, render};
 use super::layout::layout;
 
 /// Everything printed on a proforma invoice.
@@ -98,5 +98,5 @@ pub fn render_pdf(invoice: &ProformaInvoice) -> Result<Vec<u8>, PdfError> {
     let font = PdfFont::get()?;
     let pages = layout(font, invoice);
     let title = format!("Proforma invoice {}", invoice.order_no);
-    render(font, &title, &pages)
+    render(font, &title, PageSize::A4, &pages)
 }

@@ -95,7 +95,7 @@ fn forty_items() -> ProformaInvoice {
 
 /// Runs a poppler tool on `pdf` (given on stdin is not supported by all of
 /// them, so through a temporary file); `None` when the tool is missing.
-fn poppler(tool: &str, pdf: &[u8], extra: &[&str]) -> Option<String> {
+pub(super) fn poppler(tool: &str, pdf: &[u8], extra: &[&str]) -> Option<String> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("doc.pdf");
     std::fs::File::create(&path)

@@ -9,6 +9,7 @@ pub mod balance;
 pub mod catalogue;
 pub mod company;
 pub mod handover;
+pub mod labels;
 pub mod module;
 pub mod notifications;
 pub mod orders;

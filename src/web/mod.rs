@@ -15,6 +15,7 @@ pub mod edge;
 pub mod errors;
 pub mod handover;
 pub mod hs_codes;
+pub mod labels;
 pub mod logout;
 pub mod module;
 pub mod notifications;
@@ -146,6 +147,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     password_reset::routes(cfg);
     sessions::routes(cfg);
     addresses::routes(cfg);
+    labels::routes(cfg);
     orders::routes(cfg);
     handover::routes(cfg);
     approvals::routes(cfg);

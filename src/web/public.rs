@@ -99,6 +99,11 @@ const STATIC_FILES: &[(&str, &str, &str)] = &[
         include_str!("../../static/copy.js"),
     ),
     (
+        "label.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/label.css"),
+    ),
+    (
         "favicon.svg",
         "image/svg+xml",
         include_str!("../../static/favicon.svg"),

@@ -4,7 +4,38 @@
 //! header fits one line on a 1366 px laptop (issue #9).
 
 use crate::browser::browser_test;
-use crate::common::TestApp;
+use crate::common::{Browser, TestApp};
+
+/// Credits the seller's company, submits the order of `fields` once more
+/// and pays it: a paid order has a label page.
+async fn paid_order(
+    app: &TestApp,
+    seller: &Browser,
+    email: &str,
+    fields: &[(&str, &str)],
+) -> String {
+    app.credit(app.company_of(email), 100_000);
+    let mut submit: Vec<(&str, &str)> = fields
+        .iter()
+        .filter(|(k, _)| !matches!(*k, "action" | "form_token"))
+        .copied()
+        .collect();
+    submit.extend([
+        ("action", "submit"),
+        ("form_token", "phone-paid"),
+        ("acknowledge", "yes"),
+    ]);
+    let response = seller.post_form("/app/orders", &submit).await;
+    assert_eq!(response.status(), 303, "submitted");
+    let no = crate::common::location(&response)
+        .trim_start_matches("/app/orders/")
+        .to_owned();
+    let paid = seller
+        .post_form(&format!("/app/orders/{no}/pay"), &[])
+        .await;
+    assert_eq!(paid.status(), 303, "paid");
+    no
+}
 
 #[tokio::test]
 async fn no_page_is_wider_than_a_phone() {
@@ -35,6 +66,7 @@ async fn no_page_is_wider_than_a_phone() {
         let draft = crate::common::location(&saved)
             .trim_start_matches("/app/orders/")
             .to_owned();
+        let paid = paid_order(&app, &seller, &email, &fields).await;
         let tab = browsers.open(&app.address).await;
         tab.sign_in(&email).await;
         tab.wait_for(r#"header a[href="/app/orders"]"#).await;
@@ -48,6 +80,7 @@ async fn no_page_is_wider_than_a_phone() {
             "/app/orders/new".to_owned(),
             format!("/app/orders/{draft}"),
             format!("/app/orders/{draft}/edit"),
+            format!("/app/orders/{paid}/label"),
             "/app/balance".to_owned(),
             "/app/addresses".to_owned(),
             "/app/approvals".to_owned(),

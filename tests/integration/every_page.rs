@@ -90,6 +90,7 @@ async fn every_page_reads_cleanly_in_both_languages() {
     ];
     let path = format!("/admin/pickups/{pickup}/propose");
     assert_eq!(operator.post_form(&path, &proposal).await.status(), 303);
+    let paid = crate::paid::pay_new(&seller, &[("form_token", "seventh")]).await;
     // Chinese the tests typed (the item's description, the verified
     // company's name and address), the transliteration example the English
     // hint gives, and the sheet values an import accepts (是/否).
@@ -134,6 +135,7 @@ async fn every_page_reads_cleanly_in_both_languages() {
         "/app/pickups".to_owned(),
         "/app/pickups/new".to_owned(),
         format!("/app/pickups/new?order={dropped}"),
+        format!("/app/orders/{paid}"),
         "/app/orders/import".to_owned(),
         "/app/addresses".to_owned(),
         "/app/addresses/new".to_owned(),
@@ -151,6 +153,11 @@ async fn every_page_reads_cleanly_in_both_languages() {
     ] {
         found.extend(problems(&seller, &path, &typed).await);
     }
+    // The label is bilingual by design: it travels with the parcel, read by
+    // the warehouse (Chinese) and the carrier abroad (English).
+    let label = ["收件人", "寄件城市", "申报重量", "交货仓", "上门揽收"];
+    let allowed: Vec<&str> = typed.iter().chain(&label).copied().collect();
+    found.extend(problems(&seller, &format!("/app/orders/{paid}/label"), &allowed).await);
     let admin = app.staff(Role::Admin).await;
     let pickup_page = format!("/admin/pickups/{pickup}");
     for path in [

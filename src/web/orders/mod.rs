@@ -81,6 +81,11 @@ impl ListPage {
             .unwrap_or_default()
     }
 
+    /// Some row can have its label printed: the list offers the print form.
+    fn any_labelable(&self) -> bool {
+        self.rows.iter().any(|row| row.order.status.is_labelable())
+    }
+
     fn is_sort(&self, sort: &str) -> bool {
         self.filter.sort == sort
     }
