@@ -1,4 +1,5 @@
-//! PDF documents: the proforma invoice, parcel labels and the shipment proof.
+//! PDF documents: the proforma invoice, parcel labels, the shipment proof and
+//! the warehouse's hand-over manifest.
 //!
 //! Written with [`krilla`] (the PDF backend typst uses): it embeds only the
 //! glyphs a document uses, so the shipped CJK font costs each PDF a few tens
@@ -13,6 +14,7 @@
 mod canvas;
 pub mod label;
 mod layout;
+pub mod manifest;
 pub mod proforma;
 pub mod proof;
 
@@ -23,6 +25,7 @@ mod tests;
 
 pub use canvas::Photo;
 pub use label::{Label, LabelPaper, Mark, render_labels};
+pub use manifest::{Manifest, ManifestLine, render_manifest};
 pub use proforma::{
     DRAFT_MARK, InvoiceItem, NO_COMMERCIAL_VALUE, Party, ProformaInvoice, format_amount, render_pdf,
 };

@@ -52,6 +52,14 @@ async fn a_received_parcel_goes_to_the_carrier_under_its_waybill() {
         manifest.contains(&paid.no) && manifest.contains("JD0001234567"),
         "{manifest}"
     );
+    let pdf = operator
+        .get(&format!(
+            "/admin/warehouse/manifest.pdf?day={}&route=POST-SMALL",
+            samplepost::services::pricing::today()
+        ))
+        .await;
+    assert_eq!(pdf.status(), 200);
+    assert!(pdf.bytes().await.expect("pdf").starts_with(b"%PDF"));
     // The same carrier's waybill cannot go on a second parcel.
     let second = pay_new(&paid.seller, &[("form_token", "second")]).await;
     receive(&operator, &second, "0.48", BOX).await;

@@ -29,7 +29,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/warehouse/scan", web::get().to(scan))
         .route("/admin/warehouse/dispatch", web::post().to(dispatch_sheet))
         .route("/admin/warehouse/settings", web::post().to(save_settings))
-        .route("/admin/warehouse/manifest.csv", web::get().to(manifest_csv));
+        .route("/admin/warehouse/manifest.csv", web::get().to(manifest_csv))
+        .route("/admin/warehouse/manifest.pdf", web::get().to(manifest_pdf));
     parcel::routes(cfg);
 }
 
@@ -316,15 +317,70 @@ async fn manifest_csv(
             ]
         }),
     );
-    let safe_route: String = route
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect();
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"manifest-{day}-{safe_route}.csv\""),
+            format!(
+                "attachment; filename=\"manifest-{day}-{}.csv\"",
+                safe_name(&route)
+            ),
         ))
         .body(body))
+}
+
+/// Handles GET /admin/warehouse/manifest.pdf: the same manifest to print,
+/// with lines for the warehouse and the driver to sign.
+async fn manifest_pdf(
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<ManifestQuery>,
+) -> Result<HttpResponse, AppError> {
+    let day = parse_day(&query.day);
+    let route = query.route.trim().to_owned();
+    let actor = staff.0.actor();
+    let route_for_query = route.clone();
+    let rows = run(&state, move |conn| {
+        warehouse::manifest(conn, &actor, day, &route_for_query)
+    })
+    .await?;
+    let manifest = crate::pdf::Manifest {
+        route: route.clone(),
+        day: day.to_string(),
+        lines: rows
+            .into_iter()
+            .map(|row| crate::pdf::ManifestLine {
+                order_no: row.order_no,
+                carrier: row.carrier,
+                waybill: row.waybill,
+                country: row.country,
+                weight_g: u32::try_from(row.weight_g).unwrap_or(0),
+            })
+            .collect(),
+        generated_at: crate::domain::china_time::local(crate::services::now())
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+    };
+    let pdf = web::block(move || crate::pdf::render_manifest(&manifest))
+        .await
+        .map_err(|error| AppError::Internal(error.to_string()))?
+        .map_err(|error| AppError::Internal(error.to_string()))?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!(
+                "inline; filename=\"manifest-{day}-{}.pdf\"",
+                safe_name(&route)
+            ),
+        ))
+        .body(pdf))
+}
+
+/// A route code as it may appear in a file name.
+fn safe_name(route: &str) -> String {
+    route
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect()
 }
