@@ -80,6 +80,7 @@ async fn no_page_is_wider_than_a_phone() {
             "/app/orders/new".to_owned(),
             format!("/app/orders/{draft}"),
             format!("/app/orders/{draft}/edit"),
+            format!("/app/orders/{paid}"),
             format!("/app/orders/{paid}/label"),
             "/app/balance".to_owned(),
             "/app/addresses".to_owned(),
