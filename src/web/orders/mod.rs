@@ -591,6 +591,19 @@ struct ConfirmForm {
     confirm: String,
 }
 
+/// Back to the order with `message` when the confirmation was not ticked.
+fn unconfirmed(
+    session: &Session,
+    form: &ConfirmForm,
+    no: &str,
+    message: &str,
+) -> Option<HttpResponse> {
+    (form.confirm != "yes").then(|| {
+        ctx::flash(session, "error", message);
+        redirect(&format!("/app/orders/{no}"))
+    })
+}
+
 /// Handles POST /app/orders/{no}/cancel: only with the confirmation ticked.
 async fn cancel(
     member: Member,
@@ -600,9 +613,8 @@ async fn cancel(
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
     let no = no.into_inner();
-    if form.confirm != "yes" {
-        ctx::flash(&session, "error", "flash.confirm_cancel");
-        return Ok(redirect(&format!("/app/orders/{no}")));
+    if let Some(back) = unconfirmed(&session, &form, &no, "flash.confirm_cancel") {
+        return Ok(back);
     }
     let actor = member.0.actor();
     let target = no.clone();

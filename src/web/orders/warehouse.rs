@@ -2,7 +2,7 @@
 //! parcel's difference, correct a refused parcel's declaration, or have the
 //! parcel sent back for the return fee.
 
-use super::{ConfirmForm, detail_page};
+use super::{ConfirmForm, detail_page, unconfirmed};
 use crate::domain::customs::{Battery, Declared};
 use crate::domain::field_errors::FieldErrors;
 use crate::services::ServiceError;
@@ -116,9 +116,8 @@ async fn return_to_sender(
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
     let no = no.into_inner();
-    if form.confirm != "yes" {
-        ctx::flash(&session, "error", "flash.warehouse.confirm_return");
-        return Ok(redirect(&format!("/app/orders/{no}")));
+    if let Some(back) = unconfirmed(&session, &form, &no, "flash.warehouse.confirm_return") {
+        return Ok(back);
     }
     let actor = member.0.actor();
     let target = no.clone();

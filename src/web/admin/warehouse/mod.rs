@@ -278,6 +278,23 @@ pub struct ManifestQuery {
     route: String,
 }
 
+/// The day, the route and the parcels of the manifest the query asks for.
+async fn manifest_rows(
+    staff: &Staff,
+    state: &AppState,
+    query: &ManifestQuery,
+) -> Result<(NaiveDate, String, Vec<warehouse::ManifestRow>), AppError> {
+    let day = parse_day(&query.day);
+    let route = query.route.trim().to_owned();
+    let actor = staff.0.actor();
+    let wanted = route.clone();
+    let rows = run(state, move |conn| {
+        warehouse::manifest(conn, &actor, day, &wanted)
+    })
+    .await?;
+    Ok((day, route, rows))
+}
+
 /// Handles GET /admin/warehouse/manifest.csv: the parcels handed over on a
 /// day on one route, for the carrier's driver to sign.
 async fn manifest_csv(
@@ -285,14 +302,7 @@ async fn manifest_csv(
     state: web::Data<AppState>,
     query: web::Query<ManifestQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let day = parse_day(&query.day);
-    let route = query.route.trim().to_owned();
-    let actor = staff.0.actor();
-    let route_for_query = route.clone();
-    let rows = run(&state, move |conn| {
-        warehouse::manifest(conn, &actor, day, &route_for_query)
-    })
-    .await?;
+    let (day, route, rows) = manifest_rows(&staff, &state, &query).await?;
     let body = spreadsheet::write_csv(
         &[
             "order_no",
@@ -336,14 +346,7 @@ async fn manifest_pdf(
     state: web::Data<AppState>,
     query: web::Query<ManifestQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let day = parse_day(&query.day);
-    let route = query.route.trim().to_owned();
-    let actor = staff.0.actor();
-    let route_for_query = route.clone();
-    let rows = run(&state, move |conn| {
-        warehouse::manifest(conn, &actor, day, &route_for_query)
-    })
-    .await?;
+    let (day, route, rows) = manifest_rows(&staff, &state, &query).await?;
     let manifest = crate::pdf::Manifest {
         route: route.clone(),
         day: day.to_string(),
