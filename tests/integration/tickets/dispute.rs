@@ -93,6 +93,31 @@ async fn a_reweigh_dispute_opens_one_billing_ticket_and_staff_refund_it() {
 }
 
 #[tokio::test]
+async fn a_parcel_returned_after_a_refunded_dispute_is_not_refunded_twice() {
+    let app = TestApp::spawn().await;
+    let paid = paid_order(&app, 100_000, &[]).await;
+    let operator = app.staff(Role::Operator).await;
+    receive(&operator, &paid.no, "0.60", BOX).await;
+    let dispute = format!("/app/orders/{}/dispute", paid.no);
+    let path = location(&paid.seller.post_form(&dispute, &[]).await);
+    let resolve = format!("{}/resolve", path.replace("/app/", "/admin/"));
+    let refunded = operator
+        .post_form(&resolve, &[("note", "Refunded."), ("amount", "7.44")])
+        .await;
+    assert_eq!(refunded.status(), 303);
+    let returned = paid
+        .seller
+        .post_form(
+            &format!("/app/orders/{}/return", paid.no),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(returned.status(), 303);
+    let net: i64 = ledger_of(&app, &paid.no).iter().map(|(_, a)| a).sum();
+    assert_eq!(net, -3000, "only the return fee stays charged");
+}
+
+#[tokio::test]
 async fn an_order_weighed_as_quoted_has_nothing_to_dispute() {
     let app = TestApp::spawn().await;
     let paid = paid_order(&app, 100_000, &[]).await;
