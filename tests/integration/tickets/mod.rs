@@ -262,6 +262,54 @@ async fn the_form_keeps_what_was_typed_and_says_what_is_missing() {
     assert!(page.contains("Kept text"));
     let empty = seller.get_text("/app/tickets").await;
     assert!(empty.contains("data-empty"), "the empty state");
+    // A file that is not an image or a PDF is refused beside the file input.
+    let script = reqwest::multipart::Part::bytes(b"#!/bin/sh\necho hi\n".to_vec())
+        .file_name("photo.png")
+        .mime_str("image/png")
+        .expect("mime");
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", seller.csrf().await)
+        .text("category", "damaged")
+        .text("subject", "Broken")
+        .text("body", "See the photo")
+        .part("attachment", script);
+    let refused = seller.post_multipart("/app/tickets", form).await;
+    refused_beside(refused, &["attachment"]).await;
+    assert_eq!(app.count("tickets"), 0, "nothing kept of a refused form");
+}
+
+#[tokio::test]
+async fn staff_assign_a_ticket_to_a_colleague_who_is_told_and_hears_the_member() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Acme").await;
+    let id = opened(&seller, "Address change").await;
+    let colleague = app.staff_account(Role::Operator);
+    let colleague_id: i64 = users::table
+        .filter(users::email.eq(&colleague))
+        .select(users::id)
+        .first(&mut *app.conn())
+        .expect("colleague");
+    let admin = app.staff(Role::Admin).await;
+    let assign = format!("/admin/tickets/{id}/assign");
+    let response = admin
+        .post_form(&assign, &[("assignee", &colleague_id.to_string())])
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(notified(&app, &colleague), ["ticket.assigned"]);
+    reply(
+        &seller,
+        &format!("/app/tickets/{id}/reply"),
+        "New street: 2 High St",
+    )
+    .await;
+    assert_eq!(
+        notified(&app, &colleague),
+        ["ticket.assigned", "ticket.customer_reply"]
+    );
+    // Only staff can be made the assignee.
+    let wrong = admin.post_form(&assign, &[("assignee", "999999")]).await;
+    assert_eq!(wrong.status(), 422);
+    assert!(ticket_audit(&app, id).contains(&"ticket.assign".to_owned()));
 }
 
 #[tokio::test]
