@@ -550,6 +550,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     pickups,
     parcel_checks,
     order_shipments,
+    tickets,
+    ticket_messages,
 );
 
 diesel::joinable!(order_shipments -> orders (order_id));
@@ -638,3 +640,38 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    tickets (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        order_id -> Nullable<BigInt>,
+        parcel_check_id -> Nullable<BigInt>,
+        category -> Text,
+        subject -> Text,
+        status -> Text,
+        opened_by -> BigInt,
+        assignee_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        first_response_at -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_messages (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        author_id -> BigInt,
+        from_staff -> Bool,
+        body -> Text,
+        attachment_upload_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(tickets -> companies (company_id));
+diesel::joinable!(tickets -> orders (order_id));
+diesel::joinable!(ticket_messages -> tickets (ticket_id));

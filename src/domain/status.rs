@@ -126,6 +126,7 @@ text_enum!(
         OrderDocument => "order_document",
         TopupReceipt => "topup_receipt",
         ParcelPhoto => "parcel_photo",
+        TicketAttachment => "ticket_attachment",
     }
 );
 

@@ -67,7 +67,10 @@ pub fn find_upload(conn: &mut DbConnection, actor: &Actor, id: UploadId) -> Serv
     let same_company =
         upload.company_id.is_some() && actor.company_id.map(|c| c.0) == upload.company_id;
     let member_may_see = match upload.kind {
-        UploadKind::ItemPhoto | UploadKind::OrderDocument | UploadKind::ParcelPhoto => true,
+        UploadKind::ItemPhoto
+        | UploadKind::OrderDocument
+        | UploadKind::ParcelPhoto
+        | UploadKind::TicketAttachment => true,
         UploadKind::TopupReceipt => matches!(actor.role, Role::Owner | Role::Manager),
         UploadKind::Licence | UploadKind::IdFront | UploadKind::IdBack => actor.role == Role::Owner,
     };

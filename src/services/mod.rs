@@ -23,6 +23,7 @@ pub mod routes;
 pub mod sessions;
 pub mod staff;
 pub mod team;
+pub mod tickets;
 pub mod tokens;
 pub mod topups;
 pub mod uploads;

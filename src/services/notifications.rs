@@ -23,6 +23,11 @@ pub const KINDS: &[&str] = &[
     "pickup.confirmed",
     "pickup.proposed",
     "team.invitation_accepted",
+    "ticket.answered",
+    "ticket.assigned",
+    "ticket.customer_reply",
+    "ticket.reopened",
+    "ticket.resolved",
     "topup.confirmed",
     "topup.rejected",
 ];

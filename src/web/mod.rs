@@ -27,6 +27,7 @@ pub mod rates;
 pub mod sessions;
 pub mod share;
 pub mod team;
+pub mod tickets;
 pub mod uploads;
 pub mod wording;
 
@@ -158,6 +159,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     notifications::routes(cfg);
     team::routes(cfg);
     balance::routes(cfg);
+    tickets::routes(cfg);
     admin::routes(cfg);
     uploads::routes(cfg);
 }

@@ -13,5 +13,6 @@ mod links;
 mod onboarding;
 mod orders;
 mod phone_width;
+mod tickets;
 mod tour;
 mod warehouse;

@@ -67,6 +67,17 @@ async fn no_page_is_wider_than_a_phone() {
             .trim_start_matches("/app/orders/")
             .to_owned();
         let paid = paid_order(&app, &seller, &email, &fields).await;
+        let ticket = {
+            let form = reqwest::multipart::Form::new()
+                .text("csrf_token", seller.csrf().await)
+                .text("category", "delay")
+                .text("subject", "The parcel has not moved for a week")
+                .text("body", "Tracking shows no update since it left Shenzhen.")
+                .text("order", paid.clone());
+            let opened = seller.post_multipart("/app/tickets", form).await;
+            assert_eq!(opened.status(), 303, "ticket opened");
+            crate::common::location(&opened)
+        };
         let tab = browsers.open(&app.address).await;
         tab.sign_in(&email).await;
         tab.wait_for(r#"header a[href="/app/orders"]"#).await;
@@ -90,6 +101,9 @@ async fn no_page_is_wider_than_a_phone() {
             "/app/notifications".to_owned(),
             "/app/pickups".to_owned(),
             "/app/pickups/new".to_owned(),
+            "/app/tickets".to_owned(),
+            "/app/tickets/new".to_owned(),
+            ticket.clone(),
             "/account/sessions".to_owned(),
         ] {
             for lang in ["zh-CN", "en"] {
@@ -137,6 +151,8 @@ async fn no_page_is_wider_than_a_phone() {
             "/admin/warehouses/1",
             "/admin/carriers/DHL",
             "/admin/pickups",
+            "/admin/tickets",
+            &ticket.replace("/app/", "/admin/"),
         ] {
             for lang in ["zh-CN", "en"] {
                 staff.goto(&format!("/lang/{lang}")).await;

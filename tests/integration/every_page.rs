@@ -91,6 +91,14 @@ async fn every_page_reads_cleanly_in_both_languages() {
     let path = format!("/admin/pickups/{pickup}/propose");
     assert_eq!(operator.post_form(&path, &proposal).await.status(), 303);
     let paid = crate::paid::pay_new(&seller, &[("form_token", "seventh")]).await;
+    // A re-weigh dispute and a general ticket staff answered (issue #11).
+    let dispute = seller
+        .post_form(&format!("/app/orders/{weighed}/dispute"), &[])
+        .await;
+    let dispute = crate::common::location(&dispute);
+    let ticket = crate::tickets::opened(&seller, "Parcel lost").await;
+    let answer = format!("/admin/tickets/{ticket}/reply");
+    crate::tickets::reply(&operator, &answer, "We are checking with the carrier.").await;
     // Chinese the tests typed (the item's description, the verified
     // company's name and address), the transliteration example the English
     // hint gives, and the sheet values an import accepts (是/否).
@@ -147,6 +155,12 @@ async fn every_page_reads_cleanly_in_both_languages() {
         "/app/team".to_owned(),
         "/app/audit".to_owned(),
         "/app/settings/approval".to_owned(),
+        "/app/tickets".to_owned(),
+        "/app/tickets?status=resolved".to_owned(),
+        "/app/tickets/new".to_owned(),
+        format!("/app/tickets/new?order={paid}"),
+        format!("/app/tickets/{ticket}"),
+        dispute.clone(),
         "/account/password".to_owned(),
         "/account/sessions".to_owned(),
         "/logout".to_owned(),
@@ -160,6 +174,8 @@ async fn every_page_reads_cleanly_in_both_languages() {
     found.extend(problems(&seller, &format!("/app/orders/{paid}/label"), &allowed).await);
     let admin = app.staff(Role::Admin).await;
     let pickup_page = format!("/admin/pickups/{pickup}");
+    let ticket_page = format!("/admin/tickets/{ticket}");
+    let dispute_page = dispute.replace("/app/", "/admin/");
     for path in [
         "/admin",
         "/admin/pickups",
@@ -174,6 +190,10 @@ async fn every_page_reads_cleanly_in_both_languages() {
         "/admin/rates",
         "/admin/pricing",
         "/admin/warehouse",
+        "/admin/tickets",
+        "/admin/tickets?assignee=unassigned&age=1",
+        ticket_page.as_str(),
+        dispute_page.as_str(),
     ] {
         found.extend(problems(&admin, path, &typed).await);
     }

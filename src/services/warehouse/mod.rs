@@ -110,17 +110,24 @@ pub(crate) fn scanned(conn: &mut DbConnection, actor: &Actor, text: &str) -> Ser
         })
 }
 
-/// What the order has been charged so far, net of refunds: the money the
-/// next settlement compares the bill with.
+/// What the order has been charged so far, net of refunds (a re-weigh
+/// dispute's refund included): the money the next settlement compares the
+/// bill with.
 pub(crate) fn charged(conn: &mut DbConnection, order_id: i64) -> QueryResult<Fen> {
     let amounts: Vec<i64> = ledger_entries::table
         .filter(ledger_entries::order_id.eq(order_id))
-        .filter(ledger_entries::kind.eq_any([
-            EntryKind::Payment.as_str(),
-            EntryKind::Reweigh.as_str(),
-            EntryKind::Refund.as_str(),
-            EntryKind::ReturnFee.as_str(),
-        ]))
+        .filter(
+            ledger_entries::kind
+                .eq_any([
+                    EntryKind::Payment.as_str(),
+                    EntryKind::Reweigh.as_str(),
+                    EntryKind::Refund.as_str(),
+                    EntryKind::ReturnFee.as_str(),
+                ])
+                .or(ledger_entries::kind
+                    .eq(EntryKind::Adjustment.as_str())
+                    .and(ledger_entries::reference.like("ticket:%"))),
+        )
         .select(ledger_entries::amount_fen)
         .load(conn)?;
     Ok(-Fen(amounts.into_iter().sum()))

@@ -9,6 +9,7 @@ pub mod pricing;
 pub mod rates;
 pub mod routes;
 pub mod staff;
+pub mod tickets;
 pub mod topups;
 pub mod verifications;
 pub mod warehouse;
@@ -42,6 +43,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     warehouse::routes(cfg);
     warehouses::routes(cfg);
     pickups::routes(cfg);
+    tickets::routes(cfg);
 }
 
 #[derive(Template)]
@@ -54,6 +56,8 @@ struct DashboardPage {
     pending_pickups: i64,
     /// Only the admin confirms top-ups, so operators are not shown the count.
     pending_topups: Option<i64>,
+    /// Open tickets nobody has taken yet.
+    unassigned_tickets: i64,
 }
 
 /// Handles GET /admin: what is waiting for staff.
@@ -63,31 +67,38 @@ async fn dashboard(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let actor = staff.0.actor();
-    let (pending_verifications, pending_applications, pending_pickups, pending_topups) =
-        run(&state, move |conn| {
-            actor.require_staff()?;
-            let verifications = companies::table
-                .filter(companies::status.eq(CompanyStatus::Submitted.as_str()))
-                .count()
-                .get_result::<i64>(conn)?;
-            let applications = module_applications::table
-                .filter(module_applications::status.eq(ApplicationStatus::Applied.as_str()))
-                .count()
-                .get_result::<i64>(conn)?;
-            let pickups = crate::services::handover::operators::waiting_count(conn, &actor)?;
-            let topups = match actor.require_admin() {
-                Ok(()) => Some(crate::services::topups::pending_count(conn, &actor)?),
-                Err(_) => None,
-            };
-            Ok((verifications, applications, pickups, topups))
-        })
-        .await?;
+    let (
+        pending_verifications,
+        pending_applications,
+        pending_pickups,
+        pending_topups,
+        unassigned_tickets,
+    ) = run(&state, move |conn| {
+        actor.require_staff()?;
+        let verifications = companies::table
+            .filter(companies::status.eq(CompanyStatus::Submitted.as_str()))
+            .count()
+            .get_result::<i64>(conn)?;
+        let applications = module_applications::table
+            .filter(module_applications::status.eq(ApplicationStatus::Applied.as_str()))
+            .count()
+            .get_result::<i64>(conn)?;
+        let pickups = crate::services::handover::operators::waiting_count(conn, &actor)?;
+        let topups = match actor.require_admin() {
+            Ok(()) => Some(crate::services::topups::pending_count(conn, &actor)?),
+            Err(_) => None,
+        };
+        let tickets = crate::services::tickets::unassigned_open_count(conn, &actor)?;
+        Ok((verifications, applications, pickups, topups, tickets))
+    })
+    .await?;
     render(&DashboardPage {
         ctx,
         pending_verifications,
         pending_applications,
         pending_pickups,
         pending_topups,
+        unassigned_tickets,
     })
 }
 

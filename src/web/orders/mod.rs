@@ -194,6 +194,9 @@ struct DetailPage {
     warehouse_errors: FieldErrors,
     /// How a paid order reaches the warehouse (`app/order_handover.html`).
     handover: Option<crate::services::handover::HandoverView>,
+    /// The re-weigh dispute ticket already opened, or whether one may be
+    /// (`app/order_dispute.html`).
+    dispute: (Option<i64>, bool),
 }
 
 impl DetailPage {
@@ -421,7 +424,7 @@ async fn detail_page(
     no: String,
 ) -> Result<DetailPage, AppError> {
     let actor = member.0.actor();
-    let (view, balance, warehouse, handover) = run(state, move |conn| {
+    let (view, balance, warehouse, handover, dispute) = run(state, move |conn| {
         let view = orders::view(conn, &actor, &no)?;
         let balance = match view.order.status {
             OrderStatus::Approved => Some(crate::services::balance::balance(conn, &actor)?),
@@ -429,7 +432,8 @@ async fn detail_page(
         };
         let warehouse = crate::services::warehouse::for_seller(conn, &view.order)?;
         let handover = crate::services::handover::section(conn, &actor, &view.order)?;
-        Ok((view, balance, warehouse, handover))
+        let dispute = crate::services::tickets::dispute_link(conn, &view.order)?;
+        Ok((view, balance, warehouse, handover, dispute))
     })
     .await?;
     let missing = if view.order.status == OrderStatus::Draft {
@@ -462,6 +466,7 @@ async fn detail_page(
         warehouse,
         warehouse_errors: FieldErrors::new(),
         handover,
+        dispute,
     })
 }
 

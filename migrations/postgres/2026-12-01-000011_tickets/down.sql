@@ -1,0 +1,6 @@
+DROP TABLE ticket_messages;
+DROP TABLE tickets;
+DELETE FROM uploads WHERE kind = 'ticket_attachment';
+ALTER TABLE uploads DROP CONSTRAINT uploads_kind_check;
+ALTER TABLE uploads ADD CONSTRAINT uploads_kind_check
+    CHECK (kind IN ('licence', 'id_front', 'id_back', 'item_photo', 'order_document', 'topup_receipt', 'parcel_photo'));
