@@ -10,6 +10,7 @@ pub mod password_resets;
 pub mod rate_limits;
 pub mod schema;
 pub mod sessions;
+pub mod tracking;
 pub mod warehouse;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};

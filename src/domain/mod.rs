@@ -30,6 +30,7 @@ pub mod spreadsheet;
 pub mod status;
 pub mod tax_id;
 pub mod text;
+pub mod tracking;
 pub mod upload;
 pub mod uscc;
 pub mod user_agent;

@@ -25,6 +25,7 @@ pub mod staff;
 pub mod team;
 pub mod tokens;
 pub mod topups;
+pub mod tracking;
 pub mod uploads;
 pub mod warehouse;
 pub mod warehouses;

@@ -14,6 +14,7 @@ pub mod ctx;
 pub mod edge;
 pub mod errors;
 pub mod handover;
+pub mod hooks;
 pub mod hs_codes;
 pub mod labels;
 pub mod logout;
@@ -27,6 +28,7 @@ pub mod rates;
 pub mod sessions;
 pub mod share;
 pub mod team;
+pub mod track;
 pub mod uploads;
 pub mod wording;
 
@@ -160,4 +162,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     balance::routes(cfg);
     admin::routes(cfg);
     uploads::routes(cfg);
+    hooks::routes(cfg);
+    track::routes(cfg);
 }

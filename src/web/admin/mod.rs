@@ -10,6 +10,7 @@ pub mod rates;
 pub mod routes;
 pub mod staff;
 pub mod topups;
+pub mod tracking;
 pub mod verifications;
 pub mod warehouse;
 pub mod warehouses;
@@ -42,6 +43,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     warehouse::routes(cfg);
     warehouses::routes(cfg);
     pickups::routes(cfg);
+    tracking::routes(cfg);
 }
 
 #[derive(Template)]

@@ -194,6 +194,8 @@ struct DetailPage {
     warehouse_errors: FieldErrors,
     /// How a paid order reaches the warehouse (`app/order_handover.html`).
     handover: Option<crate::services::handover::HandoverView>,
+    /// The parcel's journey once it is on its way (`app/order_tracking.html`).
+    tracking: Option<crate::services::tracking::TrackingView>,
 }
 
 impl DetailPage {
@@ -421,7 +423,7 @@ async fn detail_page(
     no: String,
 ) -> Result<DetailPage, AppError> {
     let actor = member.0.actor();
-    let (view, balance, warehouse, handover) = run(state, move |conn| {
+    let (view, balance, warehouse, handover, tracking) = run(state, move |conn| {
         let view = orders::view(conn, &actor, &no)?;
         let balance = match view.order.status {
             OrderStatus::Approved => Some(crate::services::balance::balance(conn, &actor)?),
@@ -429,7 +431,8 @@ async fn detail_page(
         };
         let warehouse = crate::services::warehouse::for_seller(conn, &view.order)?;
         let handover = crate::services::handover::section(conn, &actor, &view.order)?;
-        Ok((view, balance, warehouse, handover))
+        let tracking = crate::services::tracking::tracking_of(conn, &view.order)?;
+        Ok((view, balance, warehouse, handover, tracking))
     })
     .await?;
     let missing = if view.order.status == OrderStatus::Draft {
@@ -462,6 +465,7 @@ async fn detail_page(
         warehouse,
         warehouse_errors: FieldErrors::new(),
         handover,
+        tracking: Some(tracking).filter(crate::services::tracking::TrackingView::is_started),
     })
 }
 
