@@ -28,6 +28,7 @@ mod security;
 mod sessions;
 mod staff;
 mod team;
+mod tracking;
 mod verification;
 mod warehouse;
 mod wording;
