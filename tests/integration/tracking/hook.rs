@@ -157,3 +157,43 @@ async fn the_previous_secret_works_for_a_day_after_a_rotation() {
     let page = admin.get_text("/admin/tracking").await;
     assert!(!page.contains(&second), "secrets are shown only once");
 }
+
+#[tokio::test]
+async fn two_webhooks_racing_for_one_order_store_each_event_once() {
+    let app = TestApp::spawn().await;
+    let (paid, _) = in_transit(&app).await;
+    let admin = app.staff(Role::Admin).await;
+    let secret = new_secret(&admin, "DHL").await;
+    // The same event delivered twice at the same moment.
+    let body = event("dhl-race", "customs_held", "2026-12-02T10:00:00+01:00");
+    let (first, second) = tokio::join!(
+        signed_hook(&app, &secret, &body),
+        signed_hook(&app, &secret, &body)
+    );
+    assert_eq!(
+        (first.status().as_u16(), second.status().as_u16()),
+        (200, 200)
+    );
+    let first: serde_json::Value = first.json().await.expect("json");
+    let second: serde_json::Value = second.json().await.expect("json");
+    let duplicates = [&first, &second]
+        .iter()
+        .filter(|answer| answer["duplicate"] == true)
+        .count();
+    assert_eq!(duplicates, 1, "{first} {second}");
+    assert_eq!(app.count("tracking_events"), 1);
+    assert_eq!(status_of(&app, &paid.no), "customs");
+    // Two different events at once: both kept, and the newer one decides.
+    let released = event("dhl-a", "customs_released", "2026-12-03T08:00:00+01:00");
+    let out = event("dhl-b", "out_for_delivery", "2026-12-04T08:00:00+01:00");
+    let (first, second) = tokio::join!(
+        signed_hook(&app, &secret, &released),
+        signed_hook(&app, &secret, &out)
+    );
+    assert_eq!(
+        (first.status().as_u16(), second.status().as_u16()),
+        (200, 200)
+    );
+    assert_eq!(app.count("tracking_events"), 3);
+    assert_eq!(status_of(&app, &paid.no), "out_for_delivery");
+}
