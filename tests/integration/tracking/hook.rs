@@ -6,6 +6,23 @@ use crate::common::TestApp;
 use crate::warehouse::status_of;
 use samplepost::domain::status::Role;
 
+/// The only stored event: source, carrier's id, UTC offset, raw payload.
+fn stored_event(app: &TestApp) -> (String, Option<String>, i64, String) {
+    use diesel::prelude::*;
+    use samplepost::db::schema::tracking_events as t;
+    let mut conn = app.conn();
+    let conn: &mut samplepost::db::DbConnection = &mut conn;
+    t::table
+        .select((
+            t::source,
+            t::carrier_event_id,
+            t::utc_offset_minutes,
+            t::raw_payload,
+        ))
+        .first(conn)
+        .expect("a stored event")
+}
+
 async fn error_code(response: reqwest::Response) -> String {
     let body: serde_json::Value = response.json().await.expect("JSON answer");
     body["error"]["code"]
@@ -30,6 +47,14 @@ async fn a_signed_event_is_stored_once_and_moves_the_parcel() {
     );
     assert_eq!(status_of(&app, &paid.no), "customs");
     assert_eq!(app.count("tracking_events"), 1);
+    let stored = stored_event(&app);
+    assert_eq!(stored.0, "carrier");
+    assert_eq!(stored.1.as_deref(), Some("dhl-1"));
+    assert_eq!(stored.2, 60, "the place's offset in minutes");
+    assert!(
+        stored.3.contains("Processed at London Heathrow"),
+        "raw payload"
+    );
     // The seller heard about the hold at once.
     let notices = paid.seller.get_text("/app/notifications").await;
     assert!(notices.contains(&paid.no), "{notices}");
