@@ -14,4 +14,5 @@ mod onboarding;
 mod orders;
 mod phone_width;
 mod tour;
+mod tracking;
 mod warehouse;

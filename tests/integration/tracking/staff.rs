@@ -69,7 +69,10 @@ async fn staff_add_an_event_that_the_seller_sees_on_the_order() {
         .get_text(&format!("/app/orders/{}", paid.no))
         .await;
     assert!(page.contains("data-tracking-event=\"exception\""));
-    assert!(page.contains("data-public-tracking"), "the public page to share");
+    assert!(
+        page.contains("data-public-tracking"),
+        "the public page to share"
+    );
     assert!(page.contains("Departed the sorting centre"));
     // Seen out for delivery again: the parcel resumes, then goes out.
     let response = add_event(
