@@ -9,6 +9,7 @@ use crate::db::tracking::CarrierSecret;
 use crate::db::{DbConnection, write_tx};
 use crate::domain::country::CountryCode;
 use crate::domain::tracking::{ExceptionReason, Milestone, Source};
+use crate::domain::warehouse::Waybill;
 use crate::services::ServiceError;
 use crate::services::orders::By;
 use crate::services::orders::transition::CHANGED_MEANWHILE;
@@ -218,7 +219,15 @@ fn store(
     write_tx(conn, |conn| {
         let mut stored = Vec::with_capacity(events.len());
         for (index, (event, raw)) in events.iter().enumerate() {
-            let Some(order) = order_by_waybill(conn, Some(carrier), &event.waybill)? else {
+            // A number that cannot be a waybill (it may hold anything, NUL too) names no parcel.
+            let waybill = Waybill::parse(&event.waybill).map_err(|_| {
+                invalid(
+                    "unknown_waybill",
+                    index,
+                    "no parcel of this carrier has this waybill",
+                )
+            })?;
+            let Some(order) = order_by_waybill(conn, Some(carrier), waybill.as_str())? else {
                 return Err(invalid(
                     "unknown_waybill",
                     index,

@@ -76,6 +76,12 @@ pub fn upload_sheet(
         let mut stored = 0;
         for row in &body {
             let cell = |index| layout.cell(row, index).unwrap_or("");
+            // Files are not scanned at the edge; PostgreSQL cannot even compare NUL.
+            if let Some(at) = (0..COLUMNS.len()).find(|at| cell(*at).chars().any(char::is_control))
+            {
+                problems.push(problem(row.number, COLUMNS[at], "error.control_characters"));
+                continue;
+            }
             let (order, column) = match (cell(0), cell(1)) {
                 ("", "") => (None, "order_no"),
                 ("", waybill) => (order_by_waybill(conn, None, waybill)?, "waybill"),

@@ -157,6 +157,15 @@ async fn malformed_json_and_unknown_waybills_are_refused_with_422_and_store_noth
     let response = signed_hook(&app, &secret, &list).await;
     assert_eq!(response.status(), 422);
     assert_eq!(error_code(response).await, "unknown_milestone");
+    let nul = event("dhl-5", "in_transit", "2026-12-02T10:00:00+01:00")
+        .replace(super::WAYBILL, "JD00\\u0000");
+    let response = signed_hook(&app, &secret, &nul).await;
+    assert_eq!(response.status(), 422);
+    let nul_text = event("dhl-6", "in_transit", "2026-12-02T10:00:00+01:00")
+        .replace("Processed at", "Processed\\u0000at");
+    let response = signed_hook(&app, &secret, &nul_text).await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(error_code(response).await, "bad_text");
     let no_offset = event("dhl-4", "in_transit", "2026-12-02 10:00");
     assert_eq!(signed_hook(&app, &secret, &no_offset).await.status(), 422);
     assert_eq!(app.count("tracking_events"), 0);

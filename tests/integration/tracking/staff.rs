@@ -149,6 +149,13 @@ async fn a_sheet_with_a_bad_row_stores_nothing() {
     );
     assert_eq!(app.count("tracking_events"), 0);
     assert_eq!(status_of(&app, &paid.no), "in_transit");
+    let nul = format!(
+        "{header}\n{}\u{0},,2026-12-02T10:00:00+08:00,in_transit,,,\n",
+        paid.no
+    );
+    let response = upload(&operator, &nul).await;
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.expect("page").contains("列 order_no"));
     let good = format!(
         "{header}\n{},,2026-12-02T10:00:00+08:00,departed_origin,\"Shenzhen, CN\",Departed,\n\
          ,{WAYBILL},2026-12-03T10:00:00+01:00,customs_held,\"London, GB\",Held,\n",
