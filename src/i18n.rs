@@ -246,6 +246,29 @@ mod tests {
             .map(|s| format!("order_event.{s}")),
         );
         keys.extend(
+            crate::domain::tracking::Milestone::ALL
+                .iter()
+                .map(|s| format!("milestone.{s}")),
+        );
+        keys.extend(
+            crate::domain::tracking::ExceptionReason::ALL
+                .iter()
+                .map(|s| format!("exception_reason.{s}")),
+        );
+        keys.extend(
+            [
+                "customs",
+                "out_for_delivery",
+                "deliver",
+                "exception",
+                "resume",
+                "return",
+                "lose",
+            ]
+            .iter()
+            .map(|s| format!("order_event.{s}")),
+        );
+        keys.extend(
             crate::domain::warehouse::PickupStatus::ALL
                 .iter()
                 .map(|s| format!("pickup_status.{s}")),

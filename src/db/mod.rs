@@ -11,6 +11,7 @@ pub mod rate_limits;
 pub mod schema;
 pub mod sessions;
 pub mod tickets;
+pub mod tracking;
 pub mod warehouse;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};

@@ -552,9 +552,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_shipments,
     tickets,
     ticket_messages,
+    tracking_events,
+    carrier_secrets,
 );
 
 diesel::joinable!(order_shipments -> orders (order_id));
+diesel::joinable!(tracking_events -> orders (order_id));
+diesel::joinable!(carrier_secrets -> carriers (carrier));
 diesel::joinable!(order_shipments -> warehouses (warehouse_id));
 diesel::joinable!(order_shipments -> pickups (pickup_id));
 diesel::joinable!(order_shipments -> carriers (carrier));
@@ -672,6 +676,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tracking_events (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        milestone -> Text,
+        reason -> Nullable<Text>,
+        event_at -> Timestamp,
+        utc_offset_minutes -> BigInt,
+        city -> Text,
+        country -> Text,
+        carrier_text -> Text,
+        source -> Text,
+        carrier -> Nullable<Text>,
+        carrier_event_id -> Nullable<Text>,
+        raw_payload -> Text,
+        recorded_by -> Nullable<BigInt>,
+        moved -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(tickets -> companies (company_id));
 diesel::joinable!(tickets -> orders (order_id));
 diesel::joinable!(ticket_messages -> tickets (ticket_id));
+
+diesel::table! {
+    carrier_secrets (carrier) {
+        carrier -> Text,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_until -> Nullable<Timestamp>,
+        rotated_by -> BigInt,
+        rotated_at -> Timestamp,
+    }
+}

@@ -31,6 +31,7 @@ pub mod status;
 pub mod tax_id;
 pub mod text;
 pub mod ticket;
+pub mod tracking;
 pub mod upload;
 pub mod uscc;
 pub mod user_agent;

@@ -261,9 +261,11 @@ pub fn next(
         (InTransit | Customs, Event::OutForDelivery) => Some(OutForDelivery),
         (InTransit | Customs | OutForDelivery, Event::Deliver) => Some(Delivered),
         (InTransit | Customs | OutForDelivery, Event::Exception) => Some(Exception),
-        (Exception, Event::Resume) => Some(InTransit),
-        (Exception, Event::Return) => Some(Returned),
-        (Exception, Event::Lose) => Some(Lost),
+        // Customs released the parcel, or the carrier reports it moving again.
+        (Exception | Customs, Event::Resume) => Some(InTransit),
+        // Carriers report a return or a loss straight from any moving state.
+        (InTransit | Customs | OutForDelivery | Exception, Event::Return) => Some(Returned),
+        (InTransit | Customs | OutForDelivery | Exception, Event::Lose) => Some(Lost),
         _ => None,
     };
     to.ok_or(TransitionError::WrongState {
@@ -406,6 +408,18 @@ mod tests {
         assert_eq!(go(Exception, Event::Resume, Actor::Staff), Ok(InTransit));
         assert_eq!(go(Exception, Event::Return, Actor::Staff), Ok(Returned));
         assert_eq!(go(Exception, Event::Lose, Actor::Staff), Ok(Lost));
+    }
+
+    #[test]
+    fn customs_releases_and_carriers_report_losses_and_returns_in_transit() {
+        assert_eq!(go(Customs, Event::Resume, Actor::System), Ok(InTransit));
+        for state in [InTransit, Customs, OutForDelivery] {
+            assert_eq!(go(state, Event::Lose, Actor::System), Ok(Lost));
+            assert_eq!(go(state, Event::Return, Actor::System), Ok(Returned));
+        }
+        assert!(go(InTransit, Event::Resume, Actor::System).is_err());
+        assert!(go(Received, Event::Lose, Actor::System).is_err());
+        assert!(go(Customs, Event::Resume, Actor::Member).is_err());
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod team;
 pub mod tickets;
 pub mod tokens;
 pub mod topups;
+pub mod tracking;
 pub mod uploads;
 pub mod warehouse;
 pub mod warehouses;

@@ -14,6 +14,7 @@ pub mod ctx;
 pub mod edge;
 pub mod errors;
 pub mod handover;
+pub mod hooks;
 pub mod hs_codes;
 pub mod labels;
 pub mod logout;
@@ -28,6 +29,7 @@ pub mod sessions;
 pub mod share;
 pub mod team;
 pub mod tickets;
+pub mod track;
 pub mod uploads;
 pub mod wording;
 
@@ -162,4 +164,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     tickets::routes(cfg);
     admin::routes(cfg);
     uploads::routes(cfg);
+    hooks::routes(cfg);
+    track::routes(cfg);
 }

@@ -79,6 +79,15 @@ pub const PASSWORD_FORGOT: Limit = Limit {
     window_seconds: 900,
 };
 
+/// The public tracking page: 30 looks in 10 minutes. A seller's KOL checks
+/// a parcel a few times a day; guessing order numbers and postcodes gets
+/// nowhere at this pace.
+pub const TRACKING: Limit = Limit {
+    bucket: "tracking",
+    max: 30,
+    window_seconds: 600,
+};
+
 /// Counters of windows older than this are deleted (longer than any window above).
 const KEEP_HOURS: i64 = 24;
 
@@ -224,8 +233,8 @@ mod tests {
     fn every_bucket_is_one_the_database_accepts() {
         // The CHECK constraint as the latest migration that changed it has it.
         let checks = [
-            include_str!("../../migrations/sqlite/2026-12-01-000006_password_resets/up.sql"),
-            include_str!("../../migrations/postgres/2026-12-01-000006_password_resets/up.sql"),
+            include_str!("../../migrations/sqlite/2026-12-01-000010_tracking/up.sql"),
+            include_str!("../../migrations/postgres/2026-12-01-000010_tracking/up.sql"),
         ];
         for limit in [
             &SIGN_IN,
@@ -234,6 +243,7 @@ mod tests {
             &RECIPIENT_LINK,
             &PASSWORD_CHANGE,
             &PASSWORD_FORGOT,
+            &TRACKING,
         ] {
             for allowed in checks {
                 assert!(

@@ -15,4 +15,5 @@ mod orders;
 mod phone_width;
 mod tickets;
 mod tour;
+mod tracking;
 mod warehouse;

@@ -123,7 +123,8 @@ async fn no_page_is_wider_than_a_phone() {
         let admin_email = app.staff_account(samplepost::domain::status::Role::Admin);
         let staff = browsers.open(&app.address).await;
         staff.resize(375, 844).await;
-        for path in ["/login", "/register", "/password/forgot"] {
+        let track = format!("/track/{paid}");
+        for path in ["/login", "/register", "/password/forgot", "/track", &track] {
             staff.goto(path).await;
             staff.wait_for("main").await;
             if let Some(overflow) = staff.overflow().await {
@@ -132,8 +133,11 @@ async fn no_page_is_wider_than_a_phone() {
         }
         staff.sign_in(&admin_email).await;
         staff.wait_for(r#"header a[href="/admin"]"#).await;
+        let staff_order = format!("/admin/orders/{paid}");
         for path in [
             "/admin",
+            staff_order.as_str(),
+            "/admin/tracking",
             "/admin/verifications",
             "/admin/modules",
             "/admin/topups",

@@ -99,6 +99,23 @@ async fn every_page_reads_cleanly_in_both_languages() {
     let ticket = crate::tickets::opened(&seller, "Parcel lost").await;
     let answer = format!("/admin/tickets/{ticket}/reply");
     crate::tickets::reply(&operator, &answer, "We are checking with the carrier.").await;
+    // A parcel on its way with a tracking event (issue #11).
+    let moving = crate::paid::pay_new(&seller, &[("form_token", "eighth")]).await;
+    crate::warehouse::receive(&operator, &moving, "0.48", crate::warehouse::BOX).await;
+    let path = format!("/admin/warehouse/{moving}/dispatch");
+    let handed = [("carrier", "DHL"), ("waybill", "JD0009876543")];
+    assert_eq!(operator.post_form(&path, &handed).await.status(), 303);
+    let event = [
+        ("milestone", "exception"),
+        ("local_time", "2026-12-02T10:00"),
+        ("utc_offset", "+01:00"),
+        ("city", "London"),
+        ("country", "GB"),
+        ("text", "Address incomplete"),
+        ("reason", "address_problem"),
+    ];
+    let path = format!("/admin/orders/{moving}/tracking");
+    assert_eq!(operator.post_form(&path, &event).await.status(), 303);
     // Chinese the tests typed (the item's description, the verified
     // company's name and address), the transliteration example the English
     // hint gives, and the sheet values an import accepts (是/否).
@@ -144,6 +161,7 @@ async fn every_page_reads_cleanly_in_both_languages() {
         "/app/pickups/new".to_owned(),
         format!("/app/pickups/new?order={dropped}"),
         format!("/app/orders/{paid}"),
+        format!("/app/orders/{moving}"),
         "/app/orders/import".to_owned(),
         "/app/addresses".to_owned(),
         "/app/addresses/new".to_owned(),
@@ -200,6 +218,8 @@ async fn every_page_reads_cleanly_in_both_languages() {
     for path in [
         format!("/admin/warehouse/{weighed}"),
         format!("/admin/warehouse/{refused}"),
+        format!("/admin/orders/{moving}"),
+        "/admin/tracking".to_owned(),
     ] {
         found.extend(problems(&admin, &path, &typed).await);
     }
@@ -225,7 +245,10 @@ async fn every_page_reads_cleanly_in_both_languages() {
         }
     }
     let visitor = app.browser();
-    for path in ["/login", "/register", "/password/forgot"] {
+    let look_up = [("order_no", moving.as_str()), ("postcode", "SW1A 1AA")];
+    assert_eq!(visitor.post_form("/track", &look_up).await.status(), 303);
+    let track = format!("/track/{moving}");
+    for path in ["/login", "/register", "/password/forgot", "/track", &track] {
         found.extend(problems(&visitor, path, &typed).await);
     }
     assert!(

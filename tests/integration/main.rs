@@ -29,6 +29,7 @@ mod sessions;
 mod staff;
 mod team;
 mod tickets;
+mod tracking;
 mod verification;
 mod warehouse;
 mod wording;

@@ -11,6 +11,7 @@ pub mod routes;
 pub mod staff;
 pub mod tickets;
 pub mod topups;
+pub mod tracking;
 pub mod verifications;
 pub mod warehouse;
 pub mod warehouses;
@@ -44,6 +45,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     warehouses::routes(cfg);
     pickups::routes(cfg);
     tickets::routes(cfg);
+    tracking::routes(cfg);
 }
 
 #[derive(Template)]

@@ -197,6 +197,8 @@ struct DetailPage {
     /// The re-weigh dispute ticket already opened, or whether one may be
     /// (`app/order_dispute.html`).
     dispute: (Option<i64>, bool),
+    /// The parcel's journey once it is on its way (`app/order_tracking.html`).
+    tracking: Option<crate::services::tracking::TrackingView>,
 }
 
 impl DetailPage {
@@ -424,7 +426,7 @@ async fn detail_page(
     no: String,
 ) -> Result<DetailPage, AppError> {
     let actor = member.0.actor();
-    let (view, balance, warehouse, handover, dispute) = run(state, move |conn| {
+    let (view, balance, warehouse, handover, dispute, tracking) = run(state, move |conn| {
         let view = orders::view(conn, &actor, &no)?;
         let balance = match view.order.status {
             OrderStatus::Approved => Some(crate::services::balance::balance(conn, &actor)?),
@@ -433,7 +435,8 @@ async fn detail_page(
         let warehouse = crate::services::warehouse::for_seller(conn, &view.order)?;
         let handover = crate::services::handover::section(conn, &actor, &view.order)?;
         let dispute = crate::services::tickets::dispute_link(conn, &view.order)?;
-        Ok((view, balance, warehouse, handover, dispute))
+        let tracking = crate::services::tracking::tracking_of(conn, &view.order)?;
+        Ok((view, balance, warehouse, handover, dispute, tracking))
     })
     .await?;
     let missing = if view.order.status == OrderStatus::Draft {
@@ -467,6 +470,7 @@ async fn detail_page(
         warehouse_errors: FieldErrors::new(),
         handover,
         dispute,
+        tracking: Some(tracking).filter(crate::services::tracking::TrackingView::is_started),
     })
 }
 
