@@ -242,13 +242,23 @@ fn new_postgres_database() -> Option<(String, (String, String))> {
     // libpq's GSSAPI (Kerberos) libraries tear down at exit while the test
     // servers' threads still hold connections, which crashed the test binary
     // after every test had passed; the tests never use GSS encryption.
-    let query = if query.contains("gssencmode") {
-        query.to_owned()
-    } else if query.is_empty() {
-        "gssencmode=disable".to_owned()
-    } else {
-        format!("{query}&gssencmode=disable")
-    };
+    // OpenSSL's exit handlers race the same way, so a server on this
+    // machine is reached without TLS too (it brings nothing on loopback).
+    let mut settings: Vec<String> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if !query.contains("gssencmode") {
+        settings.push("gssencmode=disable".to_owned());
+    }
+    let loopback = ["@127.0.0.1", "@localhost", "@[::1]"]
+        .iter()
+        .any(|host| admin_base.contains(host));
+    if loopback && !query.contains("sslmode") {
+        settings.push("sslmode=disable".to_owned());
+    }
+    let query = settings.join("&");
     let admin_url = format!("{admin_base}?{query}");
     let name = format!("sp_test_{}", hex(rand_bytes()));
     let mut admin =
