@@ -34,6 +34,17 @@ const MAX_XLSX_COLUMNS: u32 = 100;
 const MAX_XLSX_CELLS: u64 = 1_000_000;
 const MAX_XLSX_TEXT_BYTES: usize = 64 << 20;
 
+/// One problem of a sheet's row, by row and column, named by its
+/// catalogue key (the hand-over and tracking sheets report these).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowProblem {
+    /// The spreadsheet's row number (the header is 1); 0 for the file as a whole.
+    pub row: usize,
+    /// The column's header name; empty for the row as a whole.
+    pub column: String,
+    pub key: &'static str,
+}
+
 /// One row of the file as cell text, with its spreadsheet row number.
 pub struct SheetRow {
     /// The header is row 1, as the spreadsheet shows it.

@@ -75,3 +75,23 @@ impl PageCtx {
         }
     }
 }
+
+impl PageCtx {
+    /// "row 3, column waybill: …", a sheet's problem in the page's language.
+    pub fn row_problem(&self, problem: &crate::domain::spreadsheet::RowProblem) -> String {
+        let mut place = Vec::new();
+        if problem.row > 0 {
+            place.push(
+                self.t("sheet.row")
+                    .replace("{row}", &problem.row.to_string()),
+            );
+        }
+        if !problem.column.is_empty() {
+            place.push(self.t("sheet.column").replace("{column}", &problem.column));
+        }
+        match place.is_empty() {
+            true => self.t(problem.key).to_owned(),
+            false => format!("{}: {}", place.join(", "), self.t(problem.key)),
+        }
+    }
+}

@@ -11,7 +11,7 @@ mod view;
 
 pub use hook::{HookAnswer, HookError, receive_hook, verify_signature};
 pub use secrets::{CarrierSecretRow, rotate_secret, secrets};
-pub use sheet::{SheetProblem, upload_sheet};
+pub use sheet::upload_sheet;
 pub use staff::{StaffEvent, add_by_staff};
 pub use view::{Estimate, TrackingView, public_view, staff_view, tracking_of};
 

@@ -4,6 +4,7 @@
 use super::{NewEvent, order_by_no, order_by_waybill, record};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::country::CountryCode;
+use crate::domain::spreadsheet::RowProblem;
 use crate::domain::spreadsheet::{self, Layout, SheetRow};
 use crate::domain::tracking::{ExceptionReason, Milestone, Source};
 use crate::services::orders::By;
@@ -23,16 +24,8 @@ const COLUMNS: [&str; 7] = [
 /// A day's events of a busy warehouse fit far below this.
 const MAX_ROWS: usize = 5_000;
 
-/// One problem of an events sheet, by row and column.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SheetProblem {
-    pub row: usize,
-    pub column: String,
-    pub key: &'static str,
-}
-
-fn problem(row: usize, column: &str, key: &'static str) -> SheetProblem {
-    SheetProblem {
+fn problem(row: usize, column: &str, key: &'static str) -> RowProblem {
+    RowProblem {
         row,
         column: column.to_owned(),
         key,
@@ -46,7 +39,7 @@ pub fn upload_sheet(
     actor: &Actor,
     file_name: &str,
     bytes: &[u8],
-) -> ServiceResult<Result<usize, Vec<SheetProblem>>> {
+) -> ServiceResult<Result<usize, Vec<RowProblem>>> {
     actor.require_staff()?;
     let rows = match spreadsheet::read(file_name, bytes) {
         Ok(rows) => rows,
@@ -123,7 +116,7 @@ pub fn upload_sheet(
 
 /// Ends the sheet's transaction: with the rows' problems, or an error.
 enum SheetFailure {
-    Refused(Vec<SheetProblem>),
+    Refused(Vec<RowProblem>),
     Service(ServiceError),
 }
 

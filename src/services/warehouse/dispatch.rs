@@ -11,6 +11,7 @@ use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::UserId;
 use crate::domain::order_event::EventParams;
 use crate::domain::order_state::{Event, OrderStatus};
+use crate::domain::spreadsheet::RowProblem;
 use crate::domain::spreadsheet::{self, Layout};
 use crate::domain::warehouse::Waybill;
 use crate::services::notifications::notify_user;
@@ -143,19 +144,11 @@ const SHEET_COLUMNS: [&str; 3] = ["order_no", "waybill", "carrier"];
 /// A day's hand-over of one warehouse fits far below this.
 const MAX_SHEET_ROWS: usize = 5_000;
 
-/// One problem of a hand-over sheet, by row and column.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SheetProblem {
-    pub row: usize,
-    pub column: String,
-    pub key: &'static str,
-}
-
 /// How a hand-over sheet went: every row handed over, or nothing and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DispatchReport {
     Dispatched(usize),
-    Refused(Vec<SheetProblem>),
+    Refused(Vec<RowProblem>),
 }
 
 /// Hands over every row of a CSV or XLSX sheet of `order_no,waybill[,carrier]`
@@ -169,7 +162,7 @@ pub fn dispatch_sheet(
 ) -> ServiceResult<DispatchReport> {
     actor.require_staff()?;
     let refused = |row: usize, column: &str, key: &'static str| {
-        Ok(DispatchReport::Refused(vec![SheetProblem {
+        Ok(DispatchReport::Refused(vec![RowProblem {
             row,
             column: column.to_owned(),
             key,
@@ -187,7 +180,7 @@ pub fn dispatch_sheet(
         return Ok(DispatchReport::Refused(
             header_problems
                 .into_iter()
-                .map(|(name, _)| SheetProblem {
+                .map(|(name, _)| RowProblem {
                     row: 1,
                     column: name,
                     key: "error.warehouse.sheet_header",
@@ -210,7 +203,7 @@ pub fn dispatch_sheet(
                 "" => default_carrier,
                 given => given,
             };
-            let problem = |column: &str, key| SheetProblem {
+            let problem = |column: &str, key| RowProblem {
                 row: row.number,
                 column: column.to_owned(),
                 key,
@@ -251,7 +244,7 @@ pub fn dispatch_sheet(
 
 /// Ends the sheet's transaction: with the rows' problems, or an error.
 enum SheetFailure {
-    Refused(Vec<SheetProblem>),
+    Refused(Vec<RowProblem>),
     Service(ServiceError),
 }
 

@@ -13,7 +13,7 @@ mod refusal;
 mod reweigh;
 mod seller;
 
-pub use dispatch::{DispatchReport, ManifestRow, SheetProblem, dispatch, dispatch_sheet, manifest};
+pub use dispatch::{DispatchReport, ManifestRow, dispatch, dispatch_sheet, manifest};
 pub use holds::{owed, pay_difference, release_covered};
 pub use parcel::{ParcelView, parcel};
 pub use queue::{Queue, QueueRow, carriers, queue, routes_handed_over};

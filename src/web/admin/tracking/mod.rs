@@ -5,7 +5,7 @@
 mod order;
 
 use crate::domain::spreadsheet;
-use crate::services::tracking::{self, CarrierSecretRow, SheetProblem};
+use crate::services::tracking::{self, CarrierSecretRow};
 use crate::web::auth::{Admin, Staff};
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
@@ -94,28 +94,10 @@ async fn upload(
             page.problems = problems
                 .iter()
                 .take(spreadsheet::MAX_LISTED_PROBLEMS)
-                .map(|problem| describe(&page.ctx, problem))
+                .map(|problem| page.ctx.row_problem(problem))
                 .collect();
             render_with(&page, StatusCode::UNPROCESSABLE_ENTITY)
         }
-    }
-}
-
-/// "row 3, column time: …", in the reader's language.
-fn describe(ctx: &PageCtx, problem: &SheetProblem) -> String {
-    let mut place = Vec::new();
-    if problem.row > 0 {
-        place.push(
-            ctx.t("sheet.row")
-                .replace("{row}", &problem.row.to_string()),
-        );
-    }
-    if !problem.column.is_empty() {
-        place.push(ctx.t("sheet.column").replace("{column}", &problem.column));
-    }
-    match place.is_empty() {
-        true => ctx.t(problem.key).to_owned(),
-        false => format!("{}: {}", place.join(", "), ctx.t(problem.key)),
     }
 }
 

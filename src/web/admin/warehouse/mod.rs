@@ -9,7 +9,7 @@ use crate::domain::money::Fen;
 use crate::domain::spreadsheet;
 use crate::domain::warehouse::Tolerance;
 use crate::services::ServiceError;
-use crate::services::warehouse::{self, DispatchReport, Queue, SheetProblem, WarehouseRules};
+use crate::services::warehouse::{self, DispatchReport, Queue, WarehouseRules};
 use crate::web::auth::{Admin, Staff};
 use crate::web::ctx::{self, PageCtx};
 use crate::web::errors::AppError;
@@ -181,28 +181,10 @@ async fn dispatch_sheet(
             page.sheet_problems = problems
                 .iter()
                 .take(spreadsheet::MAX_LISTED_PROBLEMS)
-                .map(|problem| describe(&page.ctx, problem))
+                .map(|problem| page.ctx.row_problem(problem))
                 .collect();
             render_with(&page, StatusCode::UNPROCESSABLE_ENTITY)
         }
-    }
-}
-
-/// "row 3, column waybill: …", in the reader's language.
-fn describe(ctx: &PageCtx, problem: &SheetProblem) -> String {
-    let mut place = Vec::new();
-    if problem.row > 0 {
-        place.push(
-            ctx.t("sheet.row")
-                .replace("{row}", &problem.row.to_string()),
-        );
-    }
-    if !problem.column.is_empty() {
-        place.push(ctx.t("sheet.column").replace("{column}", &problem.column));
-    }
-    match place.is_empty() {
-        true => ctx.t(problem.key).to_owned(),
-        false => format!("{}: {}", place.join(", "), ctx.t(problem.key)),
     }
 }
 
