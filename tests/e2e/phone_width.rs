@@ -134,6 +134,7 @@ async fn no_page_is_wider_than_a_phone() {
         staff.sign_in(&admin_email).await;
         staff.wait_for(r#"header a[href="/admin"]"#).await;
         let staff_order = format!("/admin/orders/{paid}");
+        let parcel = format!("/admin/warehouse/{paid}");
         for path in [
             "/admin",
             staff_order.as_str(),
@@ -150,6 +151,7 @@ async fn no_page_is_wider_than_a_phone() {
             "/admin/pricing",
             "/admin/countries",
             "/admin/warehouse",
+            parcel.as_str(),
             "/admin/warehouses",
             "/admin/warehouses/new",
             "/admin/warehouses/1",
