@@ -25,6 +25,7 @@ pub mod quote;
 pub mod rate_sheet;
 pub mod recipient;
 pub mod resident_id;
+pub mod returns;
 pub mod route;
 pub mod spreadsheet;
 pub mod status;
