@@ -8,6 +8,7 @@ pub mod models;
 pub mod orders;
 pub mod password_resets;
 pub mod rate_limits;
+pub mod returns;
 pub mod schema;
 pub mod sessions;
 pub mod tickets;

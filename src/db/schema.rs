@@ -554,6 +554,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_messages,
     tracking_events,
     carrier_secrets,
+    order_returns,
 );
 
 diesel::joinable!(order_shipments -> orders (order_id));
@@ -711,3 +712,19 @@ diesel::table! {
         rotated_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    /// A return shipment (an order of its own) and the order it brings back.
+    order_returns (return_order_id) {
+        return_order_id -> BigInt,
+        original_order_id -> BigInt,
+        reason -> Text,
+        token_sha256 -> Nullable<Text>,
+        token_expires_at -> Nullable<Timestamp>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+// The original is joined with an explicit `on` (two keys point at orders).
+diesel::joinable!(order_returns -> orders (return_order_id));

@@ -26,6 +26,7 @@ pub mod rate_sheet;
 pub mod rating;
 pub mod recipient;
 pub mod resident_id;
+pub mod returns;
 pub mod review;
 pub mod route;
 pub mod spreadsheet;

@@ -136,6 +136,13 @@ pub enum Event {
     Resume,
     Return,
     Lose,
+    /// The seller has a refused or undeliverable parcel shipped back as a
+    /// return order (paid in the same transaction); the original ends here.
+    SendBack,
+    /// The carrier collected a paid return order's parcel abroad: a return
+    /// never passes the warehouse on its way out, so it goes from paid
+    /// straight to in transit.
+    CollectReturn,
 }
 
 impl Event {
@@ -162,6 +169,8 @@ impl Event {
             Event::Resume => "resume",
             Event::Return => "return",
             Event::Lose => "lose",
+            Event::SendBack => "returns.send_back",
+            Event::CollectReturn => "returns.collected",
         }
     }
 
@@ -173,7 +182,7 @@ impl Event {
             Event::Submit { .. } | Event::Pay | Event::Cancel => actor == Member,
             Event::Approve | Event::Reject { .. } => actor == Approver,
             Event::Receive | Event::Hold | Event::Refuse | Event::Dispatch => actor == Staff,
-            Event::Correct | Event::ReturnToSender => actor == Member,
+            Event::Correct | Event::ReturnToSender | Event::SendBack => actor == Member,
             Event::Release => matches!(actor, Member | Staff | System),
             Event::CustomsHold
             | Event::OutForDelivery
@@ -181,7 +190,8 @@ impl Event {
             | Event::Exception
             | Event::Resume
             | Event::Return
-            | Event::Lose => matches!(actor, Staff | System),
+            | Event::Lose
+            | Event::CollectReturn => matches!(actor, Staff | System),
         }
     }
 }
@@ -266,6 +276,11 @@ pub fn next(
         // Carriers report a return or a loss straight from any moving state.
         (InTransit | Customs | OutForDelivery | Exception, Event::Return) => Some(Returned),
         (InTransit | Customs | OutForDelivery | Exception, Event::Lose) => Some(Lost),
+        // Only a parcel stuck abroad is sent back; the service checks that
+        // the exception is the carrier's (refused, undeliverable).
+        (Exception, Event::SendBack) => Some(Returned),
+        // The service sends it only for return orders (`domain::tracking::return_moves`).
+        (Paid, Event::CollectReturn) => Some(InTransit),
         _ => None,
     };
     to.ok_or(TransitionError::WrongState {
@@ -455,6 +470,32 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_seller_sends_back_only_a_parcel_in_exception() {
+        assert_eq!(go(Exception, Event::SendBack, Actor::Member), Ok(Returned));
+        for state in [Paid, InTransit, OutForDelivery, Delivered, Returned] {
+            assert!(
+                go(state, Event::SendBack, Actor::Member).is_err(),
+                "{state}"
+            );
+        }
+        assert!(matches!(
+            go(Exception, Event::SendBack, Actor::System),
+            Err(TransitionError::NotAllowed { .. })
+        ));
+    }
+
+    #[test]
+    fn a_collected_return_goes_from_paid_to_in_transit_and_on_to_delivered() {
+        let mut state = Paid;
+        for event in [Event::CollectReturn, Event::CustomsHold, Event::Deliver] {
+            state = next(state, &event, Actor::System).expect("allowed");
+        }
+        assert_eq!(state, Delivered);
+        assert!(go(Received, Event::CollectReturn, Actor::Staff).is_err());
+        assert!(go(Paid, Event::CollectReturn, Actor::Member).is_err());
     }
 
     #[test]

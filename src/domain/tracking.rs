@@ -136,6 +136,18 @@ pub fn moves(from: OrderStatus, milestone: Milestone) -> Vec<Event> {
     }
 }
 
+/// The order events a milestone sends to a return order in `from`: like
+/// [`moves`], except that a paid return (collected abroad, never at the
+/// warehouse) is first collected by any milestone of a moving parcel.
+pub fn return_moves(from: OrderStatus, milestone: Milestone) -> Vec<Event> {
+    if from != OrderStatus::Paid || milestone.event().is_none() {
+        return moves(from, milestone);
+    }
+    let mut steps = vec![Event::CollectReturn];
+    steps.extend(moves(OrderStatus::InTransit, milestone));
+    steps
+}
+
 /// Reads a UTC offset typed as `+08:00`, `-05:30` or `Z`, in minutes.
 pub fn parse_offset(input: &str) -> Option<i64> {
     let input = input.trim();
@@ -245,6 +257,24 @@ mod tests {
         // Not yet handed to a carrier.
         assert!(moves(S::Received, Milestone::Delivered).is_empty());
         assert!(moves(S::Paid, Milestone::CustomsHeld).is_empty());
+    }
+
+    #[test]
+    fn a_paid_return_is_collected_by_the_first_moving_milestone() {
+        assert_eq!(
+            return_moves(S::Paid, Milestone::InTransit),
+            vec![Event::CollectReturn]
+        );
+        assert_eq!(
+            return_moves(S::Paid, Milestone::Delivered),
+            vec![Event::CollectReturn, Event::Deliver]
+        );
+        assert!(return_moves(S::Paid, Milestone::InfoReceived).is_empty());
+        // Once moving, a return follows the normal table.
+        assert_eq!(
+            return_moves(S::InTransit, Milestone::Delivered),
+            moves(S::InTransit, Milestone::Delivered)
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod payee;
 pub mod pricing;
 pub mod quote;
 pub mod rates;
+pub mod returns;
 pub mod routes;
 pub mod sessions;
 pub mod staff;

@@ -183,7 +183,7 @@ async fn proof_pdf(
 }
 
 /// Renders a PDF off the async threads and sends it as a download.
-async fn pdf_response(
+pub(crate) async fn pdf_response(
     file_name: String,
     make: impl FnOnce() -> Result<Vec<u8>, PdfError> + Send + 'static,
 ) -> Result<HttpResponse, AppError> {

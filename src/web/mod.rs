@@ -25,6 +25,7 @@ pub mod password_reset;
 pub mod public;
 pub mod rate_limit;
 pub mod rates;
+pub mod returns;
 pub mod sessions;
 pub mod share;
 pub mod team;
@@ -166,4 +167,5 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     uploads::routes(cfg);
     hooks::routes(cfg);
     track::routes(cfg);
+    returns::routes(cfg);
 }

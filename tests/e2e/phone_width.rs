@@ -37,6 +37,63 @@ async fn paid_order(
     no
 }
 
+/// Has the paid order received, handed to DHL and delivered on a route
+/// that offers returns, asks it back and returns the recipient's return
+/// link (`/return/{token}`, issue #11) and the return order's number.
+async fn asked_back(app: &TestApp, seller: &Browser, no: &str) -> (String, String) {
+    use diesel::prelude::*;
+    use samplepost::db::schema::routes;
+    let mut conn = app.conn();
+    let conn: &mut samplepost::db::DbConnection = &mut conn;
+    diesel::update(routes::table.filter(routes::code.eq("POST-SMALL")))
+        .set(routes::returns_offered.eq(true))
+        .execute(conn)
+        .expect("returns offered");
+    let operator = app.staff(samplepost::domain::status::Role::Operator).await;
+    let mut form = reqwest::multipart::Form::new()
+        .text("csrf_token", operator.csrf().await)
+        .text("action", "receive");
+    for (name, value) in [
+        ("weight_kg", "0.48"),
+        ("length_cm", "30"),
+        ("width_cm", "20"),
+        ("height_cm", "5"),
+        ("contents_match", "yes"),
+    ] {
+        form = form.text(name, value);
+    }
+    let received = operator
+        .post_multipart(&format!("/admin/warehouse/{no}"), form)
+        .await;
+    assert_eq!(received.status(), 303, "received");
+    let handed = [("carrier", "DHL"), ("waybill", "JD0005550001")];
+    let path = format!("/admin/warehouse/{no}/dispatch");
+    assert_eq!(operator.post_form(&path, &handed).await.status(), 303);
+    let delivered = [
+        ("milestone", "delivered"),
+        ("local_time", "2026-12-03T10:00"),
+        ("utc_offset", "+00:00"),
+        ("city", "London"),
+        ("country", "GB"),
+        ("text", "Delivered"),
+        ("reason", ""),
+    ];
+    let path = format!("/admin/orders/{no}/tracking");
+    assert_eq!(operator.post_form(&path, &delivered).await.status(), 303);
+    let asked = seller
+        .post_form(
+            &format!("/app/orders/{no}/send-back"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(asked.status(), 303, "asked back");
+    let back = crate::common::location(&asked).replace("/app/orders/", "");
+    let page = seller.get_text(&format!("/app/orders/{back}")).await;
+    let start = page.find("/return/").expect("the return link");
+    let link: String = page[start..].chars().take_while(|c| *c != '"').collect();
+    (link, back)
+}
+
 #[tokio::test]
 async fn no_page_is_wider_than_a_phone() {
     browser_test("phone_width", async |browsers| {
@@ -78,6 +135,7 @@ async fn no_page_is_wider_than_a_phone() {
             assert_eq!(opened.status(), 303, "ticket opened");
             crate::common::location(&opened)
         };
+        let (return_link, return_no) = asked_back(&app, &seller, &paid).await;
         let tab = browsers.open(&app.address).await;
         tab.sign_in(&email).await;
         tab.wait_for(r#"header a[href="/app/orders"]"#).await;
@@ -93,6 +151,7 @@ async fn no_page_is_wider_than_a_phone() {
             format!("/app/orders/{draft}/edit"),
             format!("/app/orders/{paid}"),
             format!("/app/orders/{paid}/label"),
+            format!("/app/orders/{return_no}"),
             "/app/balance".to_owned(),
             "/app/addresses".to_owned(),
             "/app/approvals".to_owned(),
@@ -124,7 +183,14 @@ async fn no_page_is_wider_than_a_phone() {
         let staff = browsers.open(&app.address).await;
         staff.resize(375, 844).await;
         let track = format!("/track/{paid}");
-        for path in ["/login", "/register", "/password/forgot", "/track", &track] {
+        for path in [
+            "/login",
+            "/register",
+            "/password/forgot",
+            "/track",
+            &track,
+            &return_link,
+        ] {
             staff.goto(path).await;
             staff.wait_for("main").await;
             if let Some(overflow) = staff.overflow().await {
@@ -134,10 +200,12 @@ async fn no_page_is_wider_than_a_phone() {
         staff.sign_in(&admin_email).await;
         staff.wait_for(r#"header a[href="/admin"]"#).await;
         let staff_order = format!("/admin/orders/{paid}");
+        let staff_return = format!("/admin/orders/{return_no}");
         let parcel = format!("/admin/warehouse/{paid}");
         for path in [
             "/admin",
             staff_order.as_str(),
+            staff_return.as_str(),
             "/admin/tracking",
             "/admin/verifications",
             "/admin/modules",

@@ -116,6 +116,36 @@ async fn every_page_reads_cleanly_in_both_languages() {
     ];
     let path = format!("/admin/orders/{moving}/tracking");
     assert_eq!(operator.post_form(&path, &event).await.status(), 303);
+    // Returns (issue #11): on a route that offers them, the parcel above may
+    // be sent back, and a delivered one is asked back with a recipient link.
+    crate::returns::offer_returns(&app);
+    let delivered = crate::paid::pay_new(&seller, &[("form_token", "ninth")]).await;
+    crate::warehouse::receive(&operator, &delivered, "0.48", crate::warehouse::BOX).await;
+    let path = format!("/admin/warehouse/{delivered}/dispatch");
+    let handed = [("carrier", "DHL"), ("waybill", "JD0009876544")];
+    assert_eq!(operator.post_form(&path, &handed).await.status(), 303);
+    let arrived = [
+        ("milestone", "delivered"),
+        ("local_time", "2026-12-03T10:00"),
+        ("utc_offset", "+01:00"),
+        ("city", "London"),
+        ("country", "GB"),
+        ("text", "Delivered"),
+        ("reason", ""),
+    ];
+    let path = format!("/admin/orders/{delivered}/tracking");
+    assert_eq!(operator.post_form(&path, &arrived).await.status(), 303);
+    let asked = seller
+        .post_form(
+            &format!("/app/orders/{delivered}/send-back"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    let asked = crate::common::location(&asked).replace("/app/orders/", "");
+    let return_link = crate::links::shown_link(
+        &seller.get_text(&format!("/app/orders/{asked}")).await,
+        "return-link",
+    );
     // Chinese the tests typed (the item's description, the verified
     // company's name and address), the transliteration example the English
     // hint gives, and the sheet values an import accepts (是/否).
@@ -162,6 +192,8 @@ async fn every_page_reads_cleanly_in_both_languages() {
         format!("/app/pickups/new?order={dropped}"),
         format!("/app/orders/{paid}"),
         format!("/app/orders/{moving}"),
+        format!("/app/orders/{delivered}"),
+        format!("/app/orders/{asked}"),
         "/app/orders/import".to_owned(),
         "/app/addresses".to_owned(),
         "/app/addresses/new".to_owned(),
@@ -219,6 +251,7 @@ async fn every_page_reads_cleanly_in_both_languages() {
         format!("/admin/warehouse/{weighed}"),
         format!("/admin/warehouse/{refused}"),
         format!("/admin/orders/{moving}"),
+        format!("/admin/orders/{asked}"),
         "/admin/tracking".to_owned(),
     ] {
         found.extend(problems(&admin, &path, &typed).await);
@@ -248,7 +281,14 @@ async fn every_page_reads_cleanly_in_both_languages() {
     let look_up = [("order_no", moving.as_str()), ("postcode", "SW1A 1AA")];
     assert_eq!(visitor.post_form("/track", &look_up).await.status(), 303);
     let track = format!("/track/{moving}");
-    for path in ["/login", "/register", "/password/forgot", "/track", &track] {
+    for path in [
+        "/login",
+        "/register",
+        "/password/forgot",
+        "/track",
+        &track,
+        &return_link,
+    ] {
         found.extend(problems(&visitor, path, &typed).await);
     }
     assert!(

@@ -24,6 +24,7 @@ mod orders;
 mod paid;
 mod password_reset;
 mod recipient_link;
+mod returns;
 mod security;
 mod sessions;
 mod staff;

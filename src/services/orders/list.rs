@@ -1,7 +1,9 @@
 //! The company's order list with its filters, sort and pages.
 
 use crate::db::orders::Order;
-use crate::db::schema::{order_quotes, order_recipients, order_shipments, orders, routes, users};
+use crate::db::schema::{
+    order_quotes, order_recipients, order_returns, order_shipments, orders, routes, users,
+};
 use crate::db::{DbConnection, contains_pattern, lower};
 use crate::domain::order_state::OrderStatus;
 use crate::services::{Actor, Page, ServiceResult};
@@ -54,6 +56,8 @@ pub struct OrderRow {
     pub total_fen: Option<i64>,
     /// The carrier's number, once handed over.
     pub waybill: Option<String>,
+    /// The order is a return shipment (issue #11).
+    pub is_return: bool,
 }
 
 /// A China-time day's start in UTC, as stored.
@@ -75,6 +79,7 @@ pub fn list(
         .inner_join(users::table.on(users::id.eq(orders::created_by)))
         .left_join(order_quotes::table)
         .left_join(order_shipments::table)
+        .left_join(order_returns::table)
         .filter(orders::company_id.eq(company.0))
         .into_boxed();
     if let Ok(status) = OrderStatus::parse(filter.status.trim()) {
@@ -118,8 +123,17 @@ pub fn list(
         users::display_name,
         order_quotes::total_fen.nullable(),
         order_shipments::waybill.nullable(),
+        order_returns::original_order_id.nullable(),
     );
-    type Row = (Order, String, String, String, Option<i64>, Option<String>);
+    type Row = (
+        Order,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<i64>,
+    );
     let rows: Vec<Row> = match page {
         Some(page) => query
             .select(select)
@@ -131,13 +145,14 @@ pub fn list(
     let rows = rows
         .into_iter()
         .map(
-            |(order, recipient_name, country, creator, total_fen, waybill)| OrderRow {
+            |(order, recipient_name, country, creator, total_fen, waybill, original)| OrderRow {
                 order,
                 recipient_name,
                 country,
                 creator,
                 total_fen,
                 waybill,
+                is_return: original.is_some(),
             },
         )
         .collect();

@@ -13,9 +13,11 @@ pub mod transition;
 
 pub use list::{FilterChoices, OrderFilter, OrderRow, SortOrder, filter_choices, list, members};
 pub use proforma::proforma;
+use rules::check_sender;
 pub(crate) use rules::may_change;
+pub(crate) use rules::require_active;
 pub use rules::{NotReady, SENDER_COUNTRY, readiness};
-use rules::{check_sender, require_active};
+pub(crate) use submit::store_quote;
 pub use submit::{Submission, parcel_of, quote_for, submit};
 pub use transition::{By, transition};
 

@@ -70,7 +70,7 @@ pub fn readiness(conn: &mut DbConnection, actor: &Actor) -> ServiceResult<Option
 }
 
 /// Orders are for companies whose sample-logistics module is active.
-pub(super) fn require_active(conn: &mut DbConnection, company: CompanyId) -> ServiceResult<()> {
+pub(crate) fn require_active(conn: &mut DbConnection, company: CompanyId) -> ServiceResult<()> {
     let status: String = companies::table
         .find(company.0)
         .select(companies::module_status)

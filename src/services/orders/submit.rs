@@ -311,6 +311,17 @@ fn freeze(
         })
         .collect();
     super::replace_items(conn, order.id, rows)?;
+    store_quote(conn, order.id, chosen, basis)
+}
+
+/// Freezes `chosen` as the order's quote, with the route's current sheet
+/// version and the pricing basis (an order's quote, or a return's).
+pub(crate) fn store_quote(
+    conn: &mut DbConnection,
+    order_id: i64,
+    chosen: &RouteQuote,
+    basis: &crate::domain::quote::QuoteBasis,
+) -> ServiceResult<()> {
     let Ok(priced) = &chosen.result else {
         return Err(ServiceError::Conflict("error.order.unknown_route"));
     };
@@ -326,10 +337,10 @@ fn freeze(
         .iter()
         .map(|line| serde_json::json!({"kind": line.kind.as_str(), "amount_fen": line.amount.0}))
         .collect();
-    diesel::delete(order_quotes::table.find(order.id)).execute(conn)?;
+    diesel::delete(order_quotes::table.find(order_id)).execute(conn)?;
     diesel::insert_into(order_quotes::table)
         .values(OrderQuote {
-            order_id: order.id,
+            order_id,
             route_code: chosen.route.as_str().to_owned(),
             rate_sheet_id,
             total_fen: priced.total.0,

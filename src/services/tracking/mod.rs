@@ -93,7 +93,13 @@ pub fn record(
     let mut moved_to = None;
     if in_order {
         let note = note_of(event);
-        for step in tracking::moves(current.status, event.milestone) {
+        // A return order is collected abroad: it moves on from `paid`.
+        let steps = if crate::services::returns::is_return(conn, order.id)? {
+            tracking::return_moves(current.status, event.milestone)
+        } else {
+            tracking::moves(current.status, event.milestone)
+        };
+        for step in steps {
             let to = transition(
                 conn,
                 &current,

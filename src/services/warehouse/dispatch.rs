@@ -80,7 +80,7 @@ impl From<diesel::result::Error> for Problem {
     }
 }
 
-fn active_carrier(conn: &mut DbConnection, code: &str) -> QueryResult<Option<String>> {
+pub(crate) fn active_carrier(conn: &mut DbConnection, code: &str) -> QueryResult<Option<String>> {
     carriers::table
         .filter(carriers::code.eq(code.trim().to_ascii_uppercase()))
         .filter(carriers::active.eq(true))

@@ -13,6 +13,7 @@ mod refusal;
 mod reweigh;
 mod seller;
 
+pub(crate) use dispatch::active_carrier;
 pub use dispatch::{DispatchReport, ManifestRow, dispatch, dispatch_sheet, manifest};
 pub use holds::{owed, pay_difference, release_covered};
 pub use parcel::{ParcelView, parcel};

@@ -48,6 +48,11 @@ pub(super) struct DetailPage {
     dispute: (Option<i64>, bool),
     /// The parcel's journey once it is on its way (`app/order_tracking.html`).
     tracking: Option<crate::services::tracking::TrackingView>,
+    /// The return of this order or the order this one returns, and the
+    /// offer to send the parcel back (`app/order_returns.html`).
+    returns: crate::services::returns::ReturnSection,
+    /// A recipient's return link created just now, shown once.
+    new_return_link: Option<ShareLink>,
 }
 
 impl DetailPage {
@@ -275,19 +280,23 @@ pub(super) async fn detail_page(
     no: String,
 ) -> Result<DetailPage, AppError> {
     let actor = member.0.actor();
-    let (view, balance, warehouse, handover, dispute, tracking) = run(state, move |conn| {
-        let view = orders::view(conn, &actor, &no)?;
-        let balance = match view.order.status {
-            OrderStatus::Approved => Some(crate::services::balance::balance(conn, &actor)?),
-            _ => None,
-        };
-        let warehouse = crate::services::warehouse::for_seller(conn, &view.order)?;
-        let handover = crate::services::handover::section(conn, &actor, &view.order)?;
-        let dispute = crate::services::tickets::dispute_link(conn, &view.order)?;
-        let tracking = crate::services::tracking::tracking_of(conn, &view.order)?;
-        Ok((view, balance, warehouse, handover, dispute, tracking))
-    })
-    .await?;
+    let (view, balance, warehouse, handover, dispute, tracking, returns) =
+        run(state, move |conn| {
+            let view = orders::view(conn, &actor, &no)?;
+            let balance = match view.order.status {
+                OrderStatus::Approved => Some(crate::services::balance::balance(conn, &actor)?),
+                _ => None,
+            };
+            let warehouse = crate::services::warehouse::for_seller(conn, &view.order)?;
+            let handover = crate::services::handover::section(conn, &actor, &view.order)?;
+            let dispute = crate::services::tickets::dispute_link(conn, &view.order)?;
+            let tracking = crate::services::tracking::tracking_of(conn, &view.order)?;
+            let returns = crate::services::returns::section(conn, &view.order)?;
+            Ok((
+                view, balance, warehouse, handover, dispute, tracking, returns,
+            ))
+        })
+        .await?;
     let missing = if view.order.status == OrderStatus::Draft {
         let mut missing = view.draft.complete().err().unwrap_or_default();
         let attached: Vec<String> = view.documents.iter().map(|d| d.document.clone()).collect();
@@ -308,8 +317,14 @@ pub(super) async fn detail_page(
         .remove_as::<String>(&key)
         .and_then(Result::ok)
         .map(|token| ShareLink::new(&state.settings.public_url, &format!("/r/{token}")));
+    let new_return_link = session
+        .remove_as::<String>(&super::returns::link_key(&view.order.order_no))
+        .and_then(Result::ok)
+        .map(|token| ShareLink::new(&state.settings.public_url, &format!("/return/{token}")));
     Ok(DetailPage {
         ctx,
+        returns,
+        new_return_link,
         view,
         missing,
         quote_lines,

@@ -35,20 +35,30 @@ struct TrackingPage {
     secrets: Vec<CarrierSecretRow>,
     /// A secret just set, shown once: (carrier, secret).
     new_secret: Option<(String, String)>,
+    /// Return orders still on their way, newest first (issue #11).
+    returns: Vec<crate::services::returns::StaffReturnRow>,
 }
 
 async fn load(ctx: PageCtx, state: &AppState, staff: &Staff) -> Result<TrackingPage, AppError> {
     let actor = staff.0.actor();
-    let secrets = match actor.require_admin() {
-        Ok(()) => run(state, move |conn| tracking::secrets(conn, &actor)).await?,
-        Err(_) => Vec::new(),
-    };
+    let (secrets, returns) = run(state, move |conn| {
+        let secrets = match actor.require_admin() {
+            Ok(()) => tracking::secrets(conn, &actor)?,
+            Err(_) => Vec::new(),
+        };
+        Ok((
+            secrets,
+            crate::services::returns::open_returns(conn, &actor)?,
+        ))
+    })
+    .await?;
     Ok(TrackingPage {
         ctx,
         problems: Vec::new(),
         stored: None,
         secrets,
         new_secret: None,
+        returns,
     })
 }
 
@@ -115,7 +125,11 @@ async fn rotate(
     let code = carrier.clone();
     let secret = run(&state, move |conn| {
         let secret = tracking::rotate_secret(conn, &actor, &code)?;
-        Ok((secret, tracking::secrets(conn, &actor)?))
+        Ok((
+            secret,
+            tracking::secrets(conn, &actor)?,
+            crate::services::returns::open_returns(conn, &actor)?,
+        ))
     })
     .await?;
     render(&TrackingPage {
@@ -124,5 +138,6 @@ async fn rotate(
         stored: None,
         secrets: secret.1,
         new_secret: Some((carrier.to_ascii_uppercase(), secret.0)),
+        returns: secret.2,
     })
 }

@@ -5,6 +5,7 @@ use crate::db::orders::Order;
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::tracking::{ExceptionReason, Milestone};
 use crate::services::ServiceError;
+use crate::services::returns::{self, ReturnLinks};
 use crate::services::tracking::{self, Recorded, StaffEvent, TrackingView};
 use crate::web::auth::Staff;
 use crate::web::ctx::{self, PageCtx};
@@ -17,7 +18,11 @@ use askama::Template;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin/orders/{no}", web::get().to(page))
-        .route("/admin/orders/{no}/tracking", web::post().to(add));
+        .route("/admin/orders/{no}/tracking", web::post().to(add))
+        .route(
+            "/admin/orders/{no}/return-waybill",
+            web::post().to(return_waybill),
+        );
 }
 
 /// China's offset, the default for the form: most first events happen there.
@@ -33,6 +38,19 @@ struct OrderPage {
     errors: FieldErrors,
     milestones: &'static [Milestone],
     reasons: &'static [ExceptionReason],
+    /// The return of this order, or the order this return brings back.
+    links: ReturnLinks,
+    /// The carrier and waybill of a return, as typed.
+    waybill: WaybillForm,
+    waybill_errors: FieldErrors,
+}
+
+/// The carrier's code and number for a return order.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct WaybillForm {
+    carrier: String,
+    waybill: String,
 }
 
 impl OrderPage {
@@ -52,8 +70,16 @@ async fn load(
     no: String,
 ) -> Result<OrderPage, AppError> {
     let actor = staff.0.actor();
-    let (order, tracking) = run(state, move |conn| tracking::staff_view(conn, &actor, &no)).await?;
+    let (order, tracking, links) = run(state, move |conn| {
+        let (order, tracking) = tracking::staff_view(conn, &actor, &no)?;
+        let links = returns::links_of(conn, &order)?;
+        Ok((order, tracking, links))
+    })
+    .await?;
     Ok(OrderPage {
+        links,
+        waybill: WaybillForm::default(),
+        waybill_errors: FieldErrors::new(),
         ctx,
         order,
         tracking,
@@ -107,6 +133,39 @@ async fn add(
             let mut page = load(ctx, &state, &staff, no).await?;
             page.form = form;
             page.errors = errors;
+            render_with(&page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Handles POST /admin/orders/{no}/return-waybill: the carrier and waybill
+/// of a return order; its tracking events then find it by the waybill.
+async fn return_waybill(
+    ctx: PageCtx,
+    staff: Staff,
+    session: Session,
+    state: web::Data<AppState>,
+    no: web::Path<String>,
+    form: web::Form<WaybillForm>,
+) -> Result<HttpResponse, AppError> {
+    let no = no.into_inner();
+    let form = form.into_inner();
+    let actor = staff.0.actor();
+    let (number, typed) = (no.clone(), form.clone());
+    let result = run(&state, move |conn| {
+        returns::set_waybill(conn, &actor, &number, &typed.carrier, &typed.waybill)
+    })
+    .await;
+    match result {
+        Ok(()) => {
+            ctx::flash(&session, "success", "returns.waybill_set");
+            Ok(redirect(&format!("/admin/orders/{no}")))
+        }
+        Err(AppError::Service(ServiceError::Invalid(errors))) => {
+            let mut page = load(ctx, &state, &staff, no).await?;
+            page.waybill = form;
+            page.waybill_errors = errors;
             render_with(&page, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(error) => Err(error),
