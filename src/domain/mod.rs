@@ -26,6 +26,7 @@ pub mod rate_sheet;
 pub mod recipient;
 pub mod resident_id;
 pub mod route;
+pub mod silence;
 pub mod spreadsheet;
 pub mod status;
 pub mod tax_id;

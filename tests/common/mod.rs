@@ -76,6 +76,8 @@ impl TestApp {
             // Only the mail tests need the worker to look often; the others
             // would load the database for nothing.
             outbox_poll: std::time::Duration::from_millis(if mail_sink { 100 } else { 3_600_000 }),
+            // Rounds are run by the watchdog tests themselves.
+            watchdog_poll: std::time::Duration::from_secs(3600),
             invitations_per_day: 20,
             body_timeouts: BodyTimeouts::default(),
             upload_quota_mb: 500,
