@@ -37,8 +37,9 @@ pub struct RouteSettings {
     pub returns_offered: bool,
     pub status: RouteStatus,
     pub notice: String,
-    /// Days without tracking news before the watchdog opens a ticket.
-    pub silence_days: i64,
+    /// Days without tracking news before the watchdog opens a ticket
+    /// (`None`: unchanged).
+    pub silence_days: Option<i64>,
 }
 
 pub fn update(
@@ -59,7 +60,7 @@ pub fn update(
                 returns_offered: settings.returns_offered,
                 status: settings.status.into(),
                 notice: settings.notice.clone(),
-                silence_days: settings.silence_days,
+                silence_days: settings.silence_days.unwrap_or(route.silence_days),
                 updated_at: now(),
             })
             .execute(conn)?;
@@ -73,7 +74,9 @@ pub fn update(
                 target_id: route.code.clone(),
                 detail: format!(
                     "{} silence_days={} {}",
-                    settings.status, settings.silence_days, settings.notice
+                    settings.status,
+                    settings.silence_days.unwrap_or(route.silence_days),
+                    settings.notice
                 ),
             },
         )?;

@@ -58,8 +58,9 @@ pub struct RouteForm {
     status: String,
     #[serde(default)]
     notice: String,
+    /// Absent (a client that predates the field): the route keeps its days.
     #[serde(default)]
-    silence_days: String,
+    silence_days: Option<String>,
 }
 
 impl RouteForm {
@@ -75,7 +76,7 @@ impl RouteForm {
             returns_offered: route.returns_offered.then(|| "on".to_owned()),
             status: route.status.as_str().to_owned(),
             notice: route.notice.clone(),
-            silence_days: route.silence_days.to_string(),
+            silence_days: Some(route.silence_days.to_string()),
         }
     }
 
@@ -99,11 +100,12 @@ impl RouteForm {
             RouteStatus::parse(&self.status),
             |_| "error.route.status",
         );
-        let silence_days = errors.check(
-            "silence_days",
-            silence::parse_days(&self.silence_days),
-            |e| e,
-        );
+        let silence_days = match &self.silence_days {
+            Some(days) => errors
+                .check("silence_days", silence::parse_days(days), |e| e)
+                .map(Some),
+            None => Some(None),
+        };
         let notice = self.notice.trim().chars().take(300).collect::<String>();
         if status == Some(RouteStatus::Suspended) && notice.is_empty() {
             errors.add("notice", "error.route.notice_required");

@@ -224,9 +224,11 @@ async fn two_rounds_at_once_open_exactly_one_ticket() {
 async fn two_watchdog_commands_at_once_open_one_ticket_and_staff_see_the_round() {
     let app = TestApp::spawn().await;
     let (paid, operator) = silent_for_six_days(&app).await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let commands: Vec<_> = (0..2)
-        .map(|_| {
+    // A data folder each: only the database is shared.
+    let dirs = [tempfile::tempdir(), tempfile::tempdir()].map(|dir| dir.expect("temp dir"));
+    let commands: Vec<_> = dirs
+        .iter()
+        .map(|dir| {
             std::process::Command::new(env!("CARGO_BIN_EXE_samplepost"))
                 .env("DATABASE_URL", &app.database_url)
                 .env("RUST_LOG", "warn")
