@@ -92,7 +92,11 @@ pub fn serve(
         settings: settings.clone(),
     });
     // The mail worker lives as long as the runtime that serves requests.
-    tokio::spawn(crate::jobs::outbox::run(pool_for_jobs, settings.clone()));
+    tokio::spawn(crate::jobs::outbox::run(
+        pool_for_jobs.clone(),
+        settings.clone(),
+    ));
+    tokio::spawn(crate::jobs::watchdog::run(pool_for_jobs, settings.clone()));
     let key = Key::derive_from(settings.session_key.expose());
     let secure = settings.cookie_secure;
     // The cookie lives as long as a session may; the `sessions` row decides earlier ends.

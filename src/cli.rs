@@ -1,4 +1,5 @@
-//! The catalogue commands of the CLI: `import-rates` and `quote`.
+//! The commands of the CLI beyond serving: `import-rates`, `quote` and
+//! `watchdog`.
 
 use crate::db::DbConnection;
 use crate::domain::country::CountryCode;
@@ -233,4 +234,22 @@ fn quote_table(answer: &QuoteAnswer) -> String {
         }
     }
     out
+}
+
+/// `samplepost watchdog`: one round now, under the shared lease (a round
+/// running on a server at this moment is not run twice). Prints one line
+/// per ticket opened.
+pub fn watchdog(conn: &mut DbConnection) -> Result<String, CliError> {
+    use crate::jobs::{lease::Lease, watchdog};
+    let Some(opened) = watchdog::run_once(conn, &Lease::new(watchdog::JOB), None)? else {
+        return Ok("Another instance is running a watchdog round; nothing done.".to_owned());
+    };
+    let mut out = format!("Watchdog round: {} ticket(s) opened.", opened.len());
+    for ticket in &opened {
+        out.push_str(&format!(
+            "\n#{} {} {} ({} days)",
+            ticket.ticket_id, ticket.order_no, ticket.category, ticket.days
+        ));
+    }
+    Ok(out)
 }

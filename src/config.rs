@@ -47,6 +47,9 @@ pub struct Settings {
     pub public_url: String,
     /// How often the outbox worker looks for mail to send.
     pub outbox_poll: std::time::Duration,
+    /// How often the silence watchdog runs a round (`WATCHDOG_POLL_SECONDS`,
+    /// default 300), across all instances.
+    pub watchdog_poll: std::time::Duration,
     /// Invitations one company may send (or resend) per day (`INVITATIONS_PER_DAY`).
     pub invitations_per_day: u32,
     /// Megabytes of uploaded files one company may keep (`UPLOAD_QUOTA_MB`,
@@ -135,7 +138,7 @@ pub struct Overrides {
 impl Settings {
     /// Reads `DATABASE_URL`, `BIND`, `DATA_DIR`, `SESSION_KEY`, `COOKIE_SECURE`,
     /// `ADMIN_EMAIL`, `SMTP_URL`, `MAIL_FROM`, `PUBLIC_URL`, `UPLOAD_QUOTA_MB`,
-    /// `SESSION_IDLE_HOURS`, `SESSION_MAX_DAYS`.
+    /// `SESSION_IDLE_HOURS`, `SESSION_MAX_DAYS`, `WATCHDOG_POLL_SECONDS`.
     pub fn from_env(overrides: Overrides) -> Result<Settings, SettingsError> {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let data_dir = overrides
@@ -188,6 +191,9 @@ impl Settings {
                 .trim_end_matches('/')
                 .to_owned(),
             outbox_poll: std::time::Duration::from_secs(5),
+            watchdog_poll: std::time::Duration::from_secs(
+                number("WATCHDOG_POLL_SECONDS", 300, 24 * 3600)?.unsigned_abs(),
+            ),
             invitations_per_day: match env("INVITATIONS_PER_DAY") {
                 Some(value) => value
                     .trim()

@@ -1,4 +1,5 @@
-//! The `samplepost` command: serve (default), migrate, create-admin.
+//! The `samplepost` command: serve (default), migrate, create-admin,
+//! import-rates, quote, watchdog.
 
 use clap::{Parser, Subcommand};
 use samplepost::app;
@@ -42,6 +43,8 @@ enum Command {
     },
     /// Import a rate sheet (.csv or .xlsx); all-or-nothing, exits 2 listing every problem.
     ImportRates { file: PathBuf },
+    /// Run one round of the silence watchdog now and print the tickets it opened.
+    Watchdog,
     /// Quote a parcel on every route serving the country, cheapest available first.
     Quote {
         /// Destination country (ISO code, e.g. US).
@@ -133,6 +136,10 @@ fn run(command: Command, overrides: Overrides) -> Result<(), CliError> {
                 json,
             };
             println!("{}", cli::quote(&mut *connection()?, &args)?);
+            Ok(())
+        }
+        Command::Watchdog => {
+            println!("{}", cli::watchdog(&mut *connection()?)?);
             Ok(())
         }
         Command::Migrate => {

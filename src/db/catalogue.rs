@@ -82,6 +82,8 @@ pub struct Route {
     pub current_sheet_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Days without news before the watchdog opens a ticket (1..=60).
+    pub silence_days: i64,
 }
 
 impl Route {
@@ -118,6 +120,7 @@ pub struct RouteChanges {
     pub returns_offered: bool,
     pub status: String,
     pub notice: String,
+    pub silence_days: i64,
     pub updated_at: NaiveDateTime,
 }
 

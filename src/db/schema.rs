@@ -161,6 +161,7 @@ diesel::table! {
         current_sheet_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        silence_days -> BigInt,
     }
 }
 
@@ -555,6 +556,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     tracking_events,
     carrier_secrets,
     order_returns,
+    job_leases,
+    order_silences,
 );
 
 diesel::joinable!(order_shipments -> orders (order_id));
@@ -655,7 +658,7 @@ diesel::table! {
         category -> Text,
         subject -> Text,
         status -> Text,
-        opened_by -> BigInt,
+        opened_by -> Nullable<BigInt>,
         assignee_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         first_response_at -> Nullable<Timestamp>,
@@ -669,7 +672,7 @@ diesel::table! {
     ticket_messages (id) {
         id -> BigInt,
         ticket_id -> BigInt,
-        author_id -> BigInt,
+        author_id -> Nullable<BigInt>,
         from_staff -> Bool,
         body -> Text,
         attachment_upload_id -> Nullable<BigInt>,
@@ -726,5 +729,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    job_leases (name) {
+        name -> Text,
+        holder -> Text,
+        leased_until -> Timestamp,
+        last_round_at -> Nullable<Timestamp>,
+        last_round_count -> BigInt,
+    }
+}
+
+diesel::table! {
+    order_silences (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        kind -> Text,
+        since_event_id -> BigInt,
+        since_at -> Timestamp,
+        ticket_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 // The original is joined with an explicit `on` (two keys point at orders).
 diesel::joinable!(order_returns -> orders (return_order_id));
+diesel::joinable!(order_silences -> orders (order_id));
+diesel::joinable!(order_silences -> tickets (ticket_id));

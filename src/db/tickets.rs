@@ -19,7 +19,8 @@ pub struct Ticket {
     pub subject: String,
     #[diesel(deserialize_as = String)]
     pub status: TicketStatus,
-    pub opened_by: i64,
+    /// The member who opened it; `None`: the platform (the silence watchdog).
+    pub opened_by: Option<i64>,
     pub assignee_id: Option<i64>,
     pub created_at: NaiveDateTime,
     /// The first staff message.
@@ -38,7 +39,7 @@ pub struct NewTicket<'a> {
     pub category: &'a str,
     pub subject: &'a str,
     pub status: &'a str,
-    pub opened_by: i64,
+    pub opened_by: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -48,7 +49,8 @@ pub struct NewTicket<'a> {
 pub struct TicketMessage {
     pub id: i64,
     pub ticket_id: i64,
-    pub author_id: i64,
+    /// `None`: written by the platform (the silence watchdog).
+    pub author_id: Option<i64>,
     pub from_staff: bool,
     pub body: String,
     pub attachment_upload_id: Option<i64>,
@@ -59,7 +61,7 @@ pub struct TicketMessage {
 #[diesel(table_name = ticket_messages)]
 pub struct NewTicketMessage<'a> {
     pub ticket_id: i64,
-    pub author_id: i64,
+    pub author_id: Option<i64>,
     pub from_staff: bool,
     pub body: &'a str,
     pub attachment_upload_id: Option<i64>,

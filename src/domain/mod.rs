@@ -29,6 +29,7 @@ pub mod resident_id;
 pub mod returns;
 pub mod review;
 pub mod route;
+pub mod silence;
 pub mod spreadsheet;
 pub mod status;
 pub mod tax_id;

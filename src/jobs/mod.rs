@@ -1,3 +1,5 @@
 //! Background work of a server instance.
 
+pub mod lease;
 pub mod outbox;
+pub mod watchdog;

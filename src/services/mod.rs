@@ -31,6 +31,7 @@ pub mod tracking;
 pub mod uploads;
 pub mod warehouse;
 pub mod warehouses;
+pub mod watchdog;
 
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::{CompanyId, UserId};

@@ -34,6 +34,7 @@ pub const KINDS: &[&str] = &[
     "ticket.resolved",
     "topup.confirmed",
     "topup.rejected",
+    "watchdog.ticket",
 ];
 
 /// Tells every owner of `company` (there is one) about `kind`.

@@ -1,5 +1,5 @@
 //! The admin's route settings beyond what rate sheets carry: DDP, returns,
-//! size limit, suspension with a public notice.
+//! size limit, suspension with a public notice, the watchdog's days of silence.
 
 use super::audit::{self, Event};
 use super::{Actor, ServiceResult, now};
@@ -37,6 +37,9 @@ pub struct RouteSettings {
     pub returns_offered: bool,
     pub status: RouteStatus,
     pub notice: String,
+    /// Days without tracking news before the watchdog opens a ticket
+    /// (`None`: unchanged).
+    pub silence_days: Option<i64>,
 }
 
 pub fn update(
@@ -57,6 +60,7 @@ pub fn update(
                 returns_offered: settings.returns_offered,
                 status: settings.status.into(),
                 notice: settings.notice.clone(),
+                silence_days: settings.silence_days.unwrap_or(route.silence_days),
                 updated_at: now(),
             })
             .execute(conn)?;
@@ -68,7 +72,12 @@ pub fn update(
                 company: None,
                 target_type: "route",
                 target_id: route.code.clone(),
-                detail: format!("{} {}", settings.status, settings.notice),
+                detail: format!(
+                    "{} silence_days={} {}",
+                    settings.status,
+                    settings.silence_days.unwrap_or(route.silence_days),
+                    settings.notice
+                ),
             },
         )?;
         Ok(())

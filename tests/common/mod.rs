@@ -20,6 +20,8 @@ pub const RESIDENT_ID: &str = "11010519491231002X";
 
 pub struct TestApp {
     pub address: String,
+    /// What the server's `DATABASE_URL` was, to point the CLI at the same database.
+    pub database_url: String,
     pub pool: DbPool,
     pub data_dir: tempfile::TempDir,
     postgres: Option<(String, String)>,
@@ -76,12 +78,15 @@ impl TestApp {
             // Only the mail tests need the worker to look often; the others
             // would load the database for nothing.
             outbox_poll: std::time::Duration::from_millis(if mail_sink { 100 } else { 3_600_000 }),
+            // Rounds are run by the watchdog tests themselves.
+            watchdog_poll: std::time::Duration::from_secs(3600),
             invitations_per_day: 20,
             body_timeouts: BodyTimeouts::default(),
             upload_quota_mb: 500,
             session_lifetime: SessionLifetime::default(),
         };
         adjust(&mut settings);
+        let database_url = settings.database_url.clone();
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind random port");
         let port = listener.local_addr().expect("local addr").port();
         let pool = app::prepare_database(&settings).expect("database ready");
@@ -89,6 +94,7 @@ impl TestApp {
         tokio::spawn(server);
         TestApp {
             address: format!("http://127.0.0.1:{port}"),
+            database_url,
             pool,
             data_dir,
             postgres,

@@ -177,16 +177,18 @@ fn name_of(conn: &mut DbConnection, user: i64) -> QueryResult<String> {
     Ok(if name.trim().is_empty() { email } else { name })
 }
 
-/// One message of the thread with its author's name.
+/// One message of the thread with its author's name (`None`: the platform).
 #[derive(Clone, Debug)]
 pub struct ThreadMessage {
     pub message: TicketMessage,
-    pub author: String,
+    pub author: Option<String>,
 }
 
 /// A ticket with its thread, for either side's page.
 pub struct TicketView {
     pub row: TicketRow,
+    /// Who opened it (`None`: the platform, by itself).
+    pub opener: Option<String>,
     pub messages: Vec<ThreadMessage>,
     /// Staff who may be assigned (id, name), for staff only.
     pub staff: Vec<(i64, String)>,
@@ -229,10 +231,15 @@ pub fn view(conn: &mut DbConnection, actor: &Actor, id: i64) -> ServiceResult<Ti
         .load(conn)?
         .into_iter()
         .map(|message| {
-            let author = name_of(conn, message.author_id)?;
+            let author = message.author_id.map(|id| name_of(conn, id)).transpose()?;
             Ok(ThreadMessage { message, author })
         })
         .collect::<QueryResult<Vec<_>>>()?;
+    let opener = row
+        .ticket
+        .opened_by
+        .map(|id| name_of(conn, id))
+        .transpose()?;
     let (staff, refund_cap) = if actor.role.is_staff() {
         let staff = users::table
             .filter(users::role.eq_any([Role::Operator.as_str(), Role::Admin.as_str()]))
@@ -253,6 +260,7 @@ pub fn view(conn: &mut DbConnection, actor: &Actor, id: i64) -> ServiceResult<Ti
     };
     Ok(TicketView {
         row,
+        opener,
         messages,
         staff,
         refund_cap,
@@ -269,13 +277,16 @@ fn notify_other_side(
 ) -> QueryResult<()> {
     let detail = format!("#{} {}", ticket.id, ticket.subject);
     match side_of(actor) {
-        Side::Staff => super::notifications::notify_user(
-            conn,
-            UserId(ticket.opened_by),
-            kind,
-            &detail,
-            &format!("/app/tickets/{}", ticket.id),
-        ),
+        Side::Staff => match member_of(conn, ticket)? {
+            Some(member) => super::notifications::notify_user(
+                conn,
+                member,
+                kind,
+                &detail,
+                &format!("/app/tickets/{}", ticket.id),
+            ),
+            None => Ok(()),
+        },
         Side::Member => match ticket.assignee_id {
             Some(assignee) => super::notifications::notify_user(
                 conn,
@@ -287,6 +298,22 @@ fn notify_other_side(
             None => Ok(()),
         },
     }
+}
+
+/// The member who hears about staff's answers: the opener, or for a ticket
+/// the platform opened, the seller who created its order.
+fn member_of(conn: &mut DbConnection, ticket: &Ticket) -> QueryResult<Option<UserId>> {
+    if let Some(opener) = ticket.opened_by {
+        return Ok(Some(UserId(opener)));
+    }
+    let Some(order) = ticket.order_id else {
+        return Ok(None);
+    };
+    let creator = orders::table
+        .find(order)
+        .select(orders::created_by)
+        .first(conn)?;
+    Ok(Some(UserId(creator)))
 }
 
 /// The audit row of a ticket action (`ticket.*`).

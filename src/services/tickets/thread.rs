@@ -71,7 +71,7 @@ fn add_message(
         conn,
         &NewTicketMessage {
             ticket_id: ticket.id,
-            author_id: actor.user_id.0,
+            author_id: Some(actor.user_id.0),
             from_staff: actor.role.is_staff(),
             body,
             attachment_upload_id: attachment,

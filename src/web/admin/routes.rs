@@ -4,6 +4,7 @@ use crate::db::catalogue::Route;
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::measure::mm_from_cm;
 use crate::domain::route::RouteStatus;
+use crate::domain::silence;
 use crate::domain::text;
 use crate::services::ServiceError;
 use crate::services::routes::{self, RouteSettings};
@@ -57,6 +58,9 @@ pub struct RouteForm {
     status: String,
     #[serde(default)]
     notice: String,
+    /// Absent (a client that predates the field): the route keeps its days.
+    #[serde(default)]
+    silence_days: Option<String>,
 }
 
 impl RouteForm {
@@ -72,6 +76,7 @@ impl RouteForm {
             returns_offered: route.returns_offered.then(|| "on".to_owned()),
             status: route.status.as_str().to_owned(),
             notice: route.notice.clone(),
+            silence_days: Some(route.silence_days.to_string()),
         }
     }
 
@@ -95,24 +100,33 @@ impl RouteForm {
             RouteStatus::parse(&self.status),
             |_| "error.route.status",
         );
+        let silence_days = match &self.silence_days {
+            Some(days) => errors
+                .check("silence_days", silence::parse_days(days), |e| e)
+                .map(Some),
+            None => Some(None),
+        };
         let notice = self.notice.trim().chars().take(300).collect::<String>();
         if status == Some(RouteStatus::Suspended) && notice.is_empty() {
             errors.add("notice", "error.route.notice_required");
         }
-        match (name_zh, name_en, max_side, status) {
-            (Some(name_zh), Some(name_en), Some(max_longest_side_mm), Some(status))
-                if errors.is_empty() =>
-            {
-                Ok(RouteSettings {
-                    name_zh,
-                    name_en,
-                    max_longest_side_mm,
-                    ddp_offered: self.ddp_offered.is_some(),
-                    returns_offered: self.returns_offered.is_some(),
-                    status,
-                    notice,
-                })
-            }
+        match (name_zh, name_en, max_side, status, silence_days) {
+            (
+                Some(name_zh),
+                Some(name_en),
+                Some(max_longest_side_mm),
+                Some(status),
+                Some(silence_days),
+            ) if errors.is_empty() => Ok(RouteSettings {
+                name_zh,
+                name_en,
+                max_longest_side_mm,
+                ddp_offered: self.ddp_offered.is_some(),
+                returns_offered: self.returns_offered.is_some(),
+                status,
+                notice,
+                silence_days,
+            }),
             _ => Err(errors),
         }
     }

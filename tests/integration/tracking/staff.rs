@@ -5,7 +5,11 @@ use super::{WAYBILL, in_transit};
 use crate::common::{Browser, TestApp};
 use crate::warehouse::status_of;
 
-async fn add_event(staff: &Browser, no: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+pub(super) async fn add_event(
+    staff: &Browser,
+    no: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
     let mut form = vec![
         ("milestone", "in_transit"),
         ("local_time", "2026-12-02T10:00"),

@@ -1,11 +1,13 @@
 //! `/admin/tracking`: tracking events from a CSV or XLSX sheet (staff, all
 //! or nothing) and the carriers' webhook secrets (admin, rotated with an
-//! overlap). One order's tracking is in `order`.
+//! overlap), and what the silence watchdog did lately. One order's tracking
+//! is in `order`.
 
 mod order;
 
 use crate::domain::spreadsheet;
 use crate::services::tracking::{self, CarrierSecretRow};
+use crate::services::watchdog::{self, Overview};
 use crate::web::auth::{Admin, Staff};
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
@@ -37,11 +39,27 @@ struct TrackingPage {
     new_secret: Option<(String, String)>,
     /// Return orders still on their way, newest first (issue #11).
     returns: Vec<crate::services::returns::StaffReturnRow>,
+    /// The silence watchdog's last round and recent tickets.
+    watchdog: Overview,
+}
+
+impl TrackingPage {
+    /// "Last round: …" in the page's language, or that none finished yet.
+    fn last_round(&self) -> String {
+        match &self.watchdog.last_round {
+            Some(round) => self
+                .ctx
+                .t("watchdog.last_round")
+                .replace("{at}", &self.ctx.time(&round.at))
+                .replace("{count}", &round.count.to_string()),
+            None => self.ctx.t("watchdog.never").to_owned(),
+        }
+    }
 }
 
 async fn load(ctx: PageCtx, state: &AppState, staff: &Staff) -> Result<TrackingPage, AppError> {
     let actor = staff.0.actor();
-    let (secrets, returns) = run(state, move |conn| {
+    let (secrets, returns, watchdog) = run(state, move |conn| {
         let secrets = match actor.require_admin() {
             Ok(()) => tracking::secrets(conn, &actor)?,
             Err(_) => Vec::new(),
@@ -49,6 +67,7 @@ async fn load(ctx: PageCtx, state: &AppState, staff: &Staff) -> Result<TrackingP
         Ok((
             secrets,
             crate::services::returns::open_returns(conn, &actor)?,
+            watchdog::overview(conn, &actor)?,
         ))
     })
     .await?;
@@ -59,6 +78,7 @@ async fn load(ctx: PageCtx, state: &AppState, staff: &Staff) -> Result<TrackingP
         secrets,
         new_secret: None,
         returns,
+        watchdog,
     })
 }
 
@@ -123,12 +143,13 @@ async fn rotate(
     let carrier = carrier.into_inner();
     let actor = admin.0.actor();
     let code = carrier.clone();
-    let secret = run(&state, move |conn| {
+    let (secret, secrets, returns, watchdog) = run(&state, move |conn| {
         let secret = tracking::rotate_secret(conn, &actor, &code)?;
         Ok((
             secret,
             tracking::secrets(conn, &actor)?,
             crate::services::returns::open_returns(conn, &actor)?,
+            watchdog::overview(conn, &actor)?,
         ))
     })
     .await?;
@@ -136,8 +157,9 @@ async fn rotate(
         ctx,
         problems: Vec::new(),
         stored: None,
-        secrets: secret.1,
-        new_secret: Some((carrier.to_ascii_uppercase(), secret.0)),
-        returns: secret.2,
+        secrets,
+        new_secret: Some((carrier.to_ascii_uppercase(), secret)),
+        returns,
+        watchdog,
     })
 }
