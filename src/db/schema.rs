@@ -554,10 +554,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_messages,
     tracking_events,
     carrier_secrets,
+    recipient_confirmations,
 );
 
 diesel::joinable!(order_shipments -> orders (order_id));
 diesel::joinable!(tracking_events -> orders (order_id));
+diesel::joinable!(recipient_confirmations -> orders (order_id));
+diesel::joinable!(recipient_confirmations -> uploads (photo_upload_id));
 diesel::joinable!(carrier_secrets -> carriers (carrier));
 diesel::joinable!(order_shipments -> warehouses (warehouse_id));
 diesel::joinable!(order_shipments -> pickups (pickup_id));
@@ -709,5 +712,17 @@ diesel::table! {
         previous_until -> Nullable<Timestamp>,
         rotated_by -> BigInt,
         rotated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recipient_confirmations (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        parcel_condition -> BigInt,
+        comment -> Text,
+        photo_upload_id -> Nullable<BigInt>,
+        recorded_delivery -> Bool,
+        created_at -> Timestamp,
     }
 }

@@ -23,6 +23,7 @@ pub mod pickup;
 pub mod postcode;
 pub mod quote;
 pub mod rate_sheet;
+pub mod receipt;
 pub mod recipient;
 pub mod resident_id;
 pub mod route;

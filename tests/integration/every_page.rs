@@ -116,6 +116,11 @@ async fn every_page_reads_cleanly_in_both_languages() {
     ];
     let path = format!("/admin/orders/{moving}/tracking");
     assert_eq!(operator.post_form(&path, &event).await.status(), 303);
+    // The recipient's link after dispatch: the journey and the confirmation form.
+    let path = format!("/app/orders/{moving}/link");
+    assert_eq!(seller.post_form(&path, &[]).await.status(), 303);
+    let order_page = seller.get_text(&format!("/app/orders/{moving}")).await;
+    let recipient_link = crate::links::shown_link(&order_page, "recipient-link");
     // Chinese the tests typed (the item's description, the verified
     // company's name and address), the transliteration example the English
     // hint gives, and the sheet values an import accepts (是/否).
@@ -248,7 +253,14 @@ async fn every_page_reads_cleanly_in_both_languages() {
     let look_up = [("order_no", moving.as_str()), ("postcode", "SW1A 1AA")];
     assert_eq!(visitor.post_form("/track", &look_up).await.status(), 303);
     let track = format!("/track/{moving}");
-    for path in ["/login", "/register", "/password/forgot", "/track", &track] {
+    for path in [
+        "/login",
+        "/register",
+        "/password/forgot",
+        "/track",
+        &track,
+        &recipient_link,
+    ] {
         found.extend(problems(&visitor, path, &typed).await);
     }
     assert!(

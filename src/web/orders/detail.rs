@@ -48,6 +48,10 @@ pub(super) struct DetailPage {
     dispute: (Option<i64>, bool),
     /// The parcel's journey once it is on its way (`app/order_tracking.html`).
     tracking: Option<crate::services::tracking::TrackingView>,
+    /// The parcel is with a carrier: a fresh recipient link follows it.
+    dispatched: bool,
+    /// The recipient's confirmation of receipt (`app/order_receipt.html`).
+    confirmation: Option<crate::db::confirmations::RecipientConfirmation>,
 }
 
 impl DetailPage {
@@ -92,6 +96,12 @@ impl DetailPage {
             .rev()
             .find(|(event, _)| matches!(event.kind.as_str(), "reject" | "submit"))?;
         (event.kind == "reject").then_some((event.note.as_str(), who.as_deref()))
+    }
+
+    /// A fresh recipient link may be sent: for the address, or to follow
+    /// the parcel and confirm receipt once it is dispatched.
+    fn can_send_link(&self) -> bool {
+        self.may_change() && (self.status() == OrderStatus::AwaitingAddress || self.dispatched)
     }
 
     fn is_draft(&self) -> bool {
@@ -275,19 +285,26 @@ pub(super) async fn detail_page(
     no: String,
 ) -> Result<DetailPage, AppError> {
     let actor = member.0.actor();
-    let (view, balance, warehouse, handover, dispute, tracking) = run(state, move |conn| {
-        let view = orders::view(conn, &actor, &no)?;
-        let balance = match view.order.status {
-            OrderStatus::Approved => Some(crate::services::balance::balance(conn, &actor)?),
-            _ => None,
-        };
-        let warehouse = crate::services::warehouse::for_seller(conn, &view.order)?;
-        let handover = crate::services::handover::section(conn, &actor, &view.order)?;
-        let dispute = crate::services::tickets::dispute_link(conn, &view.order)?;
-        let tracking = crate::services::tracking::tracking_of(conn, &view.order)?;
-        Ok((view, balance, warehouse, handover, dispute, tracking))
-    })
-    .await?;
+    let (view, balance, warehouse, handover, dispute, tracking, receipt) =
+        run(state, move |conn| {
+            let view = orders::view(conn, &actor, &no)?;
+            let balance = match view.order.status {
+                OrderStatus::Approved => Some(crate::services::balance::balance(conn, &actor)?),
+                _ => None,
+            };
+            let warehouse = crate::services::warehouse::for_seller(conn, &view.order)?;
+            let handover = crate::services::handover::section(conn, &actor, &view.order)?;
+            let dispute = crate::services::tickets::dispute_link(conn, &view.order)?;
+            let tracking = crate::services::tracking::tracking_of(conn, &view.order)?;
+            let receipt = (
+                orders::receipt::dispatched(conn, view.order.id)?,
+                orders::receipt::confirmation_of(conn, &view.order)?,
+            );
+            Ok((
+                view, balance, warehouse, handover, dispute, tracking, receipt,
+            ))
+        })
+        .await?;
     let missing = if view.order.status == OrderStatus::Draft {
         let mut missing = view.draft.complete().err().unwrap_or_default();
         let attached: Vec<String> = view.documents.iter().map(|d| d.document.clone()).collect();
@@ -320,6 +337,8 @@ pub(super) async fn detail_page(
         handover,
         dispute,
         tracking: Some(tracking).filter(crate::services::tracking::TrackingView::is_started),
+        dispatched: receipt.0,
+        confirmation: receipt.1,
     })
 }
 

@@ -6,6 +6,7 @@ mod detail;
 mod form;
 mod link;
 mod pi;
+mod receipt;
 mod sheet;
 mod warehouse;
 
@@ -41,6 +42,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     warehouse::routes(cfg);
     attachments::routes(cfg);
     link::routes(cfg);
+    receipt::routes(cfg);
 }
 
 /// The session key under which a new recipient link waits to be shown once.
