@@ -70,7 +70,7 @@ pub struct LinkedOrder {
 /// What a live link opens at the order's stage.
 pub enum Opened {
     /// The address form.
-    Address(LinkedOrder),
+    Address(Box<LinkedOrder>),
     /// The parcel's journey and the confirmation of receipt.
     Parcel(Box<receipt::Followed>),
 }
@@ -104,7 +104,7 @@ pub fn open_any(
         Err(problem) => return Ok(Err(problem)),
     };
     if order.status == OrderStatus::AwaitingAddress {
-        return Ok(Ok(Opened::Address(linked(conn, order)?)));
+        return Ok(Ok(Opened::Address(Box::new(linked(conn, order)?))));
     }
     if receipt::dispatched(conn, order.id)? {
         return Ok(Ok(Opened::Parcel(Box::new(receipt::follow(conn, order)?))));
