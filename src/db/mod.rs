@@ -3,6 +3,7 @@
 
 pub mod addresses;
 pub mod catalogue;
+pub mod confirmations;
 pub mod ledger;
 pub mod models;
 pub mod orders;

@@ -558,10 +558,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_returns,
     job_leases,
     order_silences,
+    recipient_confirmations,
 );
 
 diesel::joinable!(order_shipments -> orders (order_id));
 diesel::joinable!(tracking_events -> orders (order_id));
+diesel::joinable!(recipient_confirmations -> orders (order_id));
+diesel::joinable!(recipient_confirmations -> uploads (photo_upload_id));
 diesel::joinable!(carrier_secrets -> carriers (carrier));
 diesel::joinable!(order_shipments -> warehouses (warehouse_id));
 diesel::joinable!(order_shipments -> pickups (pickup_id));
@@ -713,6 +716,18 @@ diesel::table! {
         previous_until -> Nullable<Timestamp>,
         rotated_by -> BigInt,
         rotated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recipient_confirmations (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        parcel_condition -> BigInt,
+        comment -> Text,
+        photo_upload_id -> Nullable<BigInt>,
+        recorded_delivery -> Bool,
+        created_at -> Timestamp,
     }
 }
 

@@ -24,6 +24,7 @@ pub mod postcode;
 pub mod quote;
 pub mod rate_sheet;
 pub mod rating;
+pub mod receipt;
 pub mod recipient;
 pub mod resident_id;
 pub mod returns;

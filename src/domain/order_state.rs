@@ -184,11 +184,12 @@ impl Event {
             Event::Receive | Event::Hold | Event::Refuse | Event::Dispatch => actor == Staff,
             Event::Correct | Event::ReturnToSender | Event::SendBack => actor == Member,
             Event::Release => matches!(actor, Member | Staff | System),
+            // The recipient confirming receipt reports the delivery, and
+            // from customs or an exception the parcel moves on first.
+            Event::Deliver | Event::Resume => matches!(actor, Staff | System | Recipient),
             Event::CustomsHold
             | Event::OutForDelivery
-            | Event::Deliver
             | Event::Exception
-            | Event::Resume
             | Event::Return
             | Event::Lose
             | Event::CollectReturn => matches!(actor, Staff | System),
@@ -496,6 +497,25 @@ mod tests {
         assert_eq!(state, Delivered);
         assert!(go(Received, Event::CollectReturn, Actor::Staff).is_err());
         assert!(go(Paid, Event::CollectReturn, Actor::Member).is_err());
+    }
+
+    #[test]
+    fn a_recipient_confirming_receipt_delivers_but_reports_nothing_else() {
+        for state in [InTransit, Customs, OutForDelivery] {
+            assert_eq!(go(state, Event::Deliver, Actor::Recipient), Ok(Delivered));
+        }
+        assert_eq!(
+            go(Exception, Event::Resume, Actor::Recipient),
+            Ok(InTransit)
+        );
+        for event in [
+            Event::Exception,
+            Event::Lose,
+            Event::Return,
+            Event::CustomsHold,
+        ] {
+            assert!(go(InTransit, event, Actor::Recipient).is_err());
+        }
     }
 
     #[test]

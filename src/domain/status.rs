@@ -127,6 +127,7 @@ text_enum!(
         TopupReceipt => "topup_receipt",
         ParcelPhoto => "parcel_photo",
         TicketAttachment => "ticket_attachment",
+        RecipientPhoto => "recipient_photo",
     }
 );
 

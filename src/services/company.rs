@@ -70,7 +70,8 @@ pub fn find_upload(conn: &mut DbConnection, actor: &Actor, id: UploadId) -> Serv
         UploadKind::ItemPhoto
         | UploadKind::OrderDocument
         | UploadKind::ParcelPhoto
-        | UploadKind::TicketAttachment => true,
+        | UploadKind::TicketAttachment
+        | UploadKind::RecipientPhoto => true,
         UploadKind::TopupReceipt => matches!(actor.role, Role::Owner | Role::Manager),
         UploadKind::Licence | UploadKind::IdFront | UploadKind::IdBack => actor.role == Role::Owner,
     };

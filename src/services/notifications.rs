@@ -24,6 +24,7 @@ pub const KINDS: &[&str] = &[
     "order.delivery_failed",
     "order.exception",
     "order.lost",
+    "order.recipient_confirmed",
     "pickup.confirmed",
     "pickup.proposed",
     "team.invitation_accepted",

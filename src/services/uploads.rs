@@ -8,7 +8,7 @@ use crate::db::models::NewUpload;
 use crate::db::schema::uploads;
 use crate::db::{DbConnection, ledger};
 use crate::domain::field_errors::FieldErrors;
-use crate::domain::ids::{CompanyId, UploadId};
+use crate::domain::ids::{CompanyId, UploadId, UserId};
 use crate::domain::status::UploadKind;
 use crate::domain::upload::{self, UploadQuota};
 use crate::storage::{Storage, content_key};
@@ -45,7 +45,10 @@ pub fn used_bytes(conn: &mut DbConnection, company_id: i64) -> QueryResult<i64> 
     // SUM of a BIGINT is NUMERIC on PostgreSQL; the cast keeps one type on both.
     uploads::table
         .filter(uploads::company_id.eq(company_id))
-        .filter(uploads::kind.ne(UploadKind::ParcelPhoto.as_str()))
+        .filter(uploads::kind.ne_all([
+            UploadKind::ParcelPhoto.as_str(),
+            UploadKind::RecipientPhoto.as_str(),
+        ]))
         .select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
             "COALESCE(CAST(SUM(size_bytes) AS BIGINT), 0)",
         ))
@@ -62,7 +65,7 @@ pub(crate) fn record<'a>(
     file: NewFile<'a>,
 ) -> ServiceResult<PendingFile<'a>> {
     let company = actor.company()?;
-    record_for(conn, actor, company, Some(quota), file)
+    record_for(conn, actor.user_id, company, Some(quota), file)
 }
 
 /// Records a file staff took of a company's parcel (a warehouse photo): the
@@ -75,12 +78,33 @@ pub(crate) fn record_evidence<'a>(
     file: NewFile<'a>,
 ) -> ServiceResult<PendingFile<'a>> {
     staff.require_staff()?;
-    record_for(conn, staff, company, None, file)
+    record_for(conn, staff.user_id, company, None, file)
+}
+
+/// Records the photo a recipient sent with their confirmation of receipt:
+/// images only, kept with the order's company and outside its quota (the
+/// company did not choose to send it). The recipient has no account, so the
+/// row names `on_behalf_of`, the order's creator, as the uploader.
+pub(crate) fn record_from_recipient<'a>(
+    conn: &mut DbConnection,
+    on_behalf_of: UserId,
+    company: CompanyId,
+    file: NewFile<'a>,
+) -> ServiceResult<PendingFile<'a>> {
+    if let Ok(mime) = upload::check(file.bytes)
+        && !upload::is_inline_image(mime)
+    {
+        return Err(ServiceError::Invalid(FieldErrors::single(
+            file.field,
+            "recipient_confirm.photo_type",
+        )));
+    }
+    record_for(conn, on_behalf_of, company, None, file)
 }
 
 fn record_for<'a>(
     conn: &mut DbConnection,
-    actor: &Actor,
+    uploaded_by: UserId,
     company: CompanyId,
     quota: Option<UploadQuota>,
     file: NewFile<'a>,
@@ -98,7 +122,7 @@ fn record_for<'a>(
     let id: i64 = crate::with_backend!(conn, |c| diesel::insert_into(uploads::table)
         .values(NewUpload {
             company_id: Some(company.0),
-            uploaded_by: actor.user_id.0,
+            uploaded_by: uploaded_by.0,
             kind: file.kind.as_str(),
             sha256: &content_key(file.bytes),
             mime,

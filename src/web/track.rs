@@ -2,7 +2,8 @@
 //! with the order number and the recipient's postcode (a seller's KOL, the
 //! recipient). It shows milestones, progress and the estimate, and of the
 //! recipient only the destination city and country. A wrong number and a
-//! wrong postcode get the same answer. In the visitor's language.
+//! wrong postcode get the same answer. The recipient's link opens it without
+//! the postcode (never the order number alone). In the visitor's language.
 
 use super::ctx::{OutsiderCtx, PageCtx};
 use super::errors::AppError;
@@ -99,16 +100,22 @@ async fn look_up(
             StatusCode::NOT_FOUND,
         );
     };
-    let mut remembered = tracked(&session);
-    remembered.retain(|(no, _)| *no != view.order_no);
-    remembered.push((view.order_no.clone(), form.postcode));
+    remember(&session, &view.order_no, form.postcode);
+    Ok(redirect(&format!("/track/{}", view.order_no)))
+}
+
+/// Lets this browser session open `/track/{order_no}`: after the right
+/// postcode, or from the recipient's own link (which knows it).
+pub(crate) fn remember(session: &Session, order_no: &str, postcode: String) {
+    let mut remembered = tracked(session);
+    remembered.retain(|(no, _)| no != order_no);
+    remembered.push((order_no.to_owned(), postcode));
     if remembered.len() > MAX_TRACKED {
         remembered.remove(0);
     }
     if let Err(error) = session.insert(SESSION_TRACKED, &remembered) {
         tracing::warn!(%error, "could not remember a tracked order");
     }
-    Ok(redirect(&format!("/track/{}", view.order_no)))
 }
 
 /// Handles GET /track/{order_no}: the parcel's journey when this browser

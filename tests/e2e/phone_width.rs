@@ -183,14 +183,16 @@ async fn no_page_is_wider_than_a_phone() {
         let staff = browsers.open(&app.address).await;
         staff.resize(375, 844).await;
         let track = format!("/track/{paid}");
-        for path in [
-            "/login",
-            "/register",
-            "/password/forgot",
-            "/track",
-            &track,
-            &return_link,
-        ] {
+        // The recipient's link once the parcel is on its way (issue #11).
+        crate::tracking::dispatch(&app, &paid).await;
+        let sent = seller.post_form(&format!("/app/orders/{paid}/link"), &[]).await;
+        assert_eq!(sent.status(), 303);
+        let order = seller.get_text(&format!("/app/orders/{paid}")).await;
+        // The page shows the full URL on the public address; the path is what we open here.
+        let marker = "samplepost.test/r/";
+        let start = order.find(marker).expect("the recipient link") + marker.len() - 3;
+        let link: String = order[start..].chars().take_while(|c| *c != '"').collect();
+        for path in ["/login", "/register", "/password/forgot", "/track", &track, &return_link, &link] {
             staff.goto(path).await;
             staff.wait_for("main").await;
             if let Some(overflow) = staff.overflow().await {

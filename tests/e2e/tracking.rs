@@ -6,6 +6,31 @@ use crate::browser::browser_test;
 use crate::common::{TestApp, location, order_fields};
 use samplepost::domain::status::Role;
 
+/// Receives the paid order `no` at the warehouse and hands it to DHL, as
+/// the warehouse tests do it.
+pub async fn dispatch(app: &TestApp, no: &str) {
+    let warehouse = app.staff(Role::Operator).await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", warehouse.csrf().await)
+        .text("action", "receive")
+        .text("weight_kg", "0.48")
+        .text("length_cm", "30")
+        .text("width_cm", "20")
+        .text("height_cm", "5")
+        .text("contents_match", "yes");
+    let received = warehouse
+        .post_multipart(&format!("/admin/warehouse/{no}"), form)
+        .await;
+    assert_eq!(received.status(), 303);
+    let handed = warehouse
+        .post_form(
+            &format!("/admin/warehouse/{no}/dispatch"),
+            &[("carrier", "DHL"), ("waybill", "JD0001234567")],
+        )
+        .await;
+    assert_eq!(handed.status(), 303);
+}
+
 #[tokio::test]
 async fn a_staff_event_reaches_the_seller_and_the_public_page() {
     browser_test("tracking", async |browsers| {
@@ -18,27 +43,7 @@ async fn a_staff_event_reaches_the_seller_and_the_public_page() {
         let no = location(&submitted).trim_start_matches("/app/orders/").to_owned();
         let paid = seller.post_form(&format!("/app/orders/{no}/pay"), &[]).await;
         assert_eq!(paid.status(), 303);
-        // Received and handed to DHL, as the warehouse tests do it.
-        let warehouse = app.staff(Role::Operator).await;
-        let form = reqwest::multipart::Form::new()
-            .text("csrf_token", warehouse.csrf().await)
-            .text("action", "receive")
-            .text("weight_kg", "0.48")
-            .text("length_cm", "30")
-            .text("width_cm", "20")
-            .text("height_cm", "5")
-            .text("contents_match", "yes");
-        let received = warehouse
-            .post_multipart(&format!("/admin/warehouse/{no}"), form)
-            .await;
-        assert_eq!(received.status(), 303);
-        let handed = warehouse
-            .post_form(
-                &format!("/admin/warehouse/{no}/dispatch"),
-                &[("carrier", "DHL"), ("waybill", "JD0001234567")],
-            )
-            .await;
-        assert_eq!(handed.status(), 303);
+        dispatch(&app, &no).await;
 
         let operator = browsers.open(&app.address).await;
         operator.sign_in(&app.staff_account(Role::Operator)).await;

@@ -146,6 +146,11 @@ async fn every_page_reads_cleanly_in_both_languages() {
         &seller.get_text(&format!("/app/orders/{asked}")).await,
         "return-link",
     );
+    // The recipient's link after dispatch: the journey and the confirmation form.
+    let path = format!("/app/orders/{moving}/link");
+    assert_eq!(seller.post_form(&path, &[]).await.status(), 303);
+    let order_page = seller.get_text(&format!("/app/orders/{moving}")).await;
+    let recipient_link = crate::links::shown_link(&order_page, "recipient-link");
     // Chinese the tests typed (the item's description, the verified
     // company's name and address), the transliteration example the English
     // hint gives, and the sheet values an import accepts (是/否).
@@ -288,6 +293,7 @@ async fn every_page_reads_cleanly_in_both_languages() {
         "/track",
         &track,
         &return_link,
+        &recipient_link,
     ] {
         found.extend(problems(&visitor, path, &typed).await);
     }

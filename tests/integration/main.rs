@@ -23,6 +23,7 @@ mod order_sheet;
 mod orders;
 mod paid;
 mod password_reset;
+mod recipient_confirm;
 mod recipient_link;
 mod returns;
 mod security;

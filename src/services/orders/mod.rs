@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod link;
 mod list;
 mod proforma;
+pub mod receipt;
 mod rules;
 pub mod sheet;
 mod submit;
@@ -462,7 +463,7 @@ pub(crate) fn insert(
             }
             None
         }
-        Start::RecipientLink => Some(link::issue(conn, order_id)?),
+        Start::RecipientLink => Some(link::issue(conn, order_id, link::VALID_DAYS)?),
     };
     Ok(Created {
         order_no: order_no.as_str().to_owned(),

@@ -13,7 +13,7 @@ pub use hook::{HookAnswer, HookError, receive_hook, verify_signature};
 pub use secrets::{CarrierSecretRow, rotate_secret, secrets};
 pub use sheet::upload_sheet;
 pub use staff::{StaffEvent, add_by_staff};
-pub use view::{Estimate, TrackingView, public_view, staff_view, tracking_of};
+pub use view::{Estimate, TrackingView, public_tracking_of, public_view, staff_view, tracking_of};
 
 use super::ServiceResult;
 use super::notifications::notify_user;

@@ -166,14 +166,19 @@ pub fn public_view(
     if given.is_empty() || given != normalise_postcode(&stored) {
         return Ok(None);
     }
-    let mut view = tracking_of(conn, &order)?;
-    // The carrier's words may name the person who signed; the public page
-    // shows milestones, times and places only.
+    public_tracking_of(conn, &order).map(Some)
+}
+
+/// The journey as someone outside the company sees it (the public page, the
+/// recipient's link): the carrier's words may name the person who signed, so
+/// only milestones, times and places are shown.
+pub fn public_tracking_of(conn: &mut DbConnection, order: &Order) -> ServiceResult<TrackingView> {
+    let mut view = tracking_of(conn, order)?;
     for row in &mut view.rows {
         row.event.carrier_text.clear();
         row.event.raw_payload.clear();
     }
-    Ok(Some(view))
+    Ok(view)
 }
 
 /// Postcodes compared without case, spaces or dashes (`sw1a 1aa` = `SW1A1AA`).

@@ -53,6 +53,10 @@ pub(super) struct DetailPage {
     returns: crate::services::returns::ReturnSection,
     /// A recipient's return link created just now, shown once.
     new_return_link: Option<ShareLink>,
+    /// The parcel is with a carrier: a fresh recipient link follows it.
+    dispatched: bool,
+    /// The recipient's confirmation of receipt (`app/order_receipt.html`).
+    confirmation: Option<crate::db::confirmations::RecipientConfirmation>,
 }
 
 impl DetailPage {
@@ -97,6 +101,12 @@ impl DetailPage {
             .rev()
             .find(|(event, _)| matches!(event.kind.as_str(), "reject" | "submit"))?;
         (event.kind == "reject").then_some((event.note.as_str(), who.as_deref()))
+    }
+
+    /// A fresh recipient link may be sent: for the address, or to follow
+    /// the parcel and confirm receipt once it is dispatched.
+    fn can_send_link(&self) -> bool {
+        self.may_change() && (self.status() == OrderStatus::AwaitingAddress || self.dispatched)
     }
 
     fn is_draft(&self) -> bool {
@@ -280,7 +290,7 @@ pub(super) async fn detail_page(
     no: String,
 ) -> Result<DetailPage, AppError> {
     let actor = member.0.actor();
-    let (view, balance, warehouse, handover, dispute, tracking, returns) =
+    let (view, balance, warehouse, handover, dispute, tracking, returns, receipt) =
         run(state, move |conn| {
             let view = orders::view(conn, &actor, &no)?;
             let balance = match view.order.status {
@@ -292,8 +302,12 @@ pub(super) async fn detail_page(
             let dispute = crate::services::tickets::dispute_link(conn, &view.order)?;
             let tracking = crate::services::tracking::tracking_of(conn, &view.order)?;
             let returns = crate::services::returns::section(conn, &view.order)?;
+            let receipt = (
+                orders::receipt::dispatched(conn, view.order.id)?,
+                orders::receipt::confirmation_of(conn, &view.order)?,
+            );
             Ok((
-                view, balance, warehouse, handover, dispute, tracking, returns,
+                view, balance, warehouse, handover, dispute, tracking, returns, receipt,
             ))
         })
         .await?;
@@ -335,6 +349,8 @@ pub(super) async fn detail_page(
         handover,
         dispute,
         tracking: Some(tracking).filter(crate::services::tracking::TrackingView::is_started),
+        dispatched: receipt.0,
+        confirmation: receipt.1,
     })
 }
 

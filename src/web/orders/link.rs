@@ -1,15 +1,18 @@
 //! `/r/{token}`: the recipient of a sample fills in and confirms their own
-//! address, without an account, checked exactly like the order form. The
-//! pages speak the recipient's language (`ctx::lang_for_outsider`).
+//! address, without an account, checked exactly like the order form; after
+//! dispatch the same URL follows the parcel (`receipt`). The pages speak the
+//! recipient's language (`ctx::lang_for_outsider`).
 
 use super::super::ctx::{OutsiderCtx, PageCtx};
 use super::super::errors::AppError;
 use super::super::rate_limit::{self, RateLimit};
 use super::super::{AppState, render, render_with, run};
+use super::receipt;
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::recipient::RecipientFields;
 use crate::services::ServiceError;
-use crate::services::orders::link::{self, LinkProblem};
+use crate::services::orders::link::{self, LinkProblem, Opened};
+use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -42,7 +45,7 @@ struct DonePage {
     problem: Option<&'static str>,
 }
 
-fn problem_page(ctx: PageCtx, problem: LinkProblem) -> Result<HttpResponse, AppError> {
+pub(super) fn problem_page(ctx: PageCtx, problem: LinkProblem) -> Result<HttpResponse, AppError> {
     let key = match problem {
         LinkProblem::Unknown => "recipient_link.unknown",
         LinkProblem::Expired => "recipient_link.expired",
@@ -75,16 +78,18 @@ fn for_recipient(errors: FieldErrors) -> FieldErrors {
     reworded
 }
 
-/// Handles GET /r/{token}.
+/// Handles GET /r/{token}: the address form, or once the parcel is on its
+/// way its journey and the confirmation of receipt (`receipt`).
 async fn show(
     OutsiderCtx(ctx): OutsiderCtx,
+    session: Session,
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let lookup = token.clone();
-    match run(&state, move |conn| link::open(conn, &lookup)).await? {
-        Ok(linked) => render(&LinkPage {
+    match run(&state, move |conn| link::open_any(conn, &lookup)).await? {
+        Ok(Opened::Address(linked)) => render(&LinkPage {
             ctx,
             token,
             sender_company: linked.sender_company,
@@ -92,6 +97,11 @@ async fn show(
             form: linked.recipient,
             errors: FieldErrors::new(),
         }),
+        Ok(Opened::Parcel(followed)) => {
+            super::super::track::remember(&session, &followed.order_no, followed.postcode.clone());
+            let page = receipt::ParcelPage::new(ctx, token, *followed);
+            render(&page)
+        }
         Err(problem) => problem_page(ctx, problem),
     }
 }

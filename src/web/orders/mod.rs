@@ -6,6 +6,7 @@ mod detail;
 mod form;
 mod link;
 mod pi;
+mod receipt;
 mod returns;
 mod sheet;
 mod warehouse;
@@ -43,6 +44,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     attachments::routes(cfg);
     link::routes(cfg);
     returns::routes(cfg);
+    receipt::routes(cfg);
 }
 
 /// The session key under which a new recipient link waits to be shown once.
