@@ -129,12 +129,12 @@ impl ReviewForm {
                 .unwrap_or("");
             match Stars::parse(typed) {
                 Some(value) => stars[at] = value,
-                None => errors.add(format!("score_{dimension}"), "error.review.stars"),
+                None => errors.add(format!("score_{dimension}"), "error.route_review.stars"),
             }
         }
         let text = self.text.trim();
         if text.chars().count() > MAX_TEXT {
-            errors.add("text", "error.review.text_too_long");
+            errors.add("text", "error.route_review.text_too_long");
         } else if text
             .chars()
             .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
@@ -146,7 +146,7 @@ impl ReviewForm {
             match Tag::parse(typed) {
                 Ok(tag) if !tags.contains(&tag) => tags.push(tag),
                 Ok(_) => {}
-                Err(_) => errors.add("tags", "error.review.unknown_tag"),
+                Err(_) => errors.add("tags", "error.route_review.unknown_tag"),
             }
         }
         if !errors.is_empty() {
@@ -174,9 +174,9 @@ pub enum Closed {
 impl Closed {
     pub fn message_key(self) -> &'static str {
         match self {
-            Closed::NotFinished => "error.review.not_finished",
-            Closed::TooLate => "error.review.too_late",
-            Closed::EditWindowOver => "error.review.edit_window_over",
+            Closed::NotFinished => "error.route_review.not_finished",
+            Closed::TooLate => "error.route_review.too_late",
+            Closed::EditWindowOver => "error.route_review.edit_window_over",
         }
     }
 }
@@ -276,7 +276,7 @@ mod tests {
             let errors = form(bad).check().expect_err(bad);
             assert_eq!(
                 errors.get("score_overall"),
-                Some("error.review.stars"),
+                Some("error.route_review.stars"),
                 "{bad}"
             );
         }
@@ -288,8 +288,8 @@ mod tests {
         long.text = "好".repeat(MAX_TEXT + 1);
         long.tags = vec!["five_stars_from_me".into()];
         let errors = long.check().expect_err("too long");
-        assert_eq!(errors.get("text"), Some("error.review.text_too_long"));
-        assert_eq!(errors.get("tags"), Some("error.review.unknown_tag"));
+        assert_eq!(errors.get("text"), Some("error.route_review.text_too_long"));
+        assert_eq!(errors.get("tags"), Some("error.route_review.unknown_tag"));
         let mut exact = form("3");
         exact.text = "好".repeat(MAX_TEXT);
         assert!(exact.check().is_ok(), "2,000 characters, not bytes");
