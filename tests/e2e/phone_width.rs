@@ -183,8 +183,8 @@ async fn no_page_is_wider_than_a_phone() {
         let staff = browsers.open(&app.address).await;
         staff.resize(375, 844).await;
         let track = format!("/track/{paid}");
-        // The recipient's link once the parcel is on its way (issue #11).
-        crate::tracking::dispatch(&app, &paid).await;
+        // The recipient's link once the parcel is on its way (issue #11);
+        // `asked_back` above had it delivered.
         let sent = seller.post_form(&format!("/app/orders/{paid}/link"), &[]).await;
         assert_eq!(sent.status(), 303);
         let order = seller.get_text(&format!("/app/orders/{paid}")).await;
