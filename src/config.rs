@@ -246,11 +246,29 @@ fn load_or_create_key(data_dir: &Path) -> Result<Vec<u8>, SettingsError> {
         Ok(encoded) => decode_key(&encoded),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key: Vec<u8> = (0..64).map(|_| rand::random::<u8>()).collect();
-            write_private(&path, BASE64.encode(&key).as_bytes()).map_err(io_error)?;
-            Ok(key)
+            match publish(&path, BASE64.encode(&key).as_bytes()) {
+                Ok(()) => Ok(key),
+                // Another instance started on the same folder at the same
+                // moment and published its key first: every instance must
+                // sign with the same key, so take that one.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    decode_key(&std::fs::read_to_string(&path).map_err(io_error)?)
+                }
+                Err(e) => Err(io_error(e)),
+            }
         }
         Err(e) => Err(io_error(e)),
     }
+}
+
+/// Writes `bytes` to `path` whole or not at all: a reader never sees half a
+/// key, and of two writers racing exactly one wins (the other gets AlreadyExists).
+fn publish(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let draft = path.with_extension(format!("{}.{}", std::process::id(), rand::random::<u32>()));
+    write_private(&draft, bytes)?;
+    let linked = std::fs::hard_link(&draft, path);
+    let _ = std::fs::remove_file(&draft);
+    linked
 }
 
 #[cfg(unix)]
@@ -268,4 +286,26 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::write(path, bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instances_starting_together_on_one_folder_share_one_session_key() {
+        let folder = tempfile::tempdir().expect("folder");
+        let keys: Vec<Vec<u8>> = std::thread::scope(|scope| {
+            let starts: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| load_or_create_key(folder.path()).expect("a key")))
+                .collect();
+            starts
+                .into_iter()
+                .map(|start| start.join().expect("thread"))
+                .collect()
+        });
+        assert!(keys.iter().all(|key| *key == keys[0] && key.len() == 64));
+        let files = std::fs::read_dir(folder.path()).expect("folder").count();
+        assert_eq!(files, 1, "no drafts are left behind");
+    }
 }
