@@ -4,9 +4,9 @@
 
 use crate::db::DbConnection;
 use crate::db::schema::job_leases;
+use crate::with_backend;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 /// One instance's claim on a named job.
 #[derive(Clone, Debug)]
@@ -87,22 +87,18 @@ impl Lease {
     }
 
     /// The job's row, created free the first time; two instances creating
-    /// it at once is fine (the second insert finds the key taken).
+    /// it at once is fine (the second insert does nothing).
     fn ensure_row(&self, conn: &mut DbConnection) -> QueryResult<()> {
-        let inserted = diesel::insert_into(job_leases::table)
+        with_backend!(&mut *conn, |c| diesel::insert_into(job_leases::table)
             .values((
                 job_leases::name.eq(self.name),
                 job_leases::holder.eq(""),
                 job_leases::leased_until.eq(NaiveDateTime::default()),
                 job_leases::last_round_count.eq(0_i64),
             ))
-            .execute(conn);
-        match inserted {
-            Ok(_) | Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
-                Ok(())
-            }
-            Err(error) => Err(error),
-        }
+            .on_conflict_do_nothing()
+            .execute(c))?;
+        Ok(())
     }
 }
 
