@@ -217,6 +217,7 @@ async fn no_page_is_wider_than_a_phone() {
             "/admin/outbox",
             "/admin/payee",
             "/admin/routes",
+            "/admin/routes/POST-SMALL",
             "/admin/rates",
             "/admin/pricing",
             "/admin/countries",

@@ -266,6 +266,7 @@ async fn every_page_reads_cleanly_in_both_languages() {
     // So do the warehouse settings: addresses in Chinese, carriers' Chinese names.
     for path in [
         "/admin/routes",
+        "/admin/routes/POST-SMALL",
         "/admin/countries",
         "/admin/warehouses",
         "/admin/warehouses/new",
