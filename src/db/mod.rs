@@ -10,6 +10,8 @@ pub mod orders;
 pub mod password_resets;
 pub mod rate_limits;
 pub mod returns;
+pub mod route_stats;
+pub mod reviews;
 pub mod schema;
 pub mod sessions;
 pub mod tickets;

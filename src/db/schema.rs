@@ -559,6 +559,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_leases,
     order_silences,
     recipient_confirmations,
+    reviews,
+    review_versions,
+    review_photos,
+    review_reports,
+    review_replies,
+    review_reminders,
+    order_facts,
+    route_stats,
+    route_facts,
+    route_company_weights,
+    route_histograms,
+    route_months,
+    app_flags,
 );
 
 diesel::joinable!(order_shipments -> orders (order_id));
@@ -770,3 +783,209 @@ diesel::table! {
 diesel::joinable!(order_returns -> orders (return_order_id));
 diesel::joinable!(order_silences -> orders (order_id));
 diesel::joinable!(order_silences -> tickets (ticket_id));
+
+diesel::table! {
+    /// A route review (issue #12): one per finished order.
+    reviews (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        route_code -> Text,
+        country -> Text,
+        company_id -> BigInt,
+        author_id -> BigInt,
+        overall -> BigInt,
+        timeliness -> BigInt,
+        service -> BigInt,
+        customs -> BigInt,
+        tracking -> BigInt,
+        packaging -> BigInt,
+        body -> Text,
+        tags -> Text,
+        has_text -> Bool,
+        photo_count -> BigInt,
+        reviewer_city -> Text,
+        reviewer_category -> Text,
+        weight_band -> Text,
+        weight -> Double,
+        status -> Text,
+        hide_reason -> Nullable<Text>,
+        hidden_by -> Nullable<BigInt>,
+        hidden_at -> Nullable<Timestamp>,
+        open_reports -> BigInt,
+        demo -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    review_versions (id) {
+        id -> BigInt,
+        review_id -> BigInt,
+        overall -> BigInt,
+        timeliness -> BigInt,
+        service -> BigInt,
+        customs -> BigInt,
+        tracking -> BigInt,
+        packaging -> BigInt,
+        body -> Text,
+        tags -> Text,
+        written_at -> Timestamp,
+        replaced_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    review_photos (id) {
+        id -> BigInt,
+        review_id -> BigInt,
+        upload_id -> BigInt,
+        position -> BigInt,
+    }
+}
+
+diesel::table! {
+    review_reports (id) {
+        id -> BigInt,
+        review_id -> BigInt,
+        reporter_id -> BigInt,
+        reason -> Text,
+        note -> Text,
+        status -> Text,
+        handled_by -> Nullable<BigInt>,
+        handled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    review_replies (review_id) {
+        review_id -> BigInt,
+        body -> Text,
+        author_id -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    review_reminders (order_id, nth) {
+        order_id -> BigInt,
+        nth -> BigInt,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// What was measured of one finished order (the board's facts).
+    order_facts (order_id) {
+        order_id -> BigInt,
+        route_code -> Text,
+        country -> Text,
+        outcome -> Text,
+        month -> Text,
+        transit_days -> Nullable<BigInt>,
+        on_time -> Bool,
+        customs_held -> Bool,
+        customs_cleared -> Bool,
+        had_exception -> Bool,
+        longest_silence_hours -> BigInt,
+        parcel_condition -> Nullable<BigInt>,
+        quote_accurate -> Nullable<Bool>,
+        first_response_minutes -> Nullable<BigInt>,
+        demo -> Bool,
+    }
+}
+
+diesel::table! {
+    /// Aggregates per route ('' = board) and destination ('' = all).
+    route_stats (route_code, country) {
+        route_code -> Text,
+        country -> Text,
+        reviews -> BigInt,
+        stars_1 -> BigInt,
+        stars_2 -> BigInt,
+        stars_3 -> BigInt,
+        stars_4 -> BigInt,
+        stars_5 -> BigInt,
+        sum_overall -> BigInt,
+        sum_timeliness -> BigInt,
+        sum_service -> BigInt,
+        sum_customs -> BigInt,
+        sum_tracking -> BigInt,
+        sum_packaging -> BigInt,
+        weight -> Double,
+        weighted_score -> Double,
+        capped_weight -> Double,
+        capped_weighted_score -> Double,
+        filler_weight -> Double,
+    }
+}
+
+diesel::table! {
+    /// Measured facts per route ('' = board) and destination ('' = all).
+    route_facts (route_code, country) {
+        route_code -> Text,
+        country -> Text,
+        finished -> BigInt,
+        delivered -> BigInt,
+        on_time -> BigInt,
+        customs_held -> BigInt,
+        customs_cleared -> BigInt,
+        exceptions -> BigInt,
+        conditions -> BigInt,
+        sum_condition -> BigInt,
+        reweighed -> BigInt,
+        quote_accurate -> BigInt,
+        responses -> BigInt,
+        transit_median -> Nullable<BigInt>,
+        transit_p90 -> Nullable<BigInt>,
+        silence_median_hours -> Nullable<BigInt>,
+        response_median_minutes -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    route_company_weights (route_code, country, company_id) {
+        route_code -> Text,
+        country -> Text,
+        company_id -> BigInt,
+        reviews -> BigInt,
+        weight -> Double,
+        weighted_score -> Double,
+    }
+}
+
+diesel::table! {
+    route_histograms (route_code, country, kind, month, value) {
+        route_code -> Text,
+        country -> Text,
+        kind -> Text,
+        month -> Text,
+        value -> BigInt,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
+    route_months (route_code, month) {
+        route_code -> Text,
+        month -> Text,
+        reviews -> BigInt,
+        sum_overall -> BigInt,
+    }
+}
+
+diesel::table! {
+    app_flags (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::joinable!(review_versions -> reviews (review_id));
+diesel::joinable!(review_photos -> reviews (review_id));
+diesel::joinable!(review_reports -> reviews (review_id));
+diesel::joinable!(review_replies -> reviews (review_id));
+diesel::joinable!(reviews -> orders (order_id));
+diesel::joinable!(order_facts -> orders (order_id));

@@ -23,6 +23,14 @@ pub const PRIOR_WEIGHT: f64 = 5.0;
 pub const HALF_LIFE_DAYS: f64 = 182.5;
 /// At most this share of a route's review weight comes from one company.
 pub const COMPANY_SHARE: f64 = 0.20;
+/// The board mean before anyone has reviewed anything.
+pub const DEFAULT_BOARD_MEAN: f64 = 4.0;
+/// Below this many reviews for a destination, the board says "too few
+/// reviews" instead of a route × country rating.
+pub const MIN_COUNTRY_REVIEWS: i64 = 5;
+/// From this many deliveries to a destination on, order entry and `/rates`
+/// show the measured median–p90 days instead of the nominal transit time.
+pub const MIN_MEASURED_DELIVERIES: i64 = 20;
 
 /// The day stored weights are scaled to.
 pub fn epoch() -> NaiveDateTime {

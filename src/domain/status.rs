@@ -128,6 +128,7 @@ text_enum!(
         ParcelPhoto => "parcel_photo",
         TicketAttachment => "ticket_attachment",
         RecipientPhoto => "recipient_photo",
+        ReviewPhoto => "review_photo",
     }
 );
 

@@ -71,7 +71,8 @@ pub fn find_upload(conn: &mut DbConnection, actor: &Actor, id: UploadId) -> Serv
         | UploadKind::OrderDocument
         | UploadKind::ParcelPhoto
         | UploadKind::TicketAttachment
-        | UploadKind::RecipientPhoto => true,
+        | UploadKind::RecipientPhoto
+        | UploadKind::ReviewPhoto => true,
         UploadKind::TopupReceipt => matches!(actor.role, Role::Owner | Role::Manager),
         UploadKind::Licence | UploadKind::IdFront | UploadKind::IdBack => actor.role == Role::Owner,
     };
