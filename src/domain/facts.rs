@@ -44,7 +44,8 @@ pub struct Journey {
     pub delivered_at: Option<NaiveDateTime>,
     /// The tracking events, any order.
     pub events: Vec<(Milestone, NaiveDateTime)>,
-    /// The route's nominal maximum transit days.
+    /// The nominal maximum transit days the order was quoted (so editing
+    /// the route later changes no finished parcel).
     pub max_days: i64,
 }
 

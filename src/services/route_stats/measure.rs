@@ -7,7 +7,7 @@
 use crate::db::DbConnection;
 use crate::db::route_stats::OrderFacts;
 use crate::db::schema::{
-    order_events, order_recipients, order_shipments, orders, parcel_checks,
+    order_events, order_quotes, order_recipients, order_shipments, orders, parcel_checks,
     recipient_confirmations, routes, tickets, tracking_events,
 };
 use crate::domain::facts::{self, Journey, Outcome};
@@ -25,6 +25,9 @@ struct Inputs {
     orders: Vec<(i64, String, String)>,
     country: HashMap<i64, String>,
     handed_over: HashMap<i64, NaiveDateTime>,
+    /// The transit days the order's frozen quote promised at most.
+    promised_days: HashMap<i64, i64>,
+    /// The route's nominal maximum, for an order without a frozen quote.
     max_days: HashMap<String, i64>,
     events: HashMap<i64, Vec<(Milestone, NaiveDateTime)>>,
     confirmation: HashMap<i64, (i64, NaiveDateTime, bool)>,
@@ -98,6 +101,11 @@ impl Inputs {
         .load(conn)?
         .into_iter()
         .collect();
+        inputs.promised_days = only!(order_quotes::table, order_quotes::order_id)
+            .select((order_quotes::order_id, order_quotes::transit_max_days))
+            .load(conn)?
+            .into_iter()
+            .collect();
         inputs.max_days = routes::table
             .select((routes::code, routes::transit_max_days))
             .load(conn)?
@@ -202,7 +210,12 @@ impl Inputs {
             handed_over_at,
             delivered_at,
             events,
-            max_days: self.max_days.get(route).copied().unwrap_or(0),
+            max_days: self
+                .promised_days
+                .get(&id)
+                .or_else(|| self.max_days.get(route))
+                .copied()
+                .unwrap_or(0),
         });
         Some(OrderFacts {
             order_id: id,
