@@ -89,6 +89,8 @@ async fn a_delivered_parcel_is_measured_from_its_events_and_counted_once() {
     );
     assert!(facts.customs_held && facts.customs_cleared && facts.had_exception);
     assert_eq!(facts.longest_silence_hours, 72, "9 → 6 days ago");
+    assert_eq!(facts.quote_accurate, Some(true), "re-weighed as quoted");
+    assert_eq!(facts.parcel_condition, None, "the recipient has not said");
     let route: RouteFacts = route_facts::table
         .find((&facts.route_code, ""))
         .select(RouteFacts::as_select())
@@ -99,6 +101,7 @@ async fn a_delivered_parcel_is_measured_from_its_events_and_counted_once() {
     assert_eq!(route.transit_median, Some(7));
     assert_eq!(route.transit_p90, Some(7));
     assert_eq!(route.silence_median_hours, Some(72));
+    assert_eq!((route.reweighed, route.quote_accurate), (1, 1));
     let per_country: i64 = route_facts::table
         .find((&facts.route_code, "GB"))
         .select(route_facts::finished)
@@ -156,6 +159,113 @@ fn bare_order(conn: &mut samplepost::db::DbConnection, n: usize, company: i64, u
         .expect("its id")
 }
 
+/// Writes a review the way the review service does: the row and its
+/// contribution in one transaction. Returns its id.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a test fixture naming every varied column"
+)]
+fn write_review(
+    conn: &mut samplepost::db::DbConnection,
+    order_id: i64,
+    company: i64,
+    user: i64,
+    route: &str,
+    country: &str,
+    overall: i64,
+    at: chrono::NaiveDateTime,
+) -> i64 {
+    let review = NewReview {
+        order_id,
+        route_code: route,
+        country,
+        company_id: company,
+        author_id: user,
+        overall,
+        timeliness: overall,
+        service: 3,
+        customs: 4,
+        tracking: 5,
+        packaging: (overall % 5) + 1,
+        body: "",
+        tags: "",
+        has_text: false,
+        photo_count: 0,
+        reviewer_city: "深圳市",
+        reviewer_category: "electronics",
+        weight_band: "0-0.5",
+        weight: epoch_weight(at),
+        demo: false,
+        created_at: at,
+        updated_at: at,
+    };
+    samplepost::db::write_tx(conn, |conn| -> QueryResult<i64> {
+        diesel::insert_into(reviews::table)
+            .values(&review)
+            .execute(conn)?;
+        let stored: Review = reviews::table
+            .filter(reviews::order_id.eq(order_id))
+            .select(Review::as_select())
+            .first(conn)?;
+        route_stats::review_changed(conn, None, ReviewFacts::of(&stored).as_ref())?;
+        Ok(stored.id)
+    })
+    .expect("review written")
+}
+
+#[actix_web::test]
+async fn reviews_written_at_once_from_two_connections_are_all_counted() {
+    let app = TestApp::spawn().await;
+    let (_, email) = app.seller("Acme").await;
+    let company = app.company_of(&email);
+    let user: i64 = {
+        use samplepost::db::schema::users;
+        users::table
+            .filter(users::email.eq(&email))
+            .select(users::id)
+            .first(&mut *app.conn())
+            .expect("the seller")
+    };
+    let orders: Vec<i64> = (0..40)
+        .map(|n| bare_order(&mut app.conn(), n, company, user))
+        .collect();
+    let now = Utc::now().naive_utc();
+    let writers: Vec<_> = orders
+        .chunks(20)
+        .map(|chunk| {
+            let pool = app.pool.clone();
+            let chunk = chunk.to_vec();
+            std::thread::spawn(move || {
+                let mut conn = pool.get().expect("connection");
+                for order_id in chunk {
+                    write_review(
+                        &mut conn,
+                        order_id,
+                        company,
+                        user,
+                        "POST-SMALL",
+                        "GB",
+                        4,
+                        now,
+                    );
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.join().expect("writer");
+    }
+    let mut conn = app.conn();
+    let counted: i64 = stats_table::table
+        .find(("POST-SMALL", "GB"))
+        .select(stats_table::reviews)
+        .first(&mut *conn)
+        .expect("stats");
+    assert_eq!(counted, 40);
+    let differences = route_stats::rebuild(&mut conn).expect("rebuilt");
+    assert!(differences.is_empty(), "{differences:#?}");
+}
+
 #[actix_web::test]
 async fn incremental_statistics_equal_a_rebuild_after_random_reviews_and_events() {
     let app = TestApp::spawn().await;
@@ -181,43 +291,13 @@ async fn incremental_statistics_equal_a_rebuild_after_random_reviews_and_events(
             let company = companies[dice.roll(companies.len() as u64) as usize];
             let order_id = bare_order(&mut conn, step, company, user);
             let at = Utc::now().naive_utc() - Duration::days(dice.roll(400) as i64);
-            let score = |dice: &mut Dice| 1 + dice.roll(5) as i64;
-            let review = NewReview {
-                order_id,
-                route_code: ["POST-SMALL", "EXP-AIR"][dice.roll(2) as usize],
-                country: ["GB", "DE", "US"][dice.roll(3) as usize],
-                company_id: company,
-                author_id: user,
-                overall: score(&mut dice),
-                timeliness: score(&mut dice),
-                service: score(&mut dice),
-                customs: score(&mut dice),
-                tracking: score(&mut dice),
-                packaging: score(&mut dice),
-                body: "",
-                tags: "",
-                has_text: false,
-                photo_count: 0,
-                reviewer_city: "深圳市",
-                reviewer_category: "electronics",
-                weight_band: "0-0.5",
-                weight: epoch_weight(at),
-                demo: false,
-                created_at: at,
-                updated_at: at,
-            };
-            samplepost::db::write_tx(&mut conn, |conn| -> QueryResult<()> {
-                diesel::insert_into(reviews::table)
-                    .values(&review)
-                    .execute(conn)?;
-                let stored: Review = reviews::table
-                    .filter(reviews::order_id.eq(order_id))
-                    .select(Review::as_select())
-                    .first(conn)?;
-                written.push(stored.id);
-                route_stats::review_changed(conn, None, ReviewFacts::of(&stored).as_ref())
-            })
-            .expect("review written");
+            let overall = 1 + dice.roll(5) as i64;
+            let route = ["POST-SMALL", "EXP-AIR"][dice.roll(2) as usize];
+            let country = ["GB", "DE", "US"][dice.roll(3) as usize];
+            let id = write_review(
+                &mut conn, order_id, company, user, route, country, overall, at,
+            );
+            written.push(id);
         } else {
             let id = written[dice.roll(written.len() as u64) as usize];
             let new_overall = 1 + dice.roll(5) as i64;
