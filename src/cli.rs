@@ -126,7 +126,7 @@ pub fn parse_dims(text: &str) -> Result<Dimensions, String> {
     }
 }
 
-fn parcel_from(args: &QuoteArgs) -> Result<Parcel, String> {
+pub fn parcel_from(args: &QuoteArgs) -> Result<Parcel, String> {
     let country =
         CountryCode::parse(&args.to).map_err(|_| format!("unknown country {:?}", args.to))?;
     if args.weight_g <= 0 || args.weight_g > 1_000_000 {

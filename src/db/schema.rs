@@ -572,6 +572,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     route_histograms,
     route_months,
     app_flags,
+    api_tokens,
 );
 
 diesel::joinable!(order_shipments -> orders (order_id));
@@ -988,3 +989,22 @@ diesel::joinable!(review_reports -> reviews (review_id));
 diesel::joinable!(review_replies -> reviews (review_id));
 diesel::joinable!(reviews -> orders (order_id));
 diesel::joinable!(order_facts -> orders (order_id));
+
+diesel::table! {
+    /// An ERP API token of a company (issue #13).
+    api_tokens (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        created_by -> BigInt,
+        name -> Text,
+        scopes -> Text,
+        token_sha256 -> Text,
+        prefix -> Text,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(api_tokens -> companies (company_id));

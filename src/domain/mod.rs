@@ -1,5 +1,6 @@
 //! Pure types and rules: no I/O here.
 
+pub mod api_scope;
 pub mod approval;
 pub mod barcode;
 pub mod china_time;

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod addresses;
+pub mod api_tokens;
 pub mod approvals;
 pub mod audit;
 pub mod balance;

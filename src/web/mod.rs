@@ -4,6 +4,8 @@
 pub mod accounts;
 pub mod addresses;
 pub mod admin;
+pub mod api;
+pub mod api_tokens;
 pub mod approvals;
 pub mod audit;
 pub mod auth;
@@ -151,6 +153,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     password_reset::routes(cfg);
     sessions::routes(cfg);
     addresses::routes(cfg);
+    api::routes(cfg);
+    api_tokens::routes(cfg);
     labels::routes(cfg);
     orders::routes(cfg);
     handover::routes(cfg);

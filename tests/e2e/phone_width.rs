@@ -157,6 +157,7 @@ async fn no_page_is_wider_than_a_phone() {
             "/app/approvals".to_owned(),
             "/app/team".to_owned(),
             "/app/audit".to_owned(),
+            "/app/api-tokens".to_owned(),
             "/app/notifications".to_owned(),
             "/app/pickups".to_owned(),
             "/app/pickups/new".to_owned(),

@@ -209,6 +209,7 @@ async fn every_page_reads_cleanly_in_both_languages() {
         "/app/notifications".to_owned(),
         "/app/team".to_owned(),
         "/app/audit".to_owned(),
+        "/app/api-tokens".to_owned(),
         "/app/settings/approval".to_owned(),
         "/app/tickets".to_owned(),
         "/app/tickets?status=resolved".to_owned(),

@@ -6,6 +6,7 @@ mod common;
 
 mod accounts;
 mod addresses;
+mod api;
 mod approval_bypass;
 mod approvals;
 mod balance;
