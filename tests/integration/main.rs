@@ -26,6 +26,7 @@ mod password_reset;
 mod recipient_confirm;
 mod recipient_link;
 mod returns;
+mod reviews;
 mod security;
 mod sessions;
 mod staff;
