@@ -1,5 +1,5 @@
 //! The `samplepost` command: serve (default), migrate, create-admin,
-//! import-rates, quote, watchdog, remind-reviews.
+//! import-rates, quote, watchdog, recompute-stats, remind-reviews.
 
 use clap::{Parser, Subcommand};
 use samplepost::app;
@@ -47,6 +47,8 @@ enum Command {
     Watchdog,
     /// Send the review reminders that are due (2 and 7 days after an order finished) now.
     RemindReviews,
+    /// Rebuild the review board's statistics from raw rows; exits 1 listing any difference.
+    RecomputeStats,
     /// Quote a parcel on every route serving the country, cheapest available first.
     Quote {
         /// Destination country (ISO code, e.g. US).
@@ -146,6 +148,10 @@ fn run(command: Command, overrides: Overrides) -> Result<(), CliError> {
         }
         Command::RemindReviews => {
             println!("{}", cli::remind_reviews(&mut *connection()?)?);
+            Ok(())
+        }
+        Command::RecomputeStats => {
+            println!("{}", cli::recompute_stats(&mut *connection()?)?);
             Ok(())
         }
         Command::Migrate => {

@@ -27,6 +27,7 @@ mod recipient_confirm;
 mod recipient_link;
 mod returns;
 mod reviews;
+mod route_stats;
 mod security;
 mod sessions;
 mod staff;
