@@ -4,6 +4,7 @@
 
 pub mod moderation;
 pub mod reminders;
+pub mod staff_view;
 mod write;
 
 pub use write::{Photo, ReviewContext, context, save};

@@ -5,7 +5,8 @@
 
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::review::{Dimension, HideReason};
-use crate::services::reviews::moderation::{self, Filter, Row, StaffView};
+use crate::services::reviews::moderation;
+use crate::services::reviews::staff_view::{self, Filter, Row, StaffView};
 use crate::services::{Page, ServiceError};
 use crate::web::auth::Staff;
 use crate::web::ctx::{self, PageCtx};
@@ -61,7 +62,7 @@ async fn list(
     let page = PageQuery { page: query.page }.number();
     let actor = staff.0.actor();
     let rows = run(&state, move |conn| {
-        moderation::list(conn, &actor, filter, page)
+        staff_view::list(conn, &actor, filter, page)
     })
     .await?;
     let pager = Pager::new(
@@ -117,7 +118,7 @@ async fn detail_page(
     id: i64,
 ) -> Result<DetailPage, AppError> {
     let actor = staff.0.actor();
-    let view = run(state, move |conn| moderation::view(conn, &actor, id)).await?;
+    let view = run(state, move |conn| staff_view::view(conn, &actor, id)).await?;
     let reply = view
         .reply
         .as_ref()

@@ -189,3 +189,31 @@ async fn reports_can_be_dismissed_and_a_review_has_one_platform_reply() {
     let page = admin.get_text(&format!("/admin/reviews/{id}")).await;
     assert!(page.contains("Thank you, we passed it on to DHL.") && page.contains("data-reply"));
 }
+
+#[tokio::test]
+async fn every_write_edit_hide_and_unhide_keeps_the_board_statistics_equal_to_a_recompute() {
+    let app = TestApp::spawn().await;
+    let (paid, id) = reviewed(&app).await;
+    let stats_equal = |when: &str| {
+        let mut conn = app.conn();
+        let differences = samplepost::services::route_stats::rebuild(&mut conn).expect("recompute");
+        assert!(differences.is_empty(), "{when}: {differences:?}");
+    };
+    stats_equal("written");
+    let changed = super::Typed {
+        scores: ["1", "2", "2", "2", "2", "2"],
+        editing: true,
+        ..super::Typed::default()
+    };
+    let edited = super::post_review(&paid.seller, &paid.no, changed).await;
+    assert_eq!(edited.status(), 303);
+    stats_equal("edited");
+    let operator = app.staff(Role::Operator).await;
+    let hide = [("reason", "abuse"), ("confirm", "yes")];
+    let path = format!("/admin/reviews/{id}/hide");
+    assert_eq!(operator.post_form(&path, &hide).await.status(), 303);
+    stats_equal("hidden");
+    let path = format!("/admin/reviews/{id}/unhide");
+    assert_eq!(operator.post_form(&path, &[]).await.status(), 303);
+    stats_equal("shown again");
+}
