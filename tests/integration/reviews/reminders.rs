@@ -82,3 +82,34 @@ async fn a_reviewed_order_and_an_opted_out_member_get_no_mail() {
         "reviewed"
     );
 }
+
+#[tokio::test]
+async fn samplepost_remind_reviews_sends_what_is_due_once() {
+    let app = TestApp::spawn().await;
+    let paid = delivered(&app).await;
+    super::backdate_events(&app, &paid.no, 3);
+    let run = || {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_samplepost"))
+            .env("DATABASE_URL", &app.database_url)
+            .env("RUST_LOG", "warn")
+            .arg("--data-dir")
+            .arg(dir.path())
+            .arg("remind-reviews")
+            .output()
+            .expect("samplepost remind-reviews");
+        assert!(output.status.success());
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let first = run();
+    assert!(
+        first.contains(&format!("{} reminder 1", paid.no)),
+        "{first}"
+    );
+    let second = run();
+    assert!(second.contains("0 sent"), "{second}");
+    assert_eq!(
+        count_where(&app, "notifications", "kind = 'review.reminder'"),
+        1
+    );
+}
