@@ -96,6 +96,10 @@ pub fn serve(
         pool_for_jobs.clone(),
         settings.clone(),
     ));
+    tokio::spawn(crate::jobs::review_reminders::run(
+        pool_for_jobs.clone(),
+        settings.clone(),
+    ));
     tokio::spawn(crate::jobs::watchdog::run(pool_for_jobs, settings.clone()));
     let key = Key::derive_from(settings.session_key.expose());
     let secure = settings.cookie_secure;

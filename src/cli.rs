@@ -1,5 +1,5 @@
 //! The commands of the CLI beyond serving: `import-rates`, `quote`,
-//! `watchdog` and `recompute-stats`.
+//! `watchdog`, `recompute-stats` and `remind-reviews`.
 
 use crate::db::DbConnection;
 use crate::domain::country::CountryCode;
@@ -249,6 +249,24 @@ pub fn watchdog(conn: &mut DbConnection) -> Result<String, CliError> {
         out.push_str(&format!(
             "\n#{} {} {} ({} days)",
             ticket.ticket_id, ticket.order_no, ticket.category, ticket.days
+        ));
+    }
+    Ok(out)
+}
+
+/// `samplepost remind-reviews`: one round of review reminders now, under
+/// the shared lease. Prints one line per reminder sent.
+pub fn remind_reviews(conn: &mut DbConnection) -> Result<String, CliError> {
+    use crate::jobs::{lease::Lease, review_reminders};
+    let Some(sent) = review_reminders::run_once(conn, &Lease::new(review_reminders::JOB), None)?
+    else {
+        return Ok("Another instance is sending review reminders; nothing done.".to_owned());
+    };
+    let mut out = format!("Review reminders: {} sent.", sent.len());
+    for reminder in &sent {
+        out.push_str(&format!(
+            "\n{} reminder {}",
+            reminder.order_no, reminder.nth
         ));
     }
     Ok(out)

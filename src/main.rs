@@ -1,5 +1,5 @@
 //! The `samplepost` command: serve (default), migrate, create-admin,
-//! import-rates, quote, watchdog, recompute-stats.
+//! import-rates, quote, watchdog, recompute-stats, remind-reviews.
 
 use clap::{Parser, Subcommand};
 use samplepost::app;
@@ -45,6 +45,8 @@ enum Command {
     ImportRates { file: PathBuf },
     /// Run one round of the silence watchdog now and print the tickets it opened.
     Watchdog,
+    /// Send the review reminders that are due (2 and 7 days after an order finished) now.
+    RemindReviews,
     /// Rebuild the review board's statistics from raw rows; exits 1 listing any difference.
     RecomputeStats,
     /// Quote a parcel on every route serving the country, cheapest available first.
@@ -142,6 +144,10 @@ fn run(command: Command, overrides: Overrides) -> Result<(), CliError> {
         }
         Command::Watchdog => {
             println!("{}", cli::watchdog(&mut *connection()?)?);
+            Ok(())
+        }
+        Command::RemindReviews => {
+            println!("{}", cli::remind_reviews(&mut *connection()?)?);
             Ok(())
         }
         Command::RecomputeStats => {

@@ -2,4 +2,5 @@
 
 pub mod lease;
 pub mod outbox;
+pub mod review_reminders;
 pub mod watchdog;

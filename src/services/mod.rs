@@ -21,6 +21,7 @@ pub mod pricing;
 pub mod quote;
 pub mod rates;
 pub mod returns;
+pub mod reviews;
 pub mod route_stats;
 pub mod routes;
 pub mod sessions;

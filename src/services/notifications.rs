@@ -27,6 +27,7 @@ pub const KINDS: &[&str] = &[
     "order.recipient_confirmed",
     "pickup.confirmed",
     "pickup.proposed",
+    "review.reminder",
     "team.invitation_accepted",
     "ticket.answered",
     "ticket.assigned",

@@ -35,6 +35,8 @@ struct DashboardPage {
     ctx: PageCtx,
     company: Company,
     application: Option<ModuleApplication>,
+    /// A few finished orders waiting for a route review.
+    waiting_reviews: Vec<crate::services::reviews::Waiting>,
 }
 
 impl DashboardPage {
@@ -72,10 +74,11 @@ async fn dashboard(
     let Some(company_id) = user.0.company_id else {
         return Ok(redirect("/admin"));
     };
-    let (company, application) = run(&state, move |conn| {
+    let (company, application, waiting_reviews) = run(&state, move |conn| {
         Ok((
             company::get(conn, company_id)?,
             module::latest(conn, company_id)?,
+            crate::services::reviews::waiting(conn, company_id, crate::services::now(), 3, 0)?,
         ))
     })
     .await?;
@@ -83,6 +86,7 @@ async fn dashboard(
         ctx,
         company,
         application,
+        waiting_reviews,
     })
 }
 

@@ -28,6 +28,7 @@ pub mod public;
 pub mod rate_limit;
 pub mod rates;
 pub mod returns;
+pub mod reviews;
 pub mod sessions;
 pub mod share;
 pub mod team;
@@ -172,4 +173,5 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     hooks::routes(cfg);
     track::routes(cfg);
     returns::routes(cfg);
+    reviews::routes(cfg);
 }

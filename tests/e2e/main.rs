@@ -13,6 +13,7 @@ mod links;
 mod onboarding;
 mod orders;
 mod phone_width;
+mod reviews;
 mod tickets;
 mod tour;
 mod tracking;

@@ -94,6 +94,39 @@ async fn asked_back(app: &TestApp, seller: &Browser, no: &str) -> (String, Strin
     (link, back)
 }
 
+/// The seller reviews the delivered order `no` (with a long text, as a
+/// real review may have) and the review's id is returned.
+async fn reviewed(app: &TestApp, seller: &Browser, no: &str) -> i64 {
+    use diesel::prelude::*;
+    use samplepost::db::schema::reviews;
+    let mut form = reqwest::multipart::Form::new().text("csrf_token", seller.csrf().await);
+    for dimension in [
+        "overall",
+        "timeliness",
+        "service",
+        "customs",
+        "tracking",
+        "packaging",
+    ] {
+        form = form.text(format!("score_{dimension}"), "4");
+    }
+    let text = "Arrived in London within five days; tracking updated at every step. ".repeat(8);
+    form = form
+        .text("text", text)
+        .text("tags", "fast_clearance")
+        .text("tags", "price_as_quoted");
+    let written = seller
+        .post_multipart(&format!("/app/orders/{no}/review"), form)
+        .await;
+    assert_eq!(written.status(), 303, "review written");
+    let mut conn = app.conn();
+    let conn: &mut samplepost::db::DbConnection = &mut conn;
+    reviews::table
+        .select(reviews::id)
+        .first(conn)
+        .expect("the review")
+}
+
 #[tokio::test]
 async fn no_page_is_wider_than_a_phone() {
     browser_test("phone_width", async |browsers| {
@@ -136,6 +169,9 @@ async fn no_page_is_wider_than_a_phone() {
             crate::common::location(&opened)
         };
         let (return_link, return_no) = asked_back(&app, &seller, &paid).await;
+        let review = reviewed(&app, &seller, &paid).await;
+        let review_report = format!("/reviews/{review}/report");
+        let staff_review = format!("/admin/reviews/{review}");
         let tab = browsers.open(&app.address).await;
         tab.sign_in(&email).await;
         tab.wait_for(r#"header a[href="/app/orders"]"#).await;
@@ -164,6 +200,9 @@ async fn no_page_is_wider_than_a_phone() {
             "/app/tickets".to_owned(),
             "/app/tickets/new".to_owned(),
             ticket.clone(),
+            "/app/reviews".to_owned(),
+            format!("/app/orders/{paid}/review"),
+            review_report.clone(),
             "/account/sessions".to_owned(),
         ] {
             for lang in ["zh-CN", "en"] {
@@ -231,6 +270,8 @@ async fn no_page_is_wider_than_a_phone() {
             "/admin/pickups",
             "/admin/tickets",
             &ticket.replace("/app/", "/admin/"),
+            "/admin/reviews",
+            staff_review.as_str(),
         ] {
             for lang in ["zh-CN", "en"] {
                 staff.goto(&format!("/lang/{lang}")).await;

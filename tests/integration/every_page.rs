@@ -146,6 +146,28 @@ async fn every_page_reads_cleanly_in_both_languages() {
         &seller.get_text(&format!("/app/orders/{asked}")).await,
         "return-link",
     );
+    // The delivered order's route review, reported once and answered by staff.
+    let review_form = format!("/app/orders/{delivered}/review");
+    let blank_form = problems(&seller, &review_form, &["样品有限公司"]).await;
+    let typed = crate::reviews::Typed::default();
+    assert_eq!(
+        crate::reviews::post_review(&seller, &delivered, typed)
+            .await
+            .status(),
+        303
+    );
+    let review = crate::reviews::review_of(&app, &delivered)
+        .expect("review")
+        .id;
+    let report_page = format!("/reviews/{review}/report");
+    let reported = [("reason", "other"), ("note", "Checking the wording")];
+    assert_eq!(
+        operator.post_form(&report_page, &reported).await.status(),
+        303
+    );
+    let reply = [("reply", "Thank you for the review.")];
+    let path = format!("/admin/reviews/{review}/reply");
+    assert_eq!(operator.post_form(&path, &reply).await.status(), 303);
     // The recipient's link after dispatch: the journey and the confirmation form.
     let path = format!("/app/orders/{moving}/link");
     assert_eq!(seller.post_form(&path, &[]).await.status(), 303);
@@ -177,7 +199,7 @@ async fn every_page_reads_cleanly_in_both_languages() {
         "分钟",
         "蓝色大门",
     ];
-    let mut found = Vec::new();
+    let mut found = blank_form;
     for path in [
         "/".to_owned(),
         "/rates".to_owned(),
@@ -214,6 +236,9 @@ async fn every_page_reads_cleanly_in_both_languages() {
         "/app/tickets".to_owned(),
         "/app/tickets?status=resolved".to_owned(),
         "/app/tickets/new".to_owned(),
+        "/app/reviews".to_owned(),
+        review_form.clone(),
+        report_page.clone(),
         format!("/app/tickets/new?order={paid}"),
         format!("/app/tickets/{ticket}"),
         dispute.clone(),
@@ -232,6 +257,7 @@ async fn every_page_reads_cleanly_in_both_languages() {
     let pickup_page = format!("/admin/pickups/{pickup}");
     let ticket_page = format!("/admin/tickets/{ticket}");
     let dispute_page = dispute.replace("/app/", "/admin/");
+    let review_page = format!("/admin/reviews/{review}");
     for path in [
         "/admin",
         "/admin/pickups",
@@ -250,6 +276,9 @@ async fn every_page_reads_cleanly_in_both_languages() {
         "/admin/tickets?assignee=unassigned&age=1",
         ticket_page.as_str(),
         dispute_page.as_str(),
+        "/admin/reviews",
+        "/admin/reviews?filter=hidden",
+        review_page.as_str(),
     ] {
         found.extend(problems(&admin, path, &typed).await);
     }

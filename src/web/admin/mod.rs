@@ -7,6 +7,7 @@ pub mod payee;
 pub mod pickups;
 pub mod pricing;
 pub mod rates;
+pub mod reviews;
 pub mod routes;
 pub mod staff;
 pub mod tickets;
@@ -46,6 +47,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     pickups::routes(cfg);
     tickets::routes(cfg);
     tracking::routes(cfg);
+    reviews::routes(cfg);
 }
 
 #[derive(Template)]

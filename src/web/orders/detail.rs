@@ -57,6 +57,8 @@ pub(super) struct DetailPage {
     dispatched: bool,
     /// The recipient's confirmation of receipt (`app/order_receipt.html`).
     confirmation: Option<crate::db::confirmations::RecipientConfirmation>,
+    /// Writing, editing or showing the route review (`app/review_offer.html`).
+    review: Option<crate::services::reviews::Offer>,
 }
 
 impl DetailPage {
@@ -305,6 +307,7 @@ pub(super) async fn detail_page(
             let receipt = (
                 orders::receipt::dispatched(conn, view.order.id)?,
                 orders::receipt::confirmation_of(conn, &view.order)?,
+                crate::services::reviews::offer(conn, &view.order, crate::services::now())?,
             );
             Ok((
                 view, balance, warehouse, handover, dispute, tracking, returns, receipt,
@@ -351,6 +354,7 @@ pub(super) async fn detail_page(
         tracking: Some(tracking).filter(crate::services::tracking::TrackingView::is_started),
         dispatched: receipt.0,
         confirmation: receipt.1,
+        review: receipt.2,
     })
 }
 

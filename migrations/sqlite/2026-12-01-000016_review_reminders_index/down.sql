@@ -1,0 +1,1 @@
+DROP INDEX order_events_final_idx;
