@@ -6,6 +6,7 @@ pub mod addresses;
 pub mod approvals;
 pub mod audit;
 pub mod balance;
+pub mod board;
 pub mod catalogue;
 pub mod company;
 pub mod handover;
