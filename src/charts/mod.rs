@@ -54,7 +54,9 @@ pub fn bars(title: &str, labels: &[String], values: &[f64]) -> String {
 
 /// A line chart over shared x labels (months, days); `title` as for [`bars`].
 pub fn lines(title: &str, labels: &[String], lines: &[Line]) -> String {
-    let values = lines.iter().flat_map(|l| l.values.iter().flatten().copied());
+    let values = lines
+        .iter()
+        .flat_map(|l| l.values.iter().flatten().copied());
     let top = values.fold(0.0, f64::max).max(1.0) * 1.1;
     let mut svg = String::new();
     let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
@@ -89,7 +91,9 @@ pub fn lines(title: &str, labels: &[String], lines: &[Line]) -> String {
                 });
             // Markers of different shapes, so lines differ without colour.
             match at % 3 {
-                0 => chart.draw_series(points.iter().map(|p| Circle::new(*p, 4, colour.filled())))?,
+                0 => {
+                    chart.draw_series(points.iter().map(|p| Circle::new(*p, 4, colour.filled())))?
+                }
                 1 => chart.draw_series(
                     points
                         .iter()
@@ -171,14 +175,21 @@ mod tests {
         let labels: Vec<String> = (1..=5).map(|s| format!("{s}★")).collect();
         let svg = bars("Stars <of> route", &labels, &[1.0, 0.0, 2.0, 5.0, 9.0]);
         assert!(svg.starts_with("<svg role=\"img\" aria-label=\"Stars &lt;of&gt; route\""));
-        assert!(svg.contains("<title>Stars &lt;of&gt; route</title>"), "{svg}");
+        assert!(
+            svg.contains("<title>Stars &lt;of&gt; route</title>"),
+            "{svg}"
+        );
         assert!(svg.contains("5★"), "labels are text");
         assert!(svg.trim_end().ends_with("</svg>"));
     }
 
     #[test]
     fn a_line_chart_skips_gaps_and_names_its_lines() {
-        let labels = vec!["2026-01".to_owned(), "2026-02".to_owned(), "2026-03".to_owned()];
+        let labels = vec![
+            "2026-01".to_owned(),
+            "2026-02".to_owned(),
+            "2026-03".to_owned(),
+        ];
         let svg = lines(
             "Trend",
             &labels,
@@ -195,6 +206,9 @@ mod tests {
         );
         assert!(svg.contains("role=\"img\""));
         assert!(svg.contains("2026-03"));
-        assert!(svg.contains(">A<") || svg.contains(">A </"), "legend names the line");
+        assert!(
+            svg.contains(">A<") || svg.contains(">A </"),
+            "legend names the line"
+        );
     }
 }

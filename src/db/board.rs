@@ -7,8 +7,8 @@ use super::catalogue::Route;
 use super::reviews::Review;
 use super::route_stats::{OrderFacts, RouteFacts, RouteStats};
 use super::schema::{
-    order_facts, review_replies, reviews, route_facts, route_histograms, route_months,
-    route_stats, routes,
+    order_facts, review_replies, reviews, route_facts, route_histograms, route_months, route_stats,
+    routes,
 };
 use diesel::prelude::*;
 

@@ -2,9 +2,7 @@
 
 use super::{BoardText, cache};
 use crate::domain::country::CountryCode;
-use crate::domain::rating::{
-    COMPANY_SHARE, HALF_LIFE_DAYS, MIN_COUNTRY_REVIEWS, PRIOR_WEIGHT,
-};
+use crate::domain::rating::{COMPANY_SHARE, HALF_LIFE_DAYS, MIN_COUNTRY_REVIEWS, PRIOR_WEIGHT};
 use crate::domain::route::{Attribute, Attributes, Transport};
 use crate::services::board::{self, Board, BoardQuery, BoardRow, Sort};
 use crate::services::now;

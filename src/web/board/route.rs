@@ -69,18 +69,35 @@ impl BoardText for RouteView {
 impl RouteView {
     fn star_chart(&self) -> String {
         let labels: Vec<String> = (1..=5).map(|s| format!("{s}★")).collect();
-        let values: Vec<f64> = self.page.overall.stats.stars().iter().map(|n| *n as f64).collect();
+        let values: Vec<f64> = self
+            .page
+            .overall
+            .stats
+            .stars()
+            .iter()
+            .map(|n| *n as f64)
+            .collect();
         charts::bars(self.ctx.t("board.chart.stars"), &labels, &values)
     }
 
     fn transit_chart(&self) -> String {
-        let labels: Vec<String> = self.page.transit.iter().map(|(d, _)| d.to_string()).collect();
+        let labels: Vec<String> = self
+            .page
+            .transit
+            .iter()
+            .map(|(d, _)| d.to_string())
+            .collect();
         let values: Vec<f64> = self.page.transit.iter().map(|(_, n)| *n as f64).collect();
         charts::bars(self.ctx.t("board.chart.transit"), &labels, &values)
     }
 
     fn trend_chart(&self) -> String {
-        let labels: Vec<String> = self.page.trend.iter().map(|m| m.month[2..].to_owned()).collect();
+        let labels: Vec<String> = self
+            .page
+            .trend
+            .iter()
+            .map(|m| m.month[2..].to_owned())
+            .collect();
         charts::lines(
             self.ctx.t("board.chart.trend"),
             &labels,
@@ -147,7 +164,11 @@ impl RouteView {
 
     fn next_link(&self) -> Option<String> {
         let before = self.page.next_before?;
-        let sep = if self.filter_query.is_empty() { "" } else { "&" };
+        let sep = if self.filter_query.is_empty() {
+            ""
+        } else {
+            "&"
+        };
         Some(format!(
             "/routes/{}?{}{sep}before={before}",
             self.page.route.code, self.filter_query
