@@ -1,5 +1,5 @@
-//! The commands of the CLI beyond serving: `import-rates`, `quote` and
-//! `watchdog`.
+//! The commands of the CLI beyond serving: `import-rates`, `quote`,
+//! `watchdog` and `recompute-stats`.
 
 use crate::db::DbConnection;
 use crate::domain::country::CountryCode;
@@ -252,4 +252,19 @@ pub fn watchdog(conn: &mut DbConnection) -> Result<String, CliError> {
         ));
     }
     Ok(out)
+}
+
+/// `samplepost recompute-stats`: rebuilds the board's statistics from raw
+/// rows; every difference from the stored ones is listed and makes the
+/// command fail (exit 1), so a check can run it.
+pub fn recompute_stats(conn: &mut DbConnection) -> Result<String, CliError> {
+    let differences = crate::services::route_stats::rebuild(conn)
+        .map_err(|error| CliError::Failed(error.to_string()))?;
+    if differences.is_empty() {
+        return Ok("The board's statistics equal a recompute from raw rows.".to_owned());
+    }
+    Err(CliError::Failed(format!(
+        "{}\nthe stored statistics differed from a recompute (listed above); they were rebuilt.",
+        differences.join("\n")
+    )))
 }

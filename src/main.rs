@@ -1,5 +1,5 @@
 //! The `samplepost` command: serve (default), migrate, create-admin,
-//! import-rates, quote, watchdog.
+//! import-rates, quote, watchdog, recompute-stats.
 
 use clap::{Parser, Subcommand};
 use samplepost::app;
@@ -45,6 +45,8 @@ enum Command {
     ImportRates { file: PathBuf },
     /// Run one round of the silence watchdog now and print the tickets it opened.
     Watchdog,
+    /// Rebuild the review board's statistics from raw rows; exits 1 listing any difference.
+    RecomputeStats,
     /// Quote a parcel on every route serving the country, cheapest available first.
     Quote {
         /// Destination country (ISO code, e.g. US).
@@ -140,6 +142,10 @@ fn run(command: Command, overrides: Overrides) -> Result<(), CliError> {
         }
         Command::Watchdog => {
             println!("{}", cli::watchdog(&mut *connection()?)?);
+            Ok(())
+        }
+        Command::RecomputeStats => {
+            println!("{}", cli::recompute_stats(&mut *connection()?)?);
             Ok(())
         }
         Command::Migrate => {
