@@ -91,12 +91,13 @@ impl Figures {
         RouteFacts::share(self.facts.on_time, self.facts.delivered)
     }
 
-    /// 1 − customs failures / finished parcels. A failure is a parcel that
-    /// customs held (`customs_held`) and never released (`customs_cleared`
-    /// counts the held parcels that were released); README, "DESIGN notes".
+    /// 1 − customs failures / finished parcels, where a failure is a parcel
+    /// customs held and that was never delivered after all: `customs_cleared`
+    /// counts the parcels never held or delivered anyway (README, "Measured
+    /// facts"), so the rate is cleared / finished.
     pub fn customs_success_rate(&self) -> Option<f64> {
-        let failures = (self.facts.customs_held - self.facts.customs_cleared).max(0);
-        RouteFacts::share(failures, self.facts.finished).map(|failed| 1.0 - failed)
+        let failures = self.facts.finished - self.facts.customs_cleared;
+        RouteFacts::share(failures.max(0), self.facts.finished).map(|failed| 1.0 - failed)
     }
 
     /// Parcels that had an exception, of those finished.
