@@ -103,7 +103,7 @@ impl ComparePage {
             .map(|(at, day)| {
                 let cells = lines
                     .iter()
-                    .map(|l| self.pct(&l.values[at].map(|v| v / 100.0)))
+                    .map(|l| self.pct(l.values[at].map(|v| v / 100.0)))
                     .collect();
                 (*day, cells)
             })
