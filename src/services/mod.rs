@@ -7,6 +7,7 @@ pub mod api_tokens;
 pub mod approvals;
 pub mod audit;
 pub mod balance;
+pub mod board;
 pub mod catalogue;
 pub mod company;
 pub mod handover;

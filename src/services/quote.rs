@@ -42,6 +42,7 @@ pub fn quote(
         .load(conn)?;
     let rows: Vec<RateRow> = rates::rows_from(&records)?;
     let rules = pricing::rules(conn)?;
+    let measured = super::board::standing::measured(conn, parcel.country.as_str())?;
     let promotion = match promotion_code.map(str::trim).filter(|c| !c.is_empty()) {
         Some(code) => Some(pricing::find_promotion(conn, code)?),
         None => None,
@@ -61,7 +62,7 @@ pub fn quote(
             ddp_offered: route.ddp_offered,
             suspended: (route.status == RouteStatus::Suspended).then(|| route.notice.clone()),
             row: rows.iter().find(|r| r.route_code.as_str() == route.code),
-            measured: None,
+            measured: measured.get(&route.code).copied(),
         })
         .collect();
     let quotes = quote::quote_all(

@@ -10,6 +10,7 @@ pub mod approvals;
 pub mod audit;
 pub mod auth;
 pub mod balance;
+pub mod board;
 pub mod company;
 pub mod csrf;
 pub mod ctx;
@@ -148,6 +149,7 @@ impl PageQuery {
 /// Every route of the site (DESIGN.md §8).
 pub fn routes(cfg: &mut web::ServiceConfig) {
     public::routes(cfg);
+    board::routes(cfg);
     rates::routes(cfg);
     accounts::routes(cfg);
     logout::routes(cfg);

@@ -1,33 +1,21 @@
-//! Pages for everyone: the home page, health check, language switch, static files.
+//! Pages for everyone: health check, language switch, static files (the
+//! home page is the review board, `web::board`).
 
-use super::ctx::{LANG_COOKIE, PageCtx};
+use super::ctx::LANG_COOKIE;
 use super::edge::local_path;
 use super::errors::AppError;
-use super::{AppState, render, run};
+use super::{AppState, run};
 use crate::i18n::Lang;
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 use diesel::RunQueryDsl;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home))
-        .route("/healthz", web::get().to(healthz))
+    cfg.route("/healthz", web::get().to(healthz))
         .route("/lang/{code}", web::get().to(switch_language))
         .route("/static/{file}", web::get().to(static_file))
         .route("/favicon.ico", web::get().to(favicon));
-}
-
-#[derive(Template)]
-#[template(path = "public/home.html")]
-struct HomePage {
-    ctx: PageCtx,
-}
-
-/// Handles GET /: the review board's front page (the board itself arrives with its issue).
-async fn home(ctx: PageCtx) -> Result<HttpResponse, AppError> {
-    render(&HomePage { ctx })
 }
 
 /// Handles GET /healthz: 200 with the backend name, 503 when the database does not answer.

@@ -12,11 +12,13 @@ use crate::domain::quote::{
 };
 use crate::domain::route::{Attribute, Attributes};
 use crate::i18n::Lang;
+use crate::services::board::standing::{self, Standing};
 use crate::services::quote::{self, QuoteAnswer};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
+use std::collections::HashMap;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/rates", web::get().to(calculator));
@@ -153,6 +155,8 @@ struct CalculatorPage {
     query: RateQuery,
     errors: FieldErrors,
     answer: Option<QuoteAnswer>,
+    /// Each route's rating and measured days to the destination.
+    standings: HashMap<String, Standing>,
     countries: &'static [Country],
     attributes: &'static [Attribute],
 }
@@ -187,6 +191,11 @@ impl CalculatorPage {
             (Some(r), Lang::En) => r.name_en.clone(),
             (None, _) => q.route.to_string(),
         }
+    }
+
+    /// The route's rating and measured median days, as the board writes them.
+    fn standing(&self, q: &RouteQuote) -> String {
+        super::board::standing_text(&self.ctx, self.standings.get(q.route.as_str()))
     }
 
     fn kg(&self, grams: &u32) -> String {
@@ -226,6 +235,7 @@ async fn calculator(
         query,
         errors: FieldErrors::new(),
         answer: None,
+        standings: HashMap::new(),
         countries: country::all(),
         attributes: Attribute::ALL,
     };
@@ -237,11 +247,15 @@ async fn calculator(
             let sort = page.query.sort_by();
             let options = page.query.options();
             let promo = page.query.promo.clone();
-            let answer = run(&state, move |conn| {
-                quote::quote(conn, &parcel, &options, Some(&promo), sort)
+            let (answer, standings) = run(&state, move |conn| {
+                let answer = quote::quote(conn, &parcel, &options, Some(&promo), sort)?;
+                let standings =
+                    standing::standings(conn, parcel.country.as_str(), crate::services::now())?;
+                Ok((answer, standings))
             })
             .await?;
             page.answer = Some(answer);
+            page.standings = standings;
             render(&page)
         }
         Err(errors) => {

@@ -6,6 +6,7 @@
 mod common;
 
 mod approvals;
+mod board;
 mod browser;
 mod calculator;
 mod language;

@@ -179,6 +179,9 @@ async fn no_page_is_wider_than_a_phone() {
         let mut wide = Vec::new();
         for path in [
             "/".to_owned(),
+            "/?country=US&sort=price".to_owned(),
+            "/routes/EU-ECO".to_owned(),
+            "/compare?routes=EU-ECO,POST-SMALL&country=DE".to_owned(),
             "/rates?to=US&postcode=10001&weight_kg=0.5".to_owned(),
             "/app".to_owned(),
             "/app/orders".to_owned(),

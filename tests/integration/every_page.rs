@@ -248,6 +248,29 @@ async fn every_page_reads_cleanly_in_both_languages() {
     ] {
         found.extend(problems(&seller, &path, &typed).await);
     }
+    // The review board's pages, with one review on the route (issue #12);
+    // the reviewer's pseudonym names the city as the seller typed it.
+    let reviewer = crate::board::reviewers(&app, "Board", 1).await[0];
+    crate::board::review(
+        &app,
+        &crate::board::Spec {
+            body: "Arrived in nine days.",
+            photos: 1,
+            ..crate::board::Spec::new("EU-ECO", "DE", reviewer, 4)
+        },
+    );
+    crate::board::rebuild(&app);
+    let board_typed: Vec<&str> = typed.iter().copied().chain(["深圳"]).collect();
+    for path in [
+        "/?country=US&battery=on&sort=price",
+        "/?country=DE",
+        "/routes/EU-ECO",
+        "/routes/EU-ECO?country=DE&stars=4&text=on",
+        "/compare",
+        "/compare?routes=EU-ECO,POST-SMALL&country=DE",
+    ] {
+        found.extend(problems(&seller, path, &board_typed).await);
+    }
     // The label is bilingual by design: it travels with the parcel, read by
     // the warehouse (Chinese) and the carrier abroad (English).
     let label = ["收件人", "寄件城市", "申报重量", "交货仓", "上门揽收"];

@@ -11,6 +11,7 @@ mod approval_bypass;
 mod approvals;
 mod balance;
 mod barcode_scan;
+mod board;
 mod catalogue;
 mod cli;
 mod edge;

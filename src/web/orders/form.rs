@@ -161,6 +161,8 @@ pub struct RouteChoice {
     pub code: String,
     pub name: String,
     pub quote: RouteQuote,
+    /// Its rating and measured days to the destination (the review board).
+    pub standing: Option<crate::services::board::standing::Standing>,
 }
 
 #[derive(Template)]
@@ -232,6 +234,11 @@ impl FormPage {
         self.form.sender.trim() == id.to_string()
     }
 
+    /// The route's rating and measured median days, as the board writes them.
+    pub fn standing(&self, choice: &RouteChoice) -> String {
+        crate::web::board::standing_text(&self.ctx, choice.standing.as_ref())
+    }
+
     pub fn fen(&self, quote: &RouteQuote) -> String {
         quote.total().map(|t| t.to_string()).unwrap_or_default()
     }
@@ -271,21 +278,29 @@ pub async fn page(
         };
         let routes = match draft_for_quote {
             Some(draft) => match orders::quote_for(conn, &actor, &draft)? {
-                Some(answer) => answer
-                    .quotes
-                    .iter()
-                    .filter_map(|quote| {
-                        let route = answer.route(quote.route.as_str())?;
-                        Some(RouteChoice {
-                            code: route.code.clone(),
-                            name: match lang {
-                                crate::i18n::Lang::ZhCn => route.name_zh.clone(),
-                                crate::i18n::Lang::En => route.name_en.clone(),
-                            },
-                            quote: quote.clone(),
+                Some(answer) => {
+                    let standings = crate::services::board::standing::standings(
+                        conn,
+                        &draft.recipient.country.trim().to_ascii_uppercase(),
+                        crate::services::now(),
+                    )?;
+                    answer
+                        .quotes
+                        .iter()
+                        .filter_map(|quote| {
+                            let route = answer.route(quote.route.as_str())?;
+                            Some(RouteChoice {
+                                standing: standings.get(&route.code).copied(),
+                                code: route.code.clone(),
+                                name: match lang {
+                                    crate::i18n::Lang::ZhCn => route.name_zh.clone(),
+                                    crate::i18n::Lang::En => route.name_en.clone(),
+                                },
+                                quote: quote.clone(),
+                            })
                         })
-                    })
-                    .collect(),
+                        .collect()
+                }
                 None => Vec::new(),
             },
             None => Vec::new(),

@@ -1,0 +1,212 @@
+//! The public review board (issue #12, DESIGN.md §6): every active route
+//! with its rating and measured facts, for all destinations or one, read
+//! from the aggregate rows only (never from `reviews`).
+
+pub mod compare;
+pub mod figures;
+pub mod route;
+pub mod standing;
+
+use super::{ServiceResult, quote};
+use crate::db::board as db;
+use crate::db::catalogue::Route;
+use crate::db::route_stats::{self, ALL};
+use crate::domain::country::CountryCode;
+use crate::domain::money::Fen;
+use crate::domain::quote::{Dimensions, Options, Parcel, SortBy, Unavailable};
+use crate::domain::route::{Attributes, RouteStatus, Transport};
+use chrono::NaiveDateTime;
+use figures::Figures;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+/// The reference parcel prices are compared on: 0.5 kg, 20 × 15 × 10 cm.
+pub const REFERENCE_WEIGHT_G: u32 = 500;
+pub const REFERENCE_DIMENSIONS: Dimensions = Dimensions {
+    length_mm: 200,
+    width_mm: 150,
+    height_mm: 100,
+};
+
+/// How the board is ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Rating,
+    /// Median measured transit days, fastest first.
+    Speed,
+    /// Price of the reference parcel to the chosen country, cheapest first.
+    Price,
+}
+
+impl Sort {
+    pub fn parse(input: &str) -> Sort {
+        match input {
+            "speed" => Sort::Speed,
+            "price" => Sort::Price,
+            _ => Sort::Rating,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Rating => "rating",
+            Sort::Speed => "speed",
+            Sort::Price => "price",
+        }
+    }
+}
+
+/// What the visitor asked the board for, parsed.
+#[derive(Clone, Debug, Default)]
+pub struct BoardQuery {
+    pub country: Option<CountryCode>,
+    pub transport: Option<Transport>,
+    /// Routes must accept every one of these.
+    pub accepts: Attributes,
+    pub ddp: bool,
+    pub sort: Sort,
+}
+
+/// The price of the reference parcel on one route, or why it cannot go.
+pub type Price = Result<Fen, Unavailable>;
+
+/// One line of the board.
+#[derive(Clone, Debug)]
+pub struct BoardRow {
+    pub route: Route,
+    pub figures: Figures,
+    /// Only with a country chosen.
+    pub price: Option<Price>,
+}
+
+/// The board as asked for.
+pub struct Board {
+    pub rows: Vec<BoardRow>,
+    /// Reviews on the whole board in the scope (the board row's count).
+    pub reviews: i64,
+    /// Active routes before the filters (0: the empty board).
+    pub active_routes: usize,
+}
+
+/// The board for `query` as of `now`.
+pub fn board(
+    conn: &mut crate::db::DbConnection,
+    query: &BoardQuery,
+    now: NaiveDateTime,
+) -> ServiceResult<Board> {
+    let scope = query.country.as_ref().map_or(ALL, CountryCode::as_str);
+    let active: Vec<Route> = db::routes(conn)?
+        .into_iter()
+        .filter(|r| r.status == RouteStatus::Active)
+        .collect();
+    let active_routes = active.len();
+    let stats: HashMap<String, _> = route_stats::for_scope(conn, scope)?
+        .into_iter()
+        .map(|s| (s.route_code.clone(), s))
+        .collect();
+    let facts: HashMap<String, _> = route_stats::facts_for_scope(conn, scope)?
+        .into_iter()
+        .map(|f| (f.route_code.clone(), f))
+        .collect();
+    let prices = match &query.country {
+        Some(country) => Some(reference_prices(conn, country, query.accepts, query.ddp)?),
+        None => None,
+    };
+    let board_row = stats.get(ALL);
+    let mut rows: Vec<BoardRow> = active
+        .into_iter()
+        .filter(|r| query.transport.is_none_or(|t| r.transport == t))
+        .filter(|r| query.accepts.iter().all(|a| r.accepted().contains(a)))
+        .filter(|r| !query.ddp || r.ddp_offered)
+        .filter_map(|route| {
+            let price = match &prices {
+                Some(prices) => match prices.get(&route.code) {
+                    // A route without a rate to the country does not go there.
+                    Some(Err(Unavailable::NoRate { .. })) | None => return None,
+                    Some(price) => Some(price.clone()),
+                },
+                None => None,
+            };
+            let figures = Figures::new(
+                stats.get(&route.code),
+                facts.get(&route.code),
+                board_row,
+                &route.code,
+                scope,
+                now,
+            );
+            Some(BoardRow {
+                route,
+                figures,
+                price,
+            })
+        })
+        .collect();
+    sort(&mut rows, query.sort);
+    Ok(Board {
+        reviews: board_row.map_or(0, |b| b.reviews),
+        rows,
+        active_routes,
+    })
+}
+
+/// Orders the board. Whatever has no number for the sort (too few reviews,
+/// nothing measured, cannot carry the parcel) goes last; ties by reviews,
+/// then by code, so the order is stable.
+pub fn sort(rows: &mut [BoardRow], by: Sort) {
+    fn last_if_none(a: Option<f64>, b: Option<f64>, ascending: bool) -> Ordering {
+        match (a, b) {
+            (Some(a), Some(b)) if ascending => a.total_cmp(&b),
+            (Some(a), Some(b)) => b.total_cmp(&a),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        }
+    }
+    rows.sort_by(|a, b| {
+        let key = |row: &BoardRow| match by {
+            Sort::Rating => row.figures.rating.value(),
+            Sort::Speed => row.figures.facts.transit_median.map(|d| d as f64),
+            Sort::Price => row
+                .price
+                .as_ref()
+                .and_then(|p| p.as_ref().ok())
+                .map(|fen| fen.0 as f64),
+        };
+        last_if_none(key(a), key(b), by != Sort::Rating)
+            .then_with(|| b.figures.stats.reviews.cmp(&a.figures.stats.reviews))
+            .then_with(|| a.route.code.cmp(&b.route.code))
+    });
+}
+
+/// The reference parcel (with the sensitive attributes asked for) priced on
+/// every route to `country` through the quote engine `/rates` uses.
+pub fn reference_prices(
+    conn: &mut crate::db::DbConnection,
+    country: &CountryCode,
+    attributes: Attributes,
+    ddp: bool,
+) -> ServiceResult<HashMap<String, Price>> {
+    let parcel = Parcel {
+        country: country.clone(),
+        postcode: String::new(),
+        weight_g: REFERENCE_WEIGHT_G,
+        dimensions: Some(REFERENCE_DIMENSIONS),
+        attributes,
+        declared: None,
+    };
+    let options = Options {
+        ddp,
+        ..Options::default()
+    };
+    let answer = quote::quote(conn, &parcel, &options, None, SortBy::Price)?;
+    Ok(answer
+        .quotes
+        .into_iter()
+        .map(|q| {
+            let price = q.result.map(|priced| priced.total);
+            (q.route.as_str().to_owned(), price)
+        })
+        .collect())
+}

@@ -1,0 +1,148 @@
+//! `/`: the board itself, with its GET filter form.
+
+use super::{BoardText, cache};
+use crate::domain::country::CountryCode;
+use crate::domain::rating::{COMPANY_SHARE, HALF_LIFE_DAYS, MIN_COUNTRY_REVIEWS, PRIOR_WEIGHT};
+use crate::domain::route::{Attribute, Attributes, Transport};
+use crate::services::board::{self, Board, BoardQuery, BoardRow, Sort};
+use crate::services::now;
+use crate::web::ctx::PageCtx;
+use crate::web::errors::AppError;
+use crate::web::{AppState, run};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+/// The board's query string as typed.
+#[derive(Deserialize, Default)]
+pub struct BoardParams {
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub transport: String,
+    #[serde(default)]
+    pub battery: Option<String>,
+    #[serde(default)]
+    pub liquid: Option<String>,
+    #[serde(default)]
+    pub magnetic: Option<String>,
+    #[serde(default)]
+    pub powder: Option<String>,
+    #[serde(default)]
+    pub ddp: Option<String>,
+    #[serde(default)]
+    pub sort: String,
+}
+
+impl BoardParams {
+    pub fn has(&self, attribute: &Attribute) -> bool {
+        match attribute {
+            Attribute::Battery => self.battery.is_some(),
+            Attribute::Liquid => self.liquid.is_some(),
+            Attribute::Magnetic => self.magnetic.is_some(),
+            Attribute::Powder => self.powder.is_some(),
+        }
+    }
+
+    /// The query as the service takes it; values that mean nothing (an
+    /// unknown country or transport) filter nothing.
+    fn parse(&self) -> BoardQuery {
+        let mut accepts = Attributes::default();
+        for attribute in Attribute::ALL {
+            if self.has(attribute) {
+                accepts.insert(*attribute);
+            }
+        }
+        BoardQuery {
+            country: CountryCode::parse(&self.country).ok(),
+            transport: Transport::parse(self.transport.trim()).ok(),
+            accepts,
+            ddp: self.ddp.is_some(),
+            sort: Sort::parse(self.sort.trim()),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "public/board.html")]
+struct BoardPage {
+    ctx: PageCtx,
+    params: BoardParams,
+    query: BoardQuery,
+    board: Board,
+}
+
+impl BoardText for BoardPage {
+    fn ctx(&self) -> &PageCtx {
+        &self.ctx
+    }
+}
+
+impl BoardPage {
+    fn transports(&self) -> &'static [Transport] {
+        Transport::ALL
+    }
+
+    fn attributes(&self) -> &'static [Attribute] {
+        Attribute::ALL
+    }
+
+    fn chosen_country(&self) -> Option<&str> {
+        self.query.country.as_ref().map(CountryCode::as_str)
+    }
+
+    /// The price of the reference parcel, or why the route cannot carry it.
+    fn price(&self, row: &BoardRow) -> String {
+        match &row.price {
+            Some(Ok(fen)) => format!("¥{fen}"),
+            Some(Err(why)) => self.ctx.unavailable(why),
+            None => "—".to_owned(),
+        }
+    }
+
+    /// The formula's constants, as the fairness note states them.
+    fn fairness(&self) -> String {
+        self.ctx
+            .t("board.fairness")
+            .replace("{m}", &format!("{PRIOR_WEIGHT:.0}"))
+            .replace("{half_life}", &format!("{:.0}", HALF_LIFE_DAYS / 30.4))
+            .replace("{share}", &format!("{:.0}", COMPANY_SHARE * 100.0))
+            .replace("{min}", &MIN_COUNTRY_REVIEWS.to_string())
+    }
+
+    /// The formula's terms explained, with the constants in force.
+    fn formula(&self) -> String {
+        self.ctx
+            .t("board.formula_text")
+            .replace("{m}", &format!("{PRIOR_WEIGHT:.0}"))
+            .replace("{half_life}", &format!("{HALF_LIFE_DAYS}"))
+            .replace("{share}", &format!("{:.0}", COMPANY_SHARE * 100.0))
+    }
+
+    fn sort_is(&self, sort: &str) -> bool {
+        self.query.sort.as_str() == sort
+    }
+}
+
+/// Handles GET /: every active route with its rating and measured facts,
+/// filtered and sorted as asked (public, no sign-in).
+pub async fn board(
+    req: HttpRequest,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    params: web::Query<BoardParams>,
+) -> Result<HttpResponse, AppError> {
+    let params = params.into_inner();
+    let query = params.parse();
+    let asked = query.clone();
+    let board = run(&state, move |conn| board::board(conn, &asked, now())).await?;
+    let signed_in = ctx.user.is_some();
+    let page = BoardPage {
+        ctx,
+        params,
+        query,
+        board,
+    };
+    Ok(cache::send(&req, signed_in, StatusCode::OK, page.render()?))
+}
