@@ -1,5 +1,5 @@
 //! The commands of the CLI beyond serving: `import-rates`, `quote` and
-//! `watchdog`.
+//! `watchdog`, `demo` and `gen-bench-data`.
 
 use crate::db::DbConnection;
 use crate::domain::country::CountryCode;
@@ -249,6 +249,41 @@ pub fn watchdog(conn: &mut DbConnection) -> Result<String, CliError> {
         out.push_str(&format!(
             "\n#{} {} {} ({} days)",
             ticket.ticket_id, ticket.order_no, ticket.category, ticket.days
+        ));
+    }
+    Ok(out)
+}
+
+/// `samplepost demo`: the labelled demo data set (refused with real orders).
+pub fn demo(conn: &mut DbConnection) -> Result<String, CliError> {
+    Ok(crate::demo::run(conn)?)
+}
+
+/// `samplepost gen-bench-data`: generated data, then the aggregates rebuilt;
+/// prints what was written and how long each step took.
+pub fn gen_bench_data(
+    conn: &mut DbConnection,
+    params: &crate::bench_data::Params,
+) -> Result<String, CliError> {
+    let started = std::time::Instant::now();
+    let summary = crate::bench_data::generate(conn, params)?;
+    let mut out = format!(
+        "Generated {} routes, {} companies, {} orders, {} reviews, {} events in {:.1} s \
+         (rows {:.1} s, rebuild {:.1} s).",
+        summary.routes,
+        summary.companies,
+        summary.orders,
+        summary.reviews,
+        summary.events,
+        started.elapsed().as_secs_f64(),
+        summary.insert_time.as_secs_f64(),
+        summary.rebuild_time.as_secs_f64(),
+    );
+    if !summary.differences.is_empty() {
+        out.push_str(&format!(
+            "\nrebuild corrected {} difference(s) between the generated and the recomputed aggregates, e.g. {}",
+            summary.differences.len(),
+            summary.differences[0]
         ));
     }
     Ok(out)

@@ -153,10 +153,7 @@ pub struct OrderFacts {
 
 /// Every route's review aggregates for one scope (`ALL` or a country
 /// code), the board's row (route `ALL`) among them.
-pub fn for_scope(
-    conn: &mut super::DbConnection,
-    country: &str,
-) -> QueryResult<Vec<RouteStats>> {
+pub fn for_scope(conn: &mut super::DbConnection, country: &str) -> QueryResult<Vec<RouteStats>> {
     route_stats::table
         .filter(route_stats::country.eq(country))
         .select(RouteStats::as_select())
