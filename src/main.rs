@@ -1,5 +1,5 @@
 //! The `samplepost` command: serve (default), migrate, create-admin,
-//! import-rates, quote, watchdog, demo, gen-bench-data.
+//! import-rates, quote, watchdog, recompute-stats, demo, gen-bench-data.
 
 use clap::{Parser, Subcommand};
 use samplepost::app;
@@ -61,6 +61,8 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Rebuild the review board's statistics from raw rows; exits 1 listing any difference.
+    RecomputeStats,
     /// Quote a parcel on every route serving the country, cheapest available first.
     Quote {
         /// Destination country (ISO code, e.g. US).
@@ -175,6 +177,10 @@ fn run(command: Command, overrides: Overrides) -> Result<(), CliError> {
         }
         Command::Watchdog => {
             println!("{}", cli::watchdog(&mut *connection()?)?);
+            Ok(())
+        }
+        Command::RecomputeStats => {
+            println!("{}", cli::recompute_stats(&mut *connection()?)?);
             Ok(())
         }
         Command::Migrate => {

@@ -49,8 +49,10 @@ pub struct Summary {
 
 /// How [`fill`] labels and decorates what it writes.
 pub(crate) struct Plan {
-    /// Marks reviews and facts as demo data.
+    /// Marks reviews as demo data.
     pub demo: bool,
+    /// Start of the orders' form tokens (`demo` marks the demo's orders).
+    pub token_prefix: &'static str,
     /// Unreviewed orders per reviewed one.
     pub unreviewed_share: f64,
     /// Recipient confirmations, parcel checks and tickets (the demo's).
@@ -80,6 +82,7 @@ pub fn generate(conn: &mut DbConnection, params: &Params) -> Result<Summary, Str
     }
     let plan = Plan {
         demo: false,
+        token_prefix: "generated",
         unreviewed_share: 0.1,
         extras: false,
         company_name: |n| {

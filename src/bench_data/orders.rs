@@ -134,7 +134,6 @@ impl Tables {
                     "parcel_condition",
                     "quote_accurate",
                     "first_response_minutes",
-                    "demo",
                 ],
             ),
             reviews: Batch::new(
@@ -351,7 +350,7 @@ fn one_order(
         V::Text(order_no.as_str()),
         V::Int(seller.company_id),
         V::Int(seller.owner_id),
-        V::Owned(format!("generated-{id}")),
+        V::Owned(format!("{}-{id}", plan.token_prefix)),
         V::Text(status),
         V::Text("sample"),
         V::Text(""),
@@ -456,7 +455,6 @@ fn one_order(
         condition.map_or(V::Null, V::Int),
         accurate.map_or(V::Null, V::Bool),
         response.map_or(V::Null, V::Int),
-        V::Bool(plan.demo),
     ]);
     if reviewed {
         let penalty = match trip.outcome {

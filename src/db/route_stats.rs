@@ -1,7 +1,9 @@
 //! Rows of the board's aggregates (issue #12). Written only by
 //! `services::route_stats`; read by the board pages.
 
-use super::schema::{order_facts, route_facts, route_stats};
+use super::schema::{
+    order_facts, route_company_weights, route_facts, route_histograms, route_months, route_stats,
+};
 use crate::domain::rating::{self, Capped, Sums};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -11,9 +13,19 @@ use diesel::prelude::*;
 pub const ALL: &str = "";
 
 /// One route's (or the board's) review aggregates over all destinations or one.
-#[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug, Default, PartialEq)]
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    serde::Serialize,
+)]
 #[diesel(table_name = route_stats)]
-#[diesel(treat_none_as_null = true)]
+#[diesel(treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct RouteStats {
     pub route_code: String,
     pub country: String,
@@ -89,9 +101,19 @@ impl RouteStats {
 }
 
 /// One route's (or the board's) measured facts over all destinations or one.
-#[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug, Default, PartialEq)]
+#[derive(
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    serde::Serialize,
+)]
 #[diesel(table_name = route_facts)]
-#[diesel(treat_none_as_null = true)]
+#[diesel(treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct RouteFacts {
     pub route_code: String,
     pub country: String,
@@ -130,7 +152,7 @@ impl RouteFacts {
 /// What was measured of one finished order.
 #[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug, PartialEq)]
 #[diesel(table_name = order_facts)]
-#[diesel(treat_none_as_null = true)]
+#[diesel(treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct OrderFacts {
     pub order_id: i64,
     pub route_code: String,
@@ -148,7 +170,42 @@ pub struct OrderFacts {
     pub parcel_condition: Option<i64>,
     pub quote_accurate: Option<bool>,
     pub first_response_minutes: Option<i64>,
-    pub demo: bool,
+}
+
+/// One company's visible reviews of a route in one scope: the cap's input.
+#[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
+#[diesel(table_name = route_company_weights)]
+pub struct RouteCompanyWeight {
+    pub route_code: String,
+    pub country: String,
+    pub company_id: i64,
+    pub reviews: i64,
+    pub weight: f64,
+    pub weighted_score: f64,
+}
+
+/// One bar of a distribution: `count` observations of `value`.
+#[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
+#[diesel(table_name = route_histograms)]
+pub struct RouteHistogram {
+    pub route_code: String,
+    pub country: String,
+    /// `transit_days`, `silence_hours` or `response_minutes`.
+    pub kind: String,
+    /// '' for all time, else 'YYYY-MM'.
+    pub month: String,
+    pub value: i64,
+    pub count: i64,
+}
+
+/// A route's reviews written in one month.
+#[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
+#[diesel(table_name = route_months)]
+pub struct RouteMonth {
+    pub route_code: String,
+    pub month: String,
+    pub reviews: i64,
+    pub sum_overall: i64,
 }
 
 /// Every route's review aggregates for one scope (`ALL` or a country

@@ -893,7 +893,6 @@ diesel::table! {
         parcel_condition -> Nullable<BigInt>,
         quote_accurate -> Nullable<Bool>,
         first_response_minutes -> Nullable<BigInt>,
-        demo -> Bool,
     }
 }
 

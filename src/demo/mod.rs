@@ -10,10 +10,13 @@
 
 use crate::bench_data::{self, Plan};
 use crate::db::DbConnection;
-use crate::db::schema::{app_flags, order_facts, orders, users};
+use crate::db::schema::{app_flags, orders, users};
 use diesel::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+
+/// The demo's orders have form tokens `demo-<id>`; the application's are random.
+const DEMO_TOKEN: &str = "demo";
 
 /// The flag's name in `app_flags`.
 pub const FLAG: &str = "demo";
@@ -60,11 +63,7 @@ pub fn run(conn: &mut DbConnection) -> Result<String, String> {
         return Err("this database has the demo data set already".to_owned());
     }
     let real: i64 = orders::table
-        .filter(diesel::dsl::not(diesel::dsl::exists(
-            order_facts::table
-                .filter(order_facts::order_id.eq(orders::id))
-                .filter(order_facts::demo.eq(true)),
-        )))
+        .filter(orders::form_token.not_like(format!("{DEMO_TOKEN}-%")))
         .count()
         .get_result(conn)
         .map_err(|e| e.to_string())?;
@@ -76,6 +75,7 @@ pub fn run(conn: &mut DbConnection) -> Result<String, String> {
     let staff_id = demo_operator(conn).map_err(|e| e.to_string())?;
     let plan = Plan {
         demo: true,
+        token_prefix: DEMO_TOKEN,
         unreviewed_share: 0.25,
         extras: true,
         company_name: |n| {

@@ -6,6 +6,7 @@ pub mod china_time;
 pub mod country;
 pub mod customs;
 pub mod email;
+pub mod facts;
 pub mod field_errors;
 pub mod hs;
 pub mod ids;

@@ -144,9 +144,10 @@ fn water_level(sorted: &[f64]) -> Option<f64> {
     if sorted[0] <= COMPANY_SHARE * total {
         return Some(sorted[0]);
     }
-    let mut rest = total;
     for k in 1..=sorted.len() {
-        rest -= sorted[k - 1];
+        // Summed afresh, not by subtraction: with every company cut the
+        // rest must be exactly 0, not a rounding residue that passes as a level.
+        let rest: f64 = sorted[k..].iter().sum();
         let denominator = 1.0 - COMPANY_SHARE * k as f64;
         if denominator <= 0.0 {
             return None;
@@ -267,5 +268,14 @@ mod tests {
                 "n={n}: {capped:?}"
             );
         }
+    }
+
+    #[test]
+    fn four_companies_whose_weights_do_not_sum_exactly_keep_their_whole_weight() {
+        // 0.1 + 0.2 + 0.3 + 0.7 leaves a rounding residue when taken away one by one.
+        let companies = [0.7, 0.3, 0.2, 0.1].map(|w| Sums::of(4.0, w));
+        let capped = cap(&companies);
+        assert!(close(capped.reviews.weight, 1.3), "{capped:?}");
+        assert!(close(capped.filler_weight, 5.0 * 0.7 - 1.3), "{capped:?}");
     }
 }

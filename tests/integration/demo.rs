@@ -67,19 +67,19 @@ async fn demo_fills_an_empty_database_and_every_page_says_so() {
     }
     let mut conn = app.conn();
     use diesel::prelude::*;
-    use samplepost::db::schema::{order_facts, reviews as r};
+    use samplepost::db::schema::{orders, reviews as r};
     let not_demo: i64 = r::table
         .filter(r::demo.eq(false))
         .count()
         .get_result(&mut conn)
         .expect("count");
     assert_eq!(not_demo, 0, "every review is labelled demo");
-    let facts_not_demo: i64 = order_facts::table
-        .filter(order_facts::demo.eq(false))
+    let orders_not_demo: i64 = orders::table
+        .filter(orders::form_token.not_like("demo-%"))
         .count()
         .get_result(&mut conn)
         .expect("count");
-    assert_eq!(facts_not_demo, 0);
+    assert_eq!(orders_not_demo, 0, "every order is the demo's");
     assert!(
         samplepost::services::route_stats::rebuild(&mut conn)
             .expect("rebuild")

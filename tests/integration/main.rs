@@ -28,6 +28,7 @@ mod password_reset;
 mod recipient_confirm;
 mod recipient_link;
 mod returns;
+mod route_stats;
 mod security;
 mod sessions;
 mod staff;

@@ -119,8 +119,7 @@ CREATE TABLE order_facts (
     longest_silence_hours BIGINT NOT NULL,
     parcel_condition BIGINT,
     quote_accurate BOOLEAN,
-    first_response_minutes BIGINT,
-    demo BOOLEAN NOT NULL DEFAULT FALSE
+    first_response_minutes BIGINT
 );
 CREATE INDEX order_facts_route_idx ON order_facts (route_code, country);
 

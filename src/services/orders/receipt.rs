@@ -153,6 +153,7 @@ pub fn confirm(
                 created_at: now(),
             })
             .execute(conn)?;
+        crate::services::route_stats::refresh_order(conn, order.id)?;
         crate::services::notifications::notify_user(
             conn,
             UserId(order.created_by),

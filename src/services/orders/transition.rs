@@ -95,6 +95,9 @@ pub fn transition(
             params: params.clone(),
         },
     )?;
+    if to.is_reviewable() {
+        crate::services::route_stats::refresh_order(conn, order.id)?;
+    }
     let action = format!("order.{}", event.name());
     let company = CompanyId(order.company_id);
     match by.account() {

@@ -9,9 +9,17 @@
 //!   order (it finished, the recipient confirmed, a ticket got its first
 //!   answer); it recomputes the order's facts and swaps them in.
 
+mod aggregates;
+mod diff;
+pub mod measure;
+mod store;
+
 use crate::db::DbConnection;
 use crate::db::reviews::Review;
+use crate::db::route_stats::OrderFacts;
+use aggregates::{Aggregates, Scope, review_scopes, route_scopes};
 use diesel::QueryResult;
+use std::collections::BTreeSet;
 
 /// What one visible review adds to its route's aggregates.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,21 +57,90 @@ pub fn review_changed(
     old: Option<&ReviewFacts>,
     new: Option<&ReviewFacts>,
 ) -> QueryResult<()> {
-    let _ = (conn, old, new);
-    Ok(())
+    if old == new {
+        return Ok(());
+    }
+    let mut touched = Aggregates::default();
+    let changes = [(old, -1), (new, 1)];
+    for (review, sign) in changes {
+        if let Some(review) = review {
+            touched.add_review(review, sign);
+        }
+    }
+    let keys: BTreeSet<Scope> = changes
+        .iter()
+        .filter_map(|(review, _)| *review)
+        .flat_map(review_scopes)
+        .collect();
+    store::lock_stats(conn, &keys)?;
+    let mut agg = store::load_reviews(conn, &keys, &touched.months.keys().cloned().collect())?;
+    for (review, sign) in changes {
+        if let Some(review) = review {
+            agg.add_review(review, sign);
+        }
+    }
+    agg.finish();
+    store::save_reviews(conn, &agg, &touched)
 }
 
 /// Recomputes what was measured of one order and swaps it into the
 /// aggregates. Call it in the transaction that changed the order's events.
 pub fn refresh_order(conn: &mut DbConnection, order_id: i64) -> QueryResult<()> {
-    let _ = (conn, order_id);
-    Ok(())
+    let new = measure::of_order(conn, order_id)?;
+    let old = store::order_facts_of(conn, order_id)?;
+    if old == new {
+        return Ok(());
+    }
+    let changes = [(old.as_ref(), -1), (new.as_ref(), 1)];
+    let mut touched = Aggregates::default();
+    for (facts, sign) in changes {
+        if let Some(facts) = facts {
+            touched.add_order(facts, sign);
+        }
+    }
+    let keys: BTreeSet<Scope> = changes
+        .iter()
+        .filter_map(|(facts, _)| *facts)
+        .flat_map(|f: &OrderFacts| route_scopes(&f.route_code, &f.country))
+        .collect();
+    let months: BTreeSet<(String, String)> = changes
+        .iter()
+        .filter_map(|(facts, _)| *facts)
+        .map(|f| (f.route_code.clone(), f.month.clone()))
+        .collect();
+    store::lock_facts(conn, &keys)?;
+    let mut agg = store::load_facts(conn, &keys, &months)?;
+    for (facts, sign) in changes {
+        if let Some(facts) = facts {
+            agg.add_order(facts, sign);
+        }
+    }
+    agg.finish();
+    store::save_facts(conn, &agg, &touched)?;
+    store::put_order_facts(conn, order_id, new.as_ref())
 }
 
 /// Rebuilds every aggregate from raw rows (reviews, orders and their
 /// events) and returns each difference it found against what was stored,
-/// one line each (`samplepost recompute-stats`).
+/// one line each (`samplepost recompute-stats`); the stored rows are
+/// replaced only when something differed.
 pub fn rebuild(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
-    let _ = conn;
-    Ok(Vec::new())
+    crate::db::write_tx(conn, |conn| {
+        store::lock_all(conn)?;
+        let mut fresh = Aggregates::default();
+        for review in store::visible_reviews(conn)? {
+            fresh.add_review(&review, 1);
+        }
+        let facts = measure::all(conn)?;
+        for order in &facts {
+            fresh.add_order(order, 1);
+        }
+        fresh.finish();
+        let (stored, stored_facts) = store::load_all(conn)?;
+        let differences = diff::differences(&stored, &stored_facts, &fresh, &facts);
+        if !differences.is_empty() {
+            store::replace_all(conn, &fresh, &facts)?;
+        }
+        Ok(differences)
+    })
 }

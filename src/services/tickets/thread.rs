@@ -57,6 +57,13 @@ pub(super) fn apply(
     if changed == 0 {
         return Err(ServiceError::Conflict("error.ticket.changed"));
     }
+    // The first answer is the board's customer-service response time.
+    if ticket.first_response_at.is_none()
+        && first_response.is_some()
+        && let Some(order_id) = ticket.order_id
+    {
+        crate::services::route_stats::refresh_order(conn, order_id)?;
+    }
     Ok(status)
 }
 

@@ -135,6 +135,11 @@ pub fn record(
             created_at: super::now(),
         })
         .execute(conn)?;
+    // A finished parcel's facts (transit days, silences) follow its events,
+    // late ones included.
+    if current.status.is_reviewable() {
+        crate::services::route_stats::refresh_order(conn, order.id)?;
+    }
     if in_order && let Some(kind) = alarm_kind(event.milestone) {
         notify_user(
             conn,
