@@ -36,6 +36,7 @@ struct Ids {
 struct Tables {
     orders: Batch,
     recipients: Batch,
+    shipments: Batch,
     events: Batch,
     tracking: Batch,
     facts: Batch,
@@ -84,6 +85,16 @@ impl Tables {
                 &[
                     "order_id", "name", "company", "line1", "line2", "city", "state", "postcode",
                     "country", "phone", "email", "tax_id",
+                ],
+            ),
+            shipments: Batch::new(
+                "order_shipments",
+                &[
+                    "order_id",
+                    "handover",
+                    "received_at",
+                    "handed_over_at",
+                    "updated_at",
                 ],
             ),
             events: Batch::new(
@@ -233,6 +244,7 @@ impl Tables {
         for batch in [
             &mut self.orders,
             &mut self.recipients,
+            &mut self.shipments,
             &mut self.events,
             &mut self.tracking,
             &mut self.facts,
@@ -385,6 +397,15 @@ fn one_order(
         V::Text("+12025550123"),
         V::Text("buyer@example.com"),
         V::Text(""),
+    ]);
+    // Received at the warehouse, then handed to the carrier: where the
+    // board's measured days start.
+    t.shipments.row(&[
+        V::Int(id),
+        V::Text("drop_off"),
+        V::Time(trip.dispatched - Duration::hours(8)),
+        V::Time(trip.dispatched),
+        V::Time(trip.dispatched),
     ]);
     let (terminal_kind, terminal_from) = match trip.outcome {
         "delivered" => ("deliver", "in_transit"),

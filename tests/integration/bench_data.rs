@@ -10,6 +10,7 @@ const TABLES: &[&str] = &[
     "users",
     "orders",
     "order_recipients",
+    "order_shipments",
     "order_events",
     "tracking_events",
     "order_facts",
