@@ -12,12 +12,10 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "support/yardstick.rs"]
+mod yardstick;
 
-use actix_web::{App, HttpResponse, HttpServer, web};
-use askama::Template;
 use common::{PASSWORD, TestApp, order_fields};
-use diesel::prelude::*;
-use diesel::r2d2::{ConnectionManager, Pool};
 use hmac::{Hmac, Mac};
 use samplepost::domain::status::Role;
 use sha2::Sha256;
@@ -32,7 +30,7 @@ const WAYBILL: &str = "JD0009990001";
 async fn main() {
     let app = TestApp::spawn().await;
     let secret = in_transit(&app).await;
-    let yardstick = yardstick().await;
+    let yardstick = yardstick::start().await;
     let client = reqwest::Client::new();
 
     let mut hook = Vec::with_capacity(ROUNDS);
@@ -171,74 +169,4 @@ async fn in_transit(app: &TestApp) -> String {
     let marker = "data-secret=\"DHL\">";
     let start = page.find(marker).expect("the new secret") + marker.len();
     page[start..].split('<').next().expect("secret").to_owned()
-}
-
-#[derive(Template)]
-#[template(
-    source = "<!doctype html><html lang=\"en\"><title>{{ title }}</title><ul>{% for note in notes %}<li>{{ note }}</li>{% endfor %}</ul></html>",
-    ext = "html"
-)]
-struct YardstickPage {
-    title: &'static str,
-    notes: Vec<String>,
-}
-
-diesel::table! {
-    notes (id) {
-        id -> BigInt,
-        body -> Text,
-    }
-}
-
-type SqlitePool = Pool<ConnectionManager<SqliteConnection>>;
-
-/// Starts the yardstick page on a random port and returns its address.
-async fn yardstick() -> String {
-    let file = std::env::temp_dir().join(format!("yardstick-{}.sqlite3", std::process::id()));
-    let _ = std::fs::remove_file(&file);
-    let manager = ConnectionManager::<SqliteConnection>::new(file.to_string_lossy());
-    let pool: SqlitePool = Pool::builder().max_size(4).build(manager).expect("pool");
-    let mut conn = pool.get().expect("connection");
-    diesel::sql_query("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
-        .execute(&mut conn)
-        .expect("table");
-    for i in 0..10 {
-        diesel::insert_into(notes::table)
-            .values(notes::body.eq(format!("note {i}")))
-            .execute(&mut conn)
-            .expect("row");
-    }
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
-    let address = format!("http://{}/", listener.local_addr().expect("address"));
-    let server = HttpServer::new(move || {
-        App::new()
-            .app_data(web::Data::new(pool.clone()))
-            .route("/", web::get().to(page))
-    })
-    .workers(2)
-    .listen(listener)
-    .expect("listen")
-    .run();
-    tokio::spawn(server);
-    address
-}
-
-async fn page(pool: web::Data<SqlitePool>) -> HttpResponse {
-    let notes = web::block(move || {
-        let mut conn = pool.get().expect("connection");
-        notes::table
-            .select(notes::body)
-            .order(notes::id)
-            .load::<String>(&mut conn)
-            .expect("notes")
-    })
-    .await
-    .expect("query");
-    let html = YardstickPage {
-        title: "Yardstick",
-        notes,
-    }
-    .render()
-    .expect("render");
-    HttpResponse::Ok().content_type("text/html").body(html)
 }

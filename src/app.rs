@@ -85,7 +85,13 @@ pub fn serve(
     settings: Settings,
 ) -> Result<Server, StartError> {
     let pool_for_jobs = pool.clone();
+    let demo = crate::demo::DemoFlag::default();
+    if let Ok(mut conn) = pool.get() {
+        demo.set(crate::demo::is_on(&mut conn).unwrap_or(false));
+    }
     let state = actix_web::web::Data::new(AppState {
+        demo: demo.clone(),
+        catalogue: Arc::default(),
         backend: Backend::from_url(&settings.database_url),
         storage: Arc::new(LocalStorage::new(settings.uploads_dir())),
         pool,
@@ -100,6 +106,7 @@ pub fn serve(
         pool_for_jobs.clone(),
         settings.clone(),
     ));
+    tokio::spawn(crate::demo::watch(pool_for_jobs.clone(), demo));
     tokio::spawn(crate::jobs::watchdog::run(pool_for_jobs, settings.clone()));
     let key = Key::derive_from(settings.session_key.expose());
     let secure = settings.cookie_secure;

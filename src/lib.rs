@@ -2,9 +2,11 @@
 
 pub mod app;
 pub mod charts;
+pub mod bench_data;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod jobs;

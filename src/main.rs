@@ -1,5 +1,5 @@
 //! The `samplepost` command: serve (default), migrate, create-admin,
-//! import-rates, quote, watchdog, recompute-stats, remind-reviews.
+//! import-rates, quote, watchdog, recompute-stats, remind-reviews, demo, gen-bench-data.
 
 use clap::{Parser, Subcommand};
 use samplepost::app;
@@ -45,6 +45,22 @@ enum Command {
     ImportRates { file: PathBuf },
     /// Run one round of the silence watchdog now and print the tickets it opened.
     Watchdog,
+    /// Fill a database without orders with a small labelled demo data set (companies,
+    /// orders with tracking, reviews); every page then says "演示数据 / demo data".
+    Demo,
+    /// Fill a database without orders with deterministic benchmark data and rebuild the board's aggregates.
+    GenBenchData {
+        /// New routes (variations of the demo routes), beside the existing ones.
+        #[arg(long, default_value_t = 200)]
+        routes: usize,
+        #[arg(long, default_value_t = 2000)]
+        companies: usize,
+        #[arg(long)]
+        reviews: usize,
+        /// Seed of the generator: the same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Send the review reminders that are due (2 and 7 days after an order finished) now.
     RemindReviews,
     /// Rebuild the review board's statistics from raw rows; exits 1 listing any difference.
@@ -140,6 +156,25 @@ fn run(command: Command, overrides: Overrides) -> Result<(), CliError> {
                 json,
             };
             println!("{}", cli::quote(&mut *connection()?, &args)?);
+            Ok(())
+        }
+        Command::Demo => {
+            println!("{}", cli::demo(&mut *connection()?)?);
+            Ok(())
+        }
+        Command::GenBenchData {
+            routes,
+            companies,
+            reviews,
+            seed,
+        } => {
+            let params = samplepost::bench_data::Params {
+                routes,
+                companies,
+                reviews,
+                seed,
+            };
+            println!("{}", cli::gen_bench_data(&mut *connection()?, &params)?);
             Ok(())
         }
         Command::Watchdog => {

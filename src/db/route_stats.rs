@@ -228,6 +228,15 @@ pub fn facts_for_scope(
         .load(conn)
 }
 
+/// Every route's measured facts for each single destination.
+pub fn facts_by_destination(conn: &mut super::DbConnection) -> QueryResult<Vec<RouteFacts>> {
+    route_facts::table
+        .filter(route_facts::country.ne(ALL))
+        .filter(route_facts::route_code.ne(ALL))
+        .select(RouteFacts::as_select())
+        .load(conn)
+}
+
 /// One row of review aggregates, if anything was counted for it.
 pub fn one(
     conn: &mut super::DbConnection,

@@ -58,6 +58,7 @@ pub fn seed(conn: &mut DbConnection) -> ServiceResult<()> {
         seed_demo_routes(conn)?;
     }
     super::warehouses::seed_demo(conn)?;
+    super::quote::catalogue_changed();
     Ok(())
 }
 

@@ -52,8 +52,10 @@ pub fn update_rules(
                 detail: format!("USD/CNY {}", rules.usd_cny),
             },
         )?;
-        Ok(())
-    })
+        Ok::<(), ServiceError>(())
+    })?;
+    super::quote::catalogue_changed();
+    Ok(())
 }
 
 pub fn promotions(conn: &mut DbConnection) -> QueryResult<Vec<PromotionRecord>> {

@@ -4,10 +4,16 @@ use super::{ServiceResult, pricing, rates};
 use crate::db::DbConnection;
 use crate::db::catalogue::{RateRowRecord, Route};
 use crate::db::schema::{rate_rows, routes};
-use crate::domain::quote::{self, Options, Parcel, RouteOffer, RouteQuote, SortBy};
+use crate::domain::quote::{
+    self, MeasuredTransit, Options, Parcel, PricingRules, RouteOffer, RouteQuote, SortBy,
+};
 use crate::domain::rate_sheet::RateRow;
 use crate::domain::route::{RouteCode, RouteStatus};
 use diesel::prelude::*;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 /// What the seller asked and what every route answered.
 pub struct QuoteAnswer {
@@ -25,7 +31,9 @@ impl QuoteAnswer {
     }
 }
 
-/// Quotes the parcel on every route (suspended ones are listed with their notice).
+/// Quotes the parcel on every route (suspended ones are listed with their
+/// notice), reading the catalogue afresh: the path of an order's submission,
+/// whose quote is charged.
 pub fn quote(
     conn: &mut DbConnection,
     parcel: &Parcel,
@@ -33,20 +41,66 @@ pub fn quote(
     promotion_code: Option<&str>,
     sort: SortBy,
 ) -> ServiceResult<QuoteAnswer> {
-    let routes: Vec<Route> = routes::table.order(routes::code.asc()).load(conn)?;
-    let records: Vec<RateRowRecord> = rate_rows::table
-        .inner_join(routes::table.on(routes::code.eq(rate_rows::route_code)))
-        .filter(routes::current_sheet_id.eq(rate_rows::sheet_id.nullable()))
-        .filter(rate_rows::country.eq(parcel.country.as_str()))
-        .select(rate_rows::all_columns)
-        .load(conn)?;
-    let rows: Vec<RateRow> = rates::rows_from(&records)?;
-    let rules = pricing::rules(conn)?;
-    let measured = super::board::standing::measured(conn, parcel.country.as_str())?;
+    let catalogue = Catalogue::load(conn, Some(parcel.country.as_str()))?;
+    price(conn, &catalogue, parcel, options, promotion_code, sort)
+}
+
+/// The same answer from the catalogue kept in `cache`, reloaded only when
+/// its stamp moved: the path of pages that show prices (`/rates`, the
+/// board's price sort), where loading every route and rate row per request
+/// was most of the page's time (README, "Speed at scale").
+pub fn quote_cached(
+    conn: &mut DbConnection,
+    cache: &CatalogueCache,
+    parcel: &Parcel,
+    options: &Options,
+    promotion_code: Option<&str>,
+    sort: SortBy,
+) -> ServiceResult<QuoteAnswer> {
+    let catalogue = cache.current(conn)?;
+    price(conn, &catalogue, parcel, options, promotion_code, sort)
+}
+
+/// The answer from a fresh kept catalogue without the database: a parcel
+/// without a promotion code needs nothing else.
+pub fn quote_from(
+    catalogue: &Catalogue,
+    parcel: &Parcel,
+    options: &Options,
+    sort: SortBy,
+) -> QuoteAnswer {
+    answer(catalogue, parcel, options, None, sort)
+}
+
+fn price(
+    conn: &mut DbConnection,
+    catalogue: &Catalogue,
+    parcel: &Parcel,
+    options: &Options,
+    promotion_code: Option<&str>,
+    sort: SortBy,
+) -> ServiceResult<QuoteAnswer> {
     let promotion = match promotion_code.map(str::trim).filter(|c| !c.is_empty()) {
         Some(code) => Some(pricing::find_promotion(conn, code)?),
         None => None,
     };
+    Ok(answer(catalogue, parcel, options, promotion, sort))
+}
+
+/// `promotion`: none asked, or the code's promotion if active.
+fn answer(
+    catalogue: &Catalogue,
+    parcel: &Parcel,
+    options: &Options,
+    promotion: Option<Option<quote::Promotion>>,
+    sort: SortBy,
+) -> QuoteAnswer {
+    let routes = &catalogue.routes;
+    let rows: &[RateRow] = catalogue
+        .rows
+        .get(parcel.country.as_str())
+        .map_or(&[], Vec::as_slice);
+    let rules = &catalogue.rules;
     // Codes are validated when sheets are imported; a row that does not read
     // back as a code is skipped rather than quoted under a made-up name.
     let offers: Vec<RouteOffer> = routes
@@ -62,22 +116,118 @@ pub fn quote(
             ddp_offered: route.ddp_offered,
             suspended: (route.status == RouteStatus::Suspended).then(|| route.notice.clone()),
             row: rows.iter().find(|r| r.route_code.as_str() == route.code),
-            measured: measured.get(&route.code).copied(),
+            measured: catalogue
+                .measured
+                .get(parcel.country.as_str())
+                .and_then(|by_route| by_route.get(&route.code))
+                .copied(),
         })
         .collect();
     let quotes = quote::quote_all(
         parcel,
         options,
-        &rules,
+        rules,
         promotion.as_ref().and_then(Option::as_ref),
         pricing::today(),
         &offers,
         sort,
     );
-    Ok(QuoteAnswer {
-        basis: quote::QuoteBasis::new(&rules, options),
+    QuoteAnswer {
+        basis: quote::QuoteBasis::new(rules, options),
         quotes,
         unknown_promotion: matches!(promotion, Some(None)),
-        routes,
-    })
+        routes: routes.clone(),
+    }
+}
+
+/// What quotes are priced from: the routes, their current rate rows by
+/// destination, the pricing rules, and the transit days measured by
+/// destination and route (the board's facts, as fresh as the catalogue).
+pub struct Catalogue {
+    routes: Vec<Route>,
+    rows: HashMap<String, Vec<RateRow>>,
+    rules: PricingRules,
+    measured: HashMap<String, HashMap<String, MeasuredTransit>>,
+}
+
+impl Catalogue {
+    /// Reads the catalogue, with the rows of one destination or of all.
+    fn load(conn: &mut DbConnection, country: Option<&str>) -> ServiceResult<Catalogue> {
+        let routes: Vec<Route> = routes::table.order(routes::code.asc()).load(conn)?;
+        let mut query = rate_rows::table
+            .inner_join(routes::table.on(routes::code.eq(rate_rows::route_code)))
+            .filter(routes::current_sheet_id.eq(rate_rows::sheet_id.nullable()))
+            .select(rate_rows::all_columns)
+            .into_boxed();
+        if let Some(country) = country {
+            query = query.filter(rate_rows::country.eq(country));
+        }
+        let records: Vec<RateRowRecord> = query.load(conn)?;
+        let mut rows: HashMap<String, Vec<RateRow>> = HashMap::new();
+        for row in rates::rows_from(&records)? {
+            rows.entry(row.country.as_str().to_owned())
+                .or_default()
+                .push(row);
+        }
+        Ok(Catalogue {
+            routes,
+            rows,
+            rules: pricing::rules(conn)?,
+            measured: super::board::standing::measured(conn, country)?,
+        })
+    }
+}
+
+/// Bumped after every committed change of routes, rate sheets or pricing
+/// rules in this process: a kept catalogue of an older generation is stale.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// Call after committing a change of routes, rate sheets or pricing rules.
+pub fn catalogue_changed() {
+    GENERATION.fetch_add(1, Ordering::SeqCst);
+}
+
+/// How long a kept catalogue is trusted without a change seen in this
+/// process: another instance's (or the CLI's) import shows within a second.
+const MAX_AGE: Duration = Duration::from_secs(1);
+
+struct Kept {
+    generation: u64,
+    loaded: Instant,
+    catalogue: Arc<Catalogue>,
+}
+
+/// The catalogue of one database, shared by the requests of an instance.
+#[derive(Default)]
+pub struct CatalogueCache {
+    kept: RwLock<Option<Kept>>,
+}
+
+impl CatalogueCache {
+    /// The kept catalogue while it is fresh (no database needed).
+    pub fn fresh(&self) -> Option<Arc<Catalogue>> {
+        let guard = self.kept.read().ok()?;
+        let kept = guard.as_ref()?;
+        (kept.generation == GENERATION.load(Ordering::SeqCst) && kept.loaded.elapsed() < MAX_AGE)
+            .then(|| Arc::clone(&kept.catalogue))
+    }
+
+    /// The catalogue as of now: the kept one while fresh, else read again.
+    pub fn current(&self, conn: &mut DbConnection) -> ServiceResult<Arc<Catalogue>> {
+        if let Some(catalogue) = self.fresh() {
+            return Ok(catalogue);
+        }
+        // The generation before reading: a change committed meanwhile makes
+        // what was read stale at once.
+        let generation = GENERATION.load(Ordering::SeqCst);
+        let catalogue = Arc::new(Catalogue::load(conn, None)?);
+        if let Ok(mut guard) = self.kept.write() {
+            *guard = Some(Kept {
+                generation,
+                loaded: Instant::now(),
+                catalogue: Arc::clone(&catalogue),
+            });
+        }
+        Ok(catalogue)
+    }
 }

@@ -63,7 +63,7 @@ pub fn import(
     }
     let codes: Vec<&str> = by_route.keys().copied().collect();
     let file_name: String = file_name.chars().take(200).collect();
-    write_tx(conn, |conn| {
+    let summary = write_tx(conn, |conn| {
         let at = now();
         let route_codes = codes.join(";");
         let sheet = NewRateSheet {
@@ -141,8 +141,10 @@ pub fn import(
                 detail: format!("{file_name}: {} rows, routes {route_codes}", rows.len()),
             },
         )?;
-        Ok(summary)
-    })
+        Ok::<_, ImportError>(summary)
+    })?;
+    super::quote::catalogue_changed();
+    Ok(summary)
 }
 
 /// Every version, newest first.

@@ -80,6 +80,8 @@ pub fn update(
                 ),
             },
         )?;
-        Ok(())
-    })
+        Ok::<(), super::ServiceError>(())
+    })?;
+    super::quote::catalogue_changed();
+    Ok(())
 }

@@ -252,6 +252,8 @@ pub struct PageCtx {
     pub unread: i64,
     pub flash: Option<Flash>,
     pub csrf: String,
+    /// The data is `samplepost demo`'s (the cached flag of the app state).
+    pub demo: bool,
 }
 
 impl PageCtx {
@@ -379,6 +381,7 @@ impl PageCtx {
             unread,
             flash,
             csrf: csrf_token(&session),
+            demo: state(&req).is_ok_and(|s| s.demo.get()),
         })
     }
 }

@@ -55,6 +55,10 @@ pub struct AppState {
     pub backend: Backend,
     pub settings: Settings,
     pub storage: Arc<dyn Storage>,
+    /// `samplepost demo` ran: every page says the data is a demo.
+    pub demo: crate::demo::DemoFlag,
+    /// Routes, rate rows and pricing rules for the pages that show prices.
+    pub catalogue: Arc<crate::services::quote::CatalogueCache>,
 }
 
 /// Runs a service call on the blocking thread pool with a pooled connection.

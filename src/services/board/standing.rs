@@ -79,21 +79,29 @@ pub fn standings(
     Ok(out)
 }
 
-/// Measured transit (median–p90 and deliveries) of every route to `country`,
-/// for the quote engine; it switches to it at enough deliveries.
+/// Measured transit (median–p90 and deliveries) of every route to each
+/// destination (`country` alone, or every one), for the quote engine; it
+/// switches to it at enough deliveries. Keyed by country, then route.
 pub fn measured(
     conn: &mut DbConnection,
-    country: &str,
-) -> QueryResult<HashMap<String, MeasuredTransit>> {
-    Ok(route_stats::facts_for_scope(conn, country)?
-        .into_iter()
-        .filter_map(|f| {
-            let transit = MeasuredTransit {
+    country: Option<&str>,
+) -> QueryResult<HashMap<String, HashMap<String, MeasuredTransit>>> {
+    let rows = match country {
+        Some(country) => route_stats::facts_for_scope(conn, country)?,
+        None => route_stats::facts_by_destination(conn)?,
+    };
+    let mut out: HashMap<String, HashMap<String, MeasuredTransit>> = HashMap::new();
+    for f in rows {
+        let transit = (|| {
+            Some(MeasuredTransit {
                 median_days: u32::try_from(f.transit_median?).ok()?,
                 p90_days: u32::try_from(f.transit_p90?).ok()?,
                 deliveries: u32::try_from(f.delivered).ok()?,
-            };
-            Some((f.route_code, transit))
-        })
-        .collect())
+            })
+        })();
+        if let Some(transit) = transit {
+            out.entry(f.country).or_default().insert(f.route_code, transit);
+        }
+    }
+    Ok(out)
 }
