@@ -1,8 +1,8 @@
 //! Samplepost: sample logistics for cross-border sellers, with a public route review board.
 
 pub mod app;
-pub mod charts;
 pub mod bench_data;
+pub mod charts;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -100,7 +100,9 @@ pub fn measured(
             })
         })();
         if let Some(transit) = transit {
-            out.entry(f.country).or_default().insert(f.route_code, transit);
+            out.entry(f.country)
+                .or_default()
+                .insert(f.route_code, transit);
         }
     }
     Ok(out)
