@@ -27,46 +27,35 @@ macro_rules! batch_insert {
     };
 }
 
+/// BACKEND: makes sure the rows of `keys` exist in `$table` and, on
+/// PostgreSQL, holds them until commit.
+macro_rules! lock_rows {
+    ($conn:expr, $keys:expr, $table:ident) => {{
+        for (route, country) in $keys {
+            crate::with_backend!(&mut *$conn, |c| diesel::insert_into($table::table)
+                .values(($table::route_code.eq(route), $table::country.eq(country)))
+                .on_conflict_do_nothing()
+                .execute(c))?;
+            if let DbConnection::Postgresql(pg) = $conn {
+                $table::table
+                    .find((route, country))
+                    .select($table::route_code)
+                    .for_update()
+                    .first::<String>(pg)?;
+            }
+        }
+        Ok(())
+    }};
+}
+
 /// Makes sure the review rows of `keys` exist and holds them until commit.
 pub fn lock_stats(conn: &mut DbConnection, keys: &BTreeSet<Scope>) -> QueryResult<()> {
-    for (route, country) in keys {
-        crate::with_backend!(&mut *conn, |c| diesel::insert_into(route_stats::table)
-            .values((
-                route_stats::route_code.eq(route),
-                route_stats::country.eq(country)
-            ))
-            .on_conflict_do_nothing()
-            .execute(c))?;
-        if let DbConnection::Postgresql(pg) = conn {
-            route_stats::table
-                .find((route, country))
-                .select(route_stats::route_code)
-                .for_update()
-                .first::<String>(pg)?;
-        }
-    }
-    Ok(())
+    lock_rows!(conn, keys, route_stats)
 }
 
 /// Makes sure the facts rows of `keys` exist and holds them until commit.
 pub fn lock_facts(conn: &mut DbConnection, keys: &BTreeSet<Scope>) -> QueryResult<()> {
-    for (route, country) in keys {
-        crate::with_backend!(&mut *conn, |c| diesel::insert_into(route_facts::table)
-            .values((
-                route_facts::route_code.eq(route),
-                route_facts::country.eq(country)
-            ))
-            .on_conflict_do_nothing()
-            .execute(c))?;
-        if let DbConnection::Postgresql(pg) = conn {
-            route_facts::table
-                .find((route, country))
-                .select(route_facts::route_code)
-                .for_update()
-                .first::<String>(pg)?;
-        }
-    }
-    Ok(())
+    lock_rows!(conn, keys, route_facts)
 }
 
 /// Loads the review rows of `keys`, every company row of the route scopes
