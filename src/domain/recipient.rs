@@ -10,7 +10,7 @@ use super::phone::Phone;
 use super::{postcode, tax_id, text};
 
 /// The recipient fields as typed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RecipientFields {
     pub name: String,

@@ -9,6 +9,18 @@ use actix_web::{HttpResponse, web};
 
 /// Handles POST /api/v1/addresses/validate (scope `quote`): always 200 with
 /// `{valid, errors, normalized}`; `normalized` only when valid.
+#[utoipa::path(
+    post,
+    path = "/api/v1/addresses/validate",
+    tag = "addresses",
+    request_body = RecipientFields,
+    responses(
+        (status = 200, description = "`{valid, errors: [{field, code, message}], normalized}`; `normalized` is null unless valid", body = serde_json::Value),
+        (status = 401, description = "No valid token", body = super::ErrorBody),
+        (status = 403, description = "The token lacks the `quote` scope", body = super::ErrorBody),
+    ),
+    security(("bearer" = ["quote"])),
+)]
 pub async fn validate(
     caller: Caller,
     state: web::Data<AppState>,

@@ -3,6 +3,7 @@
 //! answer, errors included, is JSON with a stable `code`.
 
 mod addresses;
+pub mod openapi;
 mod quote;
 
 use super::AppState;
@@ -33,6 +34,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                         ApiError::BadRequest("invalid_json", error.to_string()).into()
                     }),
             )
+            .route("/openapi.json", web::get().to(openapi::json))
             .route("/addresses/validate", web::post().to(addresses::validate))
             .route("/quote", web::post().to(quote::quote))
             .default_service(web::to(not_found)),
@@ -44,7 +46,7 @@ async fn not_found() -> Result<HttpResponse, ApiError> {
 }
 
 /// One problem with one field of the request.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct FieldProblem {
     pub field: String,
     /// The message key without its `error.` prefix: `postcode.format`.
@@ -72,6 +74,20 @@ pub fn field_problems(errors: &FieldErrors) -> Vec<FieldProblem> {
             }
         })
         .collect()
+}
+
+/// The body of every error answer (documentation only; built in
+/// [`ApiError::error_response`]).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Stable machine-readable code: `unauthorized`, `missing_scope`,
+    /// `not_found`, `invalid_json`, `validation_failed`, …
+    pub code: String,
+    /// What went wrong, in English.
+    pub message: String,
+    /// With `validation_failed` only: one entry per field problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldProblem>>,
 }
 
 /// Why an API request failed, answered as `{code, message, errors?}`.

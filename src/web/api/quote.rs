@@ -12,7 +12,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 /// The parcel to price, as the CLI takes it.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct QuoteRequest {
     to: String,
     #[serde(default)]
@@ -36,6 +36,19 @@ pub struct QuoteRequest {
 
 /// Handles POST /api/v1/quote (scope `quote`): every route serving the
 /// country, cheapest available first.
+#[utoipa::path(
+    post,
+    path = "/api/v1/quote",
+    tag = "quote",
+    request_body = QuoteRequest,
+    responses(
+        (status = 200, description = "Every route serving the country, cheapest first (the JSON of `samplepost quote --json`)", body = serde_json::Value),
+        (status = 400, description = "The parcel cannot be read", body = super::ErrorBody),
+        (status = 401, description = "No valid token", body = super::ErrorBody),
+        (status = 403, description = "The token lacks the `quote` scope", body = super::ErrorBody),
+    ),
+    security(("bearer" = ["quote"])),
+)]
 pub async fn quote(
     caller: Caller,
     state: web::Data<AppState>,
