@@ -183,6 +183,7 @@ async fn no_page_is_wider_than_a_phone() {
             "/routes/EU-ECO".to_owned(),
             "/compare?routes=EU-ECO,POST-SMALL&country=DE".to_owned(),
             "/rates?to=US&postcode=10001&weight_kg=0.5".to_owned(),
+            "/api/docs".to_owned(),
             "/app".to_owned(),
             "/app/orders".to_owned(),
             "/app/orders/new".to_owned(),

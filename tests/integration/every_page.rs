@@ -203,6 +203,7 @@ async fn every_page_reads_cleanly_in_both_languages() {
     for path in [
         "/".to_owned(),
         "/rates".to_owned(),
+        "/api/docs".to_owned(),
         "/rates?to=US&postcode=10001&weight_kg=0.5".to_owned(),
         "/app".to_owned(),
         "/app/orders".to_owned(),

@@ -7,6 +7,7 @@ mod common;
 mod accounts;
 mod addresses;
 mod api;
+mod api_docs;
 mod approval_bypass;
 mod approvals;
 mod balance;

@@ -3,6 +3,7 @@
 //! answer, errors included, is JSON with a stable `code`.
 
 mod addresses;
+pub(crate) mod docs;
 pub mod openapi;
 mod quote;
 
@@ -25,6 +26,7 @@ use std::pin::Pin;
 pub const MAX_JSON_BYTES: usize = 256 * 1024;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/docs", web::get().to(docs::page));
     cfg.service(
         web::scope("/api/v1")
             .app_data(

@@ -40,3 +40,57 @@ pub fn document() -> utoipa::openapi::OpenApi {
 pub async fn json() -> actix_web::HttpResponse {
     actix_web::HttpResponse::Ok().json(document())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `.route("/…", web::get()…)` registered under `/api/v1` in
+    /// `api/mod.rs`, as (`GET`, `/api/v1/…`), read from the source so that a
+    /// route added without documentation fails here.
+    fn registered() -> Vec<(String, String)> {
+        let source = include_str!("mod.rs");
+        source
+            .split(".route(")
+            .skip(1)
+            .filter_map(|call| {
+                let path = call.split('"').nth(1)?;
+                let method = call.split("web::").nth(1)?.split("()").next()?;
+                Some((method.to_uppercase(), format!("/api/v1{path}")))
+            })
+            .filter(|(_, path)| path != "/api/v1/api/docs")
+            .collect()
+    }
+
+    #[test]
+    fn every_registered_route_is_documented() {
+        let document = serde_json::to_value(document()).expect("serialises");
+        let routes = registered();
+        assert!(routes.len() >= 3, "the scan found the routes: {routes:?}");
+        for (method, path) in routes {
+            if path == "/api/v1/openapi.json" {
+                continue;
+            }
+            let documented = &document["paths"][path.as_str()][method.to_lowercase()];
+            assert!(
+                documented.is_object(),
+                "{method} {path} is registered but not in the OpenAPI document"
+            );
+        }
+    }
+
+    #[test]
+    fn every_documented_operation_names_its_scope() {
+        let document = serde_json::to_value(document()).expect("serialises");
+        let operations = crate::web::api::docs::operations(&document);
+        assert!(!operations.is_empty());
+        for operation in operations {
+            assert!(
+                !operation.scopes.is_empty(),
+                "{} {} has no bearer scope",
+                operation.method,
+                operation.path
+            );
+        }
+    }
+}
