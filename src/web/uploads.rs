@@ -4,6 +4,7 @@
 use super::auth::SignedIn;
 use super::errors::AppError;
 use super::{AppState, run};
+use crate::db::models::Upload;
 use crate::domain::ids::UploadId;
 use crate::domain::upload;
 use crate::services::company;
@@ -32,6 +33,17 @@ async fn download(
     let actor = user.0.actor();
     let id = UploadId(id.into_inner());
     let upload = run(&state, move |conn| company::find_upload(conn, &actor, id)).await?;
+    serve(&state, upload, "private, max-age=300").await
+}
+
+/// Answers with an upload's bytes under the user-file policy; `cache` is the
+/// Cache-Control value (private for company files, public for review photos).
+pub async fn serve(
+    state: &AppState,
+    upload: Upload,
+    cache: &'static str,
+) -> Result<HttpResponse, AppError> {
+    let id = UploadId(upload.id);
     let storage = state.storage.clone();
     let key = upload.sha256.clone();
     let bytes = web::block(move || storage.get(&key))
@@ -50,7 +62,7 @@ async fn download(
         .insert_header(disposition)
         .insert_header((header::CONTENT_SECURITY_POLICY, USER_FILE_CSP))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::CACHE_CONTROL, "private, max-age=300"))
+        .insert_header((header::CACHE_CONTROL, cache))
         .body(bytes))
 }
 

@@ -53,6 +53,28 @@ pub fn of_order(conn: &mut DbConnection, order_id: i64) -> QueryResult<Option<Re
         .optional()
 }
 
+/// Photo `n` (from 1) of a visible review, for everyone: photos are part of
+/// the public review, and go with it when moderation hides it.
+pub fn public_photo(
+    conn: &mut DbConnection,
+    review_id: i64,
+    n: i64,
+) -> ServiceResult<crate::db::models::Upload> {
+    let review: Review = reviews::table
+        .find(review_id)
+        .select(Review::as_select())
+        .first(conn)?;
+    let index = usize::try_from(n - 1).map_err(|_| diesel::result::Error::NotFound)?;
+    let upload_id = photos_of(conn, review.id)?
+        .get(index)
+        .copied()
+        .filter(|_| review.is_visible())
+        .ok_or(diesel::result::Error::NotFound)?;
+    Ok(crate::db::schema::uploads::table
+        .find(upload_id)
+        .first(conn)?)
+}
+
 /// The photos of a review (upload ids), in their order.
 pub fn photos_of(conn: &mut DbConnection, review_id: i64) -> QueryResult<Vec<i64>> {
     review_photos::table

@@ -224,32 +224,42 @@ pub fn reply(conn: &mut DbConnection, actor: &Actor, id: i64, body: &str) -> Ser
         other => other,
     }
     .map_err(|key| ServiceError::Invalid(FieldErrors::single("reply", key)))?;
-    write_tx(conn, |conn| {
-        let review = find(conn, id)?;
-        let at = now();
-        let changed = diesel::update(review_replies::table.find(id))
-            .set((
-                review_replies::body.eq(&body),
+    match write_tx(conn, |conn| write_reply(conn, actor, id, &body)) {
+        // Two staff replying at once on PostgreSQL both find no reply and
+        // both insert; the loser's retry finds the winner's row and replaces it.
+        Err(ServiceError::Db(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ))) => write_tx(conn, |conn| write_reply(conn, actor, id, &body)),
+        result => result,
+    }
+}
+
+fn write_reply(conn: &mut DbConnection, actor: &Actor, id: i64, body: &str) -> ServiceResult<()> {
+    let review = find(conn, id)?;
+    let at = now();
+    let changed = diesel::update(review_replies::table.find(id))
+        .set((
+            review_replies::body.eq(body),
+            review_replies::author_id.eq(actor.user_id.0),
+            review_replies::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    let action = if changed == 0 {
+        diesel::insert_into(review_replies::table)
+            .values((
+                review_replies::review_id.eq(id),
+                review_replies::body.eq(body),
                 review_replies::author_id.eq(actor.user_id.0),
+                review_replies::created_at.eq(at),
                 review_replies::updated_at.eq(at),
             ))
             .execute(conn)?;
-        let action = if changed == 0 {
-            diesel::insert_into(review_replies::table)
-                .values((
-                    review_replies::review_id.eq(id),
-                    review_replies::body.eq(&body),
-                    review_replies::author_id.eq(actor.user_id.0),
-                    review_replies::created_at.eq(at),
-                    review_replies::updated_at.eq(at),
-                ))
-                .execute(conn)?;
-            "route_review.reply"
-        } else {
-            "route_review.reply_edit"
-        };
-        let detail: String = body.chars().take(80).collect();
-        audit_staff(conn, actor, &review, action, detail)?;
-        Ok(())
-    })
+        "route_review.reply"
+    } else {
+        "route_review.reply_edit"
+    };
+    let detail: String = body.chars().take(80).collect();
+    audit_staff(conn, actor, &review, action, detail)?;
+    Ok(())
 }

@@ -23,7 +23,8 @@ use askama::Template;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/app/reviews", web::get().to(list))
         .route("/app/orders/{no}/review", web::get().to(form))
-        .route("/app/orders/{no}/review", web::post().to(save));
+        .route("/app/orders/{no}/review", web::post().to(save))
+        .route("/reviews/{id}/photos/{n}", web::get().to(photo));
     report::routes(cfg);
 }
 
@@ -268,4 +269,15 @@ async fn save(
         }
         Err(error) => Err(error),
     }
+}
+
+/// Handles GET /reviews/{id}/photos/{n}: photo `n` of a visible review, for
+/// everyone (the route page shows them); 404 once the review is hidden.
+async fn photo(
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, n) = path.into_inner();
+    let upload = run(&state, move |conn| reviews::public_photo(conn, id, n)).await?;
+    crate::web::uploads::serve(&state, upload, "public, max-age=300").await
 }

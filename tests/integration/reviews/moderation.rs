@@ -217,3 +217,34 @@ async fn every_write_edit_hide_and_unhide_keeps_the_board_statistics_equal_to_a_
     assert_eq!(operator.post_form(&path, &[]).await.status(), 303);
     stats_equal("shown again");
 }
+
+#[tokio::test]
+async fn two_staff_replying_at_once_leave_one_reply_and_no_error() {
+    let app = TestApp::spawn().await;
+    let (_, id) = reviewed(&app).await;
+    let reply = format!("/admin/reviews/{id}/reply");
+    let (admin, operator) = (
+        app.staff(Role::Admin).await,
+        app.staff(Role::Operator).await,
+    );
+    for round in 0..5 {
+        let (by_admin, by_operator) = (
+            format!("Admin answer {round}"),
+            format!("Operator answer {round}"),
+        );
+        let (admin_form, operator_form) = (
+            [("reply", by_admin.as_str())],
+            [("reply", by_operator.as_str())],
+        );
+        let (a, b) = tokio::join!(
+            admin.post_form(&reply, &admin_form),
+            operator.post_form(&reply, &operator_form),
+        );
+        assert_eq!(
+            (a.status().as_u16(), b.status().as_u16()),
+            (303, 303),
+            "round {round}"
+        );
+    }
+    assert_eq!(app.count("review_replies"), 1, "still one reply");
+}

@@ -272,4 +272,51 @@ async fn photos_pass_the_upload_checks_and_are_at_most_four() {
         .get_text(&format!("/app/orders/{}/review", paid.no))
         .await;
     assert!(!form.contains("name=\"photos\""), "no room for more");
+
+    // The photos are public with the review, and go when moderation hides it.
+    let route: String = {
+        use diesel::prelude::*;
+        use samplepost::db::schema::reviews;
+        reviews::table
+            .find(review.id)
+            .select(reviews::route_code)
+            .first(&mut app.conn())
+            .expect("route")
+    };
+    let visitor = app.browser();
+    let page = visitor.get_text(&format!("/routes/{route}")).await;
+    let first = format!("/reviews/{}/photos/1", review.id);
+    assert!(
+        page.contains(&format!("src=\"{first}\"")),
+        "thumbnail shown"
+    );
+    let photo = visitor.get(&first).await;
+    assert_eq!(photo.status(), 200);
+    assert_eq!(photo.headers()["content-type"], "image/png");
+    assert!(
+        photo.headers()["cache-control"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("public")
+    );
+    let missing = format!("/reviews/{}/photos/5", review.id);
+    assert_eq!(visitor.get(&missing).await.status(), 404);
+    assert_eq!(
+        visitor
+            .get(&format!("/reviews/{}/photos/0", review.id))
+            .await
+            .status(),
+        404
+    );
+    let operator = app.staff(samplepost::domain::status::Role::Operator).await;
+    let hide = format!("/admin/reviews/{}/hide", review.id);
+    let hidden = operator
+        .post_form(&hide, &[("reason", "personal_data"), ("confirm", "yes")])
+        .await;
+    assert_eq!(hidden.status(), 303);
+    assert_eq!(
+        visitor.get(&first).await.status(),
+        404,
+        "hidden with the review"
+    );
 }
