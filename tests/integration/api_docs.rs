@@ -30,7 +30,7 @@ async fn the_openapi_document_is_valid_and_every_operation_exists() {
         assert!(!operation.responses(&spec).is_empty(), "{method} {path}");
         // The server has the route: without a token it asks for one in
         // JSON, where an unknown path would answer `not_found`.
-        let url = format!("{}{}", app.address, path.replace('{', "").replace('}', ""));
+        let url = format!("{}{}", app.address, path.replace(['{', '}'], ""));
         let method = reqwest::Method::from_bytes(method.as_str().as_bytes()).expect("method");
         let answer = client
             .request(method.clone(), url)

@@ -30,6 +30,28 @@ use askama::Template;
 use diesel::prelude::*;
 use serde::Deserialize;
 
+/// A staff action on one record that needs no form: runs `action` on record
+/// `id` as the staff member, flashes `done` and goes back to `{back}/{id}`.
+/// Refusals (409, 403, 404) come back as the usual error pages.
+pub async fn act_on(
+    staff: &Staff,
+    session: &actix_session::Session,
+    state: &AppState,
+    id: i64,
+    action: fn(
+        &mut crate::db::DbConnection,
+        &crate::services::Actor,
+        i64,
+    ) -> crate::services::ServiceResult<()>,
+    done: &'static str,
+    back: &str,
+) -> Result<HttpResponse, AppError> {
+    let actor = staff.0.actor();
+    run(state, move |conn| action(conn, &actor, id)).await?;
+    super::ctx::flash(session, "success", done);
+    Ok(super::redirect(&format!("{back}/{id}")))
+}
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(dashboard));
     verifications::routes(cfg);

@@ -162,11 +162,16 @@ async fn confirm(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let actor = staff.0.actor();
-    run(&state, move |conn| operators::confirm(conn, &actor, id)).await?;
-    ctx::flash(&session, "success", "flash.pickup_confirmed");
-    Ok(redirect(&format!("/admin/pickups/{id}")))
+    super::act_on(
+        &staff,
+        &session,
+        &state,
+        id.into_inner(),
+        operators::confirm,
+        "flash.pickup_confirmed",
+        "/admin/pickups",
+    )
+    .await
 }
 
 /// Handles POST /admin/pickups/{id}/propose: another day and window, with why.

@@ -196,11 +196,16 @@ async fn unhide(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let actor = staff.0.actor();
-    run(&state, move |conn| moderation::unhide(conn, &actor, id)).await?;
-    ctx::flash(&session, "success", "flash.route_review.unhidden");
-    Ok(redirect(&format!("/admin/reviews/{id}")))
+    super::act_on(
+        &staff,
+        &session,
+        &state,
+        id.into_inner(),
+        moderation::unhide,
+        "flash.route_review.unhidden",
+        "/admin/reviews",
+    )
+    .await
 }
 
 /// Handles POST /admin/reviews/{id}/dismiss: the open reports are closed;
@@ -211,14 +216,16 @@ async fn dismiss(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let actor = staff.0.actor();
-    run(&state, move |conn| {
-        moderation::dismiss_reports(conn, &actor, id)
-    })
-    .await?;
-    ctx::flash(&session, "success", "flash.route_review.dismissed");
-    Ok(redirect(&format!("/admin/reviews/{id}")))
+    super::act_on(
+        &staff,
+        &session,
+        &state,
+        id.into_inner(),
+        moderation::dismiss_reports,
+        "flash.route_review.dismissed",
+        "/admin/reviews",
+    )
+    .await
 }
 
 #[derive(Deserialize)]

@@ -211,14 +211,16 @@ async fn wait(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let actor = staff.0.actor();
-    run(&state, move |conn| {
-        tickets::wait_on_customer(conn, &actor, id)
-    })
-    .await?;
-    ctx::flash(&session, "success", "flash.ticket.waiting");
-    Ok(redirect(&format!("/admin/tickets/{id}")))
+    super::act_on(
+        &staff,
+        &session,
+        &state,
+        id.into_inner(),
+        tickets::wait_on_customer,
+        "flash.ticket.waiting",
+        "/admin/tickets",
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -282,9 +284,14 @@ async fn close(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let actor = staff.0.actor();
-    run(&state, move |conn| tickets::close(conn, &actor, id)).await?;
-    ctx::flash(&session, "success", "flash.ticket.closed");
-    Ok(redirect(&format!("/admin/tickets/{id}")))
+    super::act_on(
+        &staff,
+        &session,
+        &state,
+        id.into_inner(),
+        tickets::close,
+        "flash.ticket.closed",
+        "/admin/tickets",
+    )
+    .await
 }
