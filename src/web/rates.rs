@@ -295,26 +295,33 @@ async fn calculator(
             let sort = page.query.sort_by();
             let options = page.query.options();
             let promo = page.query.promo.clone();
-            // A fresh kept catalogue and no promotion code: priced without
-            // the database (README, "Speed at scale"); the routes' standings
-            // are one read.
+            // A fresh kept catalogue and no promotion code: priced, and the
+            // routes' standings read, without the database (README, "Speed
+            // at scale").
             let country = parcel.country.as_str().to_owned();
-            let answer = match state.catalogue.fresh() {
-                Some(catalogue) if promo.trim().is_empty() => {
-                    quote::quote_from(&catalogue, &parcel, &options, sort)
-                }
+            let (answer, catalogue) = match state.catalogue.fresh() {
+                Some(catalogue) if promo.trim().is_empty() => (
+                    quote::quote_from(&catalogue, &parcel, &options, sort),
+                    catalogue,
+                ),
                 _ => {
                     let cache = state.catalogue.clone();
                     run(&state, move |conn| {
-                        quote::quote_cached(conn, &cache, &parcel, &options, Some(&promo), sort)
+                        let catalogue = cache.current(conn)?;
+                        let answer = quote::quote_with(
+                            conn,
+                            &catalogue,
+                            &parcel,
+                            &options,
+                            Some(&promo),
+                            sort,
+                        )?;
+                        Ok((answer, catalogue))
                     })
                     .await?
                 }
             };
-            let standings = run(&state, move |conn| {
-                Ok(standing::standings(conn, &country, crate::services::now())?)
-            })
-            .await?;
+            let standings = standing::standings(&catalogue, &country, crate::services::now());
             page.answer = Some(answer);
             page.standings = standings;
             render(&page)

@@ -135,8 +135,16 @@ pub async fn board(
 ) -> Result<HttpResponse, AppError> {
     let params = params.into_inner();
     let query = params.parse();
-    let asked = query.clone();
-    let board = run(&state, move |conn| board::board(conn, &asked, now())).await?;
+    // A fresh kept catalogue holds all the board shows: no database, no
+    // thread hop (README, "Speed at scale").
+    let catalogue = match state.catalogue.fresh() {
+        Some(catalogue) => catalogue,
+        None => {
+            let cache = state.catalogue.clone();
+            run(&state, move |conn| cache.current(conn)).await?
+        }
+    };
+    let board = board::board(&catalogue, &query, now());
     let signed_in = ctx.user.is_some();
     let page = BoardPage {
         ctx,
