@@ -13,7 +13,7 @@ use crate::domain::route::{RouteCode, RouteStatus};
 use diesel::prelude::*;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 /// What the seller asked and what every route answered.
@@ -273,6 +273,10 @@ struct Kept {
 #[derive(Default)]
 pub struct CatalogueCache {
     kept: RwLock<Option<Kept>>,
+    /// Held while one request reads the catalogue again: when it goes
+    /// stale under load, the others wait for that read instead of each
+    /// reading the whole catalogue at once.
+    loading: Mutex<()>,
 }
 
 impl CatalogueCache {
@@ -286,6 +290,10 @@ impl CatalogueCache {
 
     /// The catalogue as of now: the kept one while fresh, else read again.
     pub fn current(&self, conn: &mut DbConnection) -> ServiceResult<Arc<Catalogue>> {
+        if let Some(catalogue) = self.fresh() {
+            return Ok(catalogue);
+        }
+        let _loading = self.loading.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(catalogue) = self.fresh() {
             return Ok(catalogue);
         }
