@@ -11,6 +11,11 @@
 //!
 //! Pages not on this build yet (a 404) are listed as missing, not measured.
 //! `BENCH_PAGES=rates,board` picks groups (default all).
+//!
+//! `BENCH_DATABASE_URL` (a SQLite path or a `postgres://` URL) serves a
+//! database filled beforehand with `samplepost gen-bench-data` instead of
+//! generating one: a million reviews take minutes to write, the runs at
+//! that size reuse them. `BENCH_REVIEWS` is then only the label.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -32,12 +37,20 @@ async fn main() {
     let seconds = env_number("BENCH_SECONDS", 10);
     let samples = env_number("BENCH_SAMPLES", 200) as usize;
     let groups = std::env::var("BENCH_PAGES").unwrap_or_else(|_| "rates,board".to_owned());
-    let backend = if std::env::var("TEST_DATABASE_URL").is_ok() {
-        "PostgreSQL"
-    } else {
-        "SQLite"
+    let reuse = std::env::var("BENCH_DATABASE_URL").ok();
+    let backend = match (&reuse, std::env::var("TEST_DATABASE_URL")) {
+        (Some(url), _) if url.starts_with("postgres") => "PostgreSQL",
+        (Some(_), _) => "SQLite",
+        (None, Ok(_)) => "PostgreSQL",
+        (None, Err(_)) => "SQLite",
     };
-    let app = TestApp::spawn().await;
+    let app = match &reuse {
+        Some(url) => {
+            let url = url.clone();
+            TestApp::spawn_with(move |settings| settings.database_url = url).await
+        }
+        None => TestApp::spawn().await,
+    };
     let mut pages: Vec<(String, String)> = vec![("yardstick".to_owned(), String::new())];
     if groups.contains("rates") {
         pages.push((
@@ -45,7 +58,9 @@ async fn main() {
             format!("{}{RATES}", app.address),
         ));
     }
-    if groups.contains("board") && reviews > 0 {
+    if groups.contains("board") && reuse.is_some() {
+        pages.extend(board_pages(&app));
+    } else if groups.contains("board") && reviews > 0 {
         let started = Instant::now();
         let summary = {
             let mut conn = app.conn();

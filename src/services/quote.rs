@@ -3,7 +3,8 @@
 use super::{ServiceResult, pricing, rates};
 use crate::db::DbConnection;
 use crate::db::catalogue::{RateRowRecord, Route};
-use crate::db::schema::{rate_rows, routes};
+use crate::db::route_stats::{ALL, RouteFacts, RouteStats};
+use crate::db::schema::{rate_rows, route_facts, route_stats, routes};
 use crate::domain::quote::{
     self, MeasuredTransit, Options, Parcel, PricingRules, RouteOffer, RouteQuote, SortBy,
 };
@@ -12,7 +13,7 @@ use crate::domain::route::{RouteCode, RouteStatus};
 use diesel::prelude::*;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 /// What the seller asked and what every route answered.
@@ -42,23 +43,7 @@ pub fn quote(
     sort: SortBy,
 ) -> ServiceResult<QuoteAnswer> {
     let catalogue = Catalogue::load(conn, Some(parcel.country.as_str()))?;
-    price(conn, &catalogue, parcel, options, promotion_code, sort)
-}
-
-/// The same answer from the catalogue kept in `cache`, reloaded only when
-/// its stamp moved: the path of pages that show prices (`/rates`, the
-/// board's price sort), where loading every route and rate row per request
-/// was most of the page's time (README, "Speed at scale").
-pub fn quote_cached(
-    conn: &mut DbConnection,
-    cache: &CatalogueCache,
-    parcel: &Parcel,
-    options: &Options,
-    promotion_code: Option<&str>,
-    sort: SortBy,
-) -> ServiceResult<QuoteAnswer> {
-    let catalogue = cache.current(conn)?;
-    price(conn, &catalogue, parcel, options, promotion_code, sort)
+    quote_with(conn, &catalogue, parcel, options, promotion_code, sort)
 }
 
 /// The answer from a fresh kept catalogue without the database: a parcel
@@ -72,7 +57,9 @@ pub fn quote_from(
     answer(catalogue, parcel, options, None, sort)
 }
 
-fn price(
+/// The answer from `catalogue`, reading only the promotion code's
+/// promotion, when one was typed.
+pub fn quote_with(
     conn: &mut DbConnection,
     catalogue: &Catalogue,
     parcel: &Parcel,
@@ -117,10 +104,8 @@ fn answer(
             suspended: (route.status == RouteStatus::Suspended).then(|| route.notice.clone()),
             row: rows.iter().find(|r| r.route_code.as_str() == route.code),
             measured: catalogue
-                .measured
-                .get(parcel.country.as_str())
-                .and_then(|by_route| by_route.get(&route.code))
-                .copied(),
+                .facts(parcel.country.as_str(), &route.code)
+                .and_then(measured),
         })
         .collect();
     let quotes = quote::quote_all(
@@ -141,17 +126,23 @@ fn answer(
 }
 
 /// What quotes are priced from: the routes, their current rate rows by
-/// destination, the pricing rules, and the transit days measured by
-/// destination and route (the board's facts, as fresh as the catalogue).
+/// destination and the pricing rules; and the board's aggregate rows of
+/// every scope (ratings, review counts, measured facts), which the price
+/// lists show beside each route and whose measured transit the quote engine
+/// uses. All as fresh as the catalogue (README, "Speed at scale").
 pub struct Catalogue {
     routes: Vec<Route>,
     rows: HashMap<String, Vec<RateRow>>,
     rules: PricingRules,
-    measured: HashMap<String, HashMap<String, MeasuredTransit>>,
+    /// Review aggregates by scope (`ALL` or a country), then route (`ALL`: the board's row).
+    stats: HashMap<String, HashMap<String, RouteStats>>,
+    /// Measured facts by scope, then route.
+    facts: HashMap<String, HashMap<String, RouteFacts>>,
 }
 
 impl Catalogue {
-    /// Reads the catalogue, with the rows of one destination or of all.
+    /// Reads the catalogue, with the rows and aggregates of one destination
+    /// (and of all destinations) or of every one.
     fn load(conn: &mut DbConnection, country: Option<&str>) -> ServiceResult<Catalogue> {
         let routes: Vec<Route> = routes::table.order(routes::code.asc()).load(conn)?;
         let mut query = rate_rows::table
@@ -159,8 +150,16 @@ impl Catalogue {
             .filter(routes::current_sheet_id.eq(rate_rows::sheet_id.nullable()))
             .select(rate_rows::all_columns)
             .into_boxed();
+        let mut stats_query = route_stats::table
+            .select(RouteStats::as_select())
+            .into_boxed();
+        let mut facts_query = route_facts::table
+            .select(RouteFacts::as_select())
+            .into_boxed();
         if let Some(country) = country {
             query = query.filter(rate_rows::country.eq(country));
+            stats_query = stats_query.filter(route_stats::country.eq_any([country, ALL]));
+            facts_query = facts_query.filter(route_facts::country.eq_any([country, ALL]));
         }
         let records: Vec<RateRowRecord> = query.load(conn)?;
         let mut rows: HashMap<String, Vec<RateRow>> = HashMap::new();
@@ -169,17 +168,90 @@ impl Catalogue {
                 .or_default()
                 .push(row);
         }
+        let mut stats: HashMap<String, HashMap<String, RouteStats>> = HashMap::new();
+        for row in stats_query.load::<RouteStats>(conn)? {
+            stats
+                .entry(row.country.clone())
+                .or_default()
+                .insert(row.route_code.clone(), row);
+        }
+        let mut facts: HashMap<String, HashMap<String, RouteFacts>> = HashMap::new();
+        for row in facts_query.load::<RouteFacts>(conn)? {
+            facts
+                .entry(row.country.clone())
+                .or_default()
+                .insert(row.route_code.clone(), row);
+        }
         Ok(Catalogue {
             routes,
             rows,
             rules: pricing::rules(conn)?,
-            measured: super::board::standing::measured(conn, country)?,
+            stats,
+            facts,
         })
+    }
+
+    /// Every route of the catalogue, by code.
+    pub fn routes(&self) -> &[Route] {
+        &self.routes
+    }
+
+    /// One route by its code.
+    pub fn route(&self, code: &str) -> Option<&Route> {
+        self.routes.iter().find(|r| r.code == code)
+    }
+
+    /// The review aggregates of every route in `scope` (`ALL` or a country),
+    /// the board's row (route `ALL`) among them.
+    pub fn stats_in(&self, scope: &str) -> Option<&HashMap<String, RouteStats>> {
+        self.stats.get(scope)
+    }
+
+    /// The measured facts of every route in `scope`, the board's among them.
+    pub fn facts_in(&self, scope: &str) -> Option<&HashMap<String, RouteFacts>> {
+        self.facts.get(scope)
+    }
+
+    /// The review aggregates of one route (or the board, `ALL`) in `scope`.
+    pub fn stats(&self, scope: &str, route: &str) -> Option<&RouteStats> {
+        self.stats_in(scope)?.get(route)
+    }
+
+    /// Every scope with review aggregates or measured facts of route `code`
+    /// (a scope may come twice).
+    pub fn scopes_of<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        let stats = self
+            .stats
+            .iter()
+            .filter(move |(_, by_route)| by_route.contains_key(code))
+            .map(|(scope, _)| scope.as_str());
+        let facts = self
+            .facts
+            .iter()
+            .filter(move |(_, by_route)| by_route.contains_key(code))
+            .map(|(scope, _)| scope.as_str());
+        stats.chain(facts)
+    }
+
+    /// The measured facts of one route (or the board) in `scope`.
+    pub fn facts(&self, scope: &str, route: &str) -> Option<&RouteFacts> {
+        self.facts_in(scope)?.get(route)
     }
 }
 
+/// The measured transit (median–p90 and deliveries) the quote engine
+/// switches to at enough deliveries.
+fn measured(facts: &RouteFacts) -> Option<MeasuredTransit> {
+    Some(MeasuredTransit {
+        median_days: u32::try_from(facts.transit_median?).ok()?,
+        p90_days: u32::try_from(facts.transit_p90?).ok()?,
+        deliveries: u32::try_from(facts.delivered).ok()?,
+    })
+}
+
 /// Bumped after every committed change of routes, rate sheets or pricing
-/// rules in this process: a kept catalogue of an older generation is stale.
+/// rules in this process, and by `route_stats` when the board's aggregates
+/// change: a kept catalogue of an older generation is stale.
 static GENERATION: AtomicU64 = AtomicU64::new(0);
 
 /// Call after committing a change of routes, rate sheets or pricing rules.
@@ -201,6 +273,10 @@ struct Kept {
 #[derive(Default)]
 pub struct CatalogueCache {
     kept: RwLock<Option<Kept>>,
+    /// Held while one request reads the catalogue again: when it goes
+    /// stale under load, the others wait for that read instead of each
+    /// reading the whole catalogue at once.
+    loading: Mutex<()>,
 }
 
 impl CatalogueCache {
@@ -214,6 +290,10 @@ impl CatalogueCache {
 
     /// The catalogue as of now: the kept one while fresh, else read again.
     pub fn current(&self, conn: &mut DbConnection) -> ServiceResult<Arc<Catalogue>> {
+        if let Some(catalogue) = self.fresh() {
+            return Ok(catalogue);
+        }
+        let _loading = self.loading.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(catalogue) = self.fresh() {
             return Ok(catalogue);
         }

@@ -40,14 +40,8 @@ pub struct RateQuery {
     pub width_cm: String,
     #[serde(default)]
     pub height_cm: String,
-    #[serde(default)]
-    pub battery: Option<String>,
-    #[serde(default)]
-    pub liquid: Option<String>,
-    #[serde(default)]
-    pub magnetic: Option<String>,
-    #[serde(default)]
-    pub powder: Option<String>,
+    #[serde(flatten)]
+    pub attributes: AttributeBoxes,
     #[serde(default)]
     pub declared_usd: String,
     #[serde(default)]
@@ -64,11 +58,21 @@ pub struct RateQuery {
     pub sort: String,
 }
 
-impl RateQuery {
-    fn submitted(&self) -> bool {
-        !self.to.is_empty() || !self.weight_kg.is_empty()
-    }
+/// The sensitive-goods checkboxes of a GET form (`/rates`, the board): a
+/// ticked one is present in the query string, whatever its value.
+#[derive(Deserialize, Default)]
+pub struct AttributeBoxes {
+    #[serde(default)]
+    pub battery: Option<String>,
+    #[serde(default)]
+    pub liquid: Option<String>,
+    #[serde(default)]
+    pub magnetic: Option<String>,
+    #[serde(default)]
+    pub powder: Option<String>,
+}
 
+impl AttributeBoxes {
     pub fn has(&self, attribute: &Attribute) -> bool {
         match attribute {
             Attribute::Battery => self.battery.is_some(),
@@ -76,6 +80,27 @@ impl RateQuery {
             Attribute::Magnetic => self.magnetic.is_some(),
             Attribute::Powder => self.powder.is_some(),
         }
+    }
+
+    /// The ticked attributes.
+    pub fn ticked(&self) -> Attributes {
+        let mut attributes = Attributes::default();
+        for attribute in Attribute::ALL {
+            if self.has(attribute) {
+                attributes.insert(*attribute);
+            }
+        }
+        attributes
+    }
+}
+
+impl RateQuery {
+    fn submitted(&self) -> bool {
+        !self.to.is_empty() || !self.weight_kg.is_empty()
+    }
+
+    pub fn has(&self, attribute: &Attribute) -> bool {
+        self.attributes.has(attribute)
     }
 
     /// Services and DDP as the quote engine takes them.
@@ -129,12 +154,7 @@ impl RateQuery {
                 e.message_key()
             })
         };
-        let mut attributes = Attributes::default();
-        for attribute in Attribute::ALL {
-            if self.has(attribute) {
-                attributes.insert(*attribute);
-            }
-        }
+        let attributes = self.attributes.ticked();
         match (country, weight) {
             (Some(country), Some(weight_g)) if errors.is_empty() => Ok(Parcel {
                 country,
@@ -257,7 +277,15 @@ fn country_options(lang: Lang) -> (String, HashMap<String, usize>) {
             (c.code.as_str(), name)
         })
         .collect();
-    let html = CountryOptions { countries }.render().unwrap_or_default();
+    // Built once for the process from the country list, not per request:
+    // a failure leaves the picker empty (the page still prices typed codes)
+    // and is logged rather than hidden.
+    let html = CountryOptions { countries }
+        .render()
+        .unwrap_or_else(|error| {
+            tracing::error!(%error, "the destination picker's options did not render");
+            String::new()
+        });
     let mut at = HashMap::new();
     for c in country::all() {
         let value = format!("<option value=\"{}\"", c.code);
@@ -295,26 +323,33 @@ async fn calculator(
             let sort = page.query.sort_by();
             let options = page.query.options();
             let promo = page.query.promo.clone();
-            // A fresh kept catalogue and no promotion code: priced without
-            // the database (README, "Speed at scale"); the routes' standings
-            // are one read.
+            // A fresh kept catalogue and no promotion code: priced, and the
+            // routes' standings read, without the database (README, "Speed
+            // at scale").
             let country = parcel.country.as_str().to_owned();
-            let answer = match state.catalogue.fresh() {
-                Some(catalogue) if promo.trim().is_empty() => {
-                    quote::quote_from(&catalogue, &parcel, &options, sort)
-                }
+            let (answer, catalogue) = match state.catalogue.fresh() {
+                Some(catalogue) if promo.trim().is_empty() => (
+                    quote::quote_from(&catalogue, &parcel, &options, sort),
+                    catalogue,
+                ),
                 _ => {
                     let cache = state.catalogue.clone();
                     run(&state, move |conn| {
-                        quote::quote_cached(conn, &cache, &parcel, &options, Some(&promo), sort)
+                        let catalogue = cache.current(conn)?;
+                        let answer = quote::quote_with(
+                            conn,
+                            &catalogue,
+                            &parcel,
+                            &options,
+                            Some(&promo),
+                            sort,
+                        )?;
+                        Ok((answer, catalogue))
                     })
                     .await?
                 }
             };
-            let standings = run(&state, move |conn| {
-                Ok(standing::standings(conn, &country, crate::services::now())?)
-            })
-            .await?;
+            let standings = standing::standings(&catalogue, &country, crate::services::now());
             page.answer = Some(answer);
             page.standings = standings;
             render(&page)

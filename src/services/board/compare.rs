@@ -9,6 +9,7 @@ use crate::db::route_stats::ALL;
 use crate::domain::country::CountryCode;
 use crate::domain::route::Attributes;
 use crate::services::ServiceResult;
+use crate::services::quote::Catalogue;
 use chrono::NaiveDateTime;
 
 pub const MIN_ROUTES: usize = 2;
@@ -59,9 +60,11 @@ pub fn codes(input: &str) -> Vec<String> {
     codes
 }
 
-/// The columns of routes `codes`, in their order.
+/// The columns of routes `codes`, in their order; routes, aggregates and
+/// prices from the kept catalogue, the distributions from the database.
 pub fn compare(
     conn: &mut DbConnection,
+    catalogue: &Catalogue,
     codes: &[String],
     country: Option<&CountryCode>,
     now: NaiveDateTime,
@@ -75,8 +78,8 @@ pub fn compare(
     let mut routes = Vec::new();
     let mut unknown = Vec::new();
     for code in codes {
-        match db::route(conn, code)? {
-            Some(route) => routes.push(route),
+        match catalogue.route(code) {
+            Some(route) => routes.push(route.clone()),
             None => unknown.push(code.clone()),
         }
     }
@@ -86,32 +89,17 @@ pub fn compare(
     let scope = country.map_or(ALL, CountryCode::as_str);
     let mut wanted: Vec<&str> = codes.iter().map(String::as_str).collect();
     wanted.push(ALL);
-    let stats = db::stats_of(conn, &wanted)?;
-    let facts = db::facts_of(conn, &wanted)?;
     let bars = db::histograms(conn, &wanted, scope, "transit_days", false)?;
-    let prices = match country {
-        Some(country) => Some(reference_prices(
-            conn,
-            country,
-            Attributes::default(),
-            false,
-        )?),
-        None => None,
-    };
-    let board = stats
-        .iter()
-        .find(|s| s.route_code == ALL && s.country == scope);
+    let prices =
+        country.map(|country| reference_prices(catalogue, country, Attributes::default(), false));
+    let board = catalogue.stats(scope, ALL);
     let columns = routes
         .into_iter()
         .map(|route| {
             let code = route.code.clone();
             let figures = Figures::new(
-                stats
-                    .iter()
-                    .find(|s| s.route_code == code && s.country == scope),
-                facts
-                    .iter()
-                    .find(|f| f.route_code == code && f.country == scope),
+                catalogue.stats(scope, &code),
+                catalogue.facts(scope, &code),
                 board,
                 &code,
                 scope,

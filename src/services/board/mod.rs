@@ -7,10 +7,9 @@ pub mod figures;
 pub mod route;
 pub mod standing;
 
-use super::{ServiceResult, quote};
-use crate::db::board as db;
+use super::quote::{self, Catalogue};
 use crate::db::catalogue::Route;
-use crate::db::route_stats::{self, ALL};
+use crate::db::route_stats::ALL;
 use crate::domain::country::CountryCode;
 use crate::domain::money::Fen;
 use crate::domain::quote::{Dimensions, Options, Parcel, SortBy, Unavailable};
@@ -89,31 +88,23 @@ pub struct Board {
     pub active_routes: usize,
 }
 
-/// The board for `query` as of `now`.
-pub fn board(
-    conn: &mut crate::db::DbConnection,
-    query: &BoardQuery,
-    now: NaiveDateTime,
-) -> ServiceResult<Board> {
+/// The board for `query` as of `now`, from the kept catalogue's routes,
+/// aggregate rows and prices: a fresh catalogue answers without the
+/// database (README, "Speed at scale").
+pub fn board(catalogue: &Catalogue, query: &BoardQuery, now: NaiveDateTime) -> Board {
     let scope = query.country.as_ref().map_or(ALL, CountryCode::as_str);
-    let active: Vec<Route> = db::routes(conn)?
-        .into_iter()
+    let active: Vec<Route> = catalogue
+        .routes()
+        .iter()
         .filter(|r| r.status == RouteStatus::Active)
+        .cloned()
         .collect();
     let active_routes = active.len();
-    let stats: HashMap<String, _> = route_stats::for_scope(conn, scope)?
-        .into_iter()
-        .map(|s| (s.route_code.clone(), s))
-        .collect();
-    let facts: HashMap<String, _> = route_stats::facts_for_scope(conn, scope)?
-        .into_iter()
-        .map(|f| (f.route_code.clone(), f))
-        .collect();
-    let prices = match &query.country {
-        Some(country) => Some(reference_prices(conn, country, query.accepts, query.ddp)?),
-        None => None,
-    };
-    let board_row = stats.get(ALL);
+    let prices = query
+        .country
+        .as_ref()
+        .map(|country| reference_prices(catalogue, country, query.accepts, query.ddp));
+    let board_row = catalogue.stats(scope, ALL);
     let mut rows: Vec<BoardRow> = active
         .into_iter()
         .filter(|r| query.transport.is_none_or(|t| r.transport == t))
@@ -129,8 +120,8 @@ pub fn board(
                 None => None,
             };
             let figures = Figures::new(
-                stats.get(&route.code),
-                facts.get(&route.code),
+                catalogue.stats(scope, &route.code),
+                catalogue.facts(scope, &route.code),
                 board_row,
                 &route.code,
                 scope,
@@ -144,11 +135,11 @@ pub fn board(
         })
         .collect();
     sort(&mut rows, query.sort);
-    Ok(Board {
+    Board {
         reviews: board_row.map_or(0, |b| b.reviews),
         rows,
         active_routes,
-    })
+    }
 }
 
 /// Orders the board. Whatever has no number for the sort (too few reviews,
@@ -181,13 +172,14 @@ pub fn sort(rows: &mut [BoardRow], by: Sort) {
 }
 
 /// The reference parcel (with the sensitive attributes asked for) priced on
-/// every route to `country` through the quote engine `/rates` uses.
+/// every route to `country` through the quote engine and kept catalogue
+/// `/rates` uses.
 pub fn reference_prices(
-    conn: &mut crate::db::DbConnection,
+    catalogue: &Catalogue,
     country: &CountryCode,
     attributes: Attributes,
     ddp: bool,
-) -> ServiceResult<HashMap<String, Price>> {
+) -> HashMap<String, Price> {
     let parcel = Parcel {
         country: country.clone(),
         postcode: String::new(),
@@ -200,13 +192,12 @@ pub fn reference_prices(
         ddp,
         ..Options::default()
     };
-    let answer = quote::quote(conn, &parcel, &options, None, SortBy::Price)?;
-    Ok(answer
+    quote::quote_from(catalogue, &parcel, &options, SortBy::Price)
         .quotes
         .into_iter()
         .map(|q| {
             let price = q.result.map(|priced| priced.total);
             (q.route.as_str().to_owned(), price)
         })
-        .collect())
+        .collect()
 }

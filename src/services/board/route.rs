@@ -8,6 +8,7 @@ use crate::db::catalogue::Route;
 use crate::db::reviews::Review;
 use crate::db::route_stats::{ALL, OrderFacts};
 use crate::services::ServiceResult;
+use crate::services::quote::Catalogue;
 use chrono::{Datelike, NaiveDateTime};
 use std::collections::HashMap;
 
@@ -46,44 +47,32 @@ pub struct RoutePage {
     pub next_before: Option<i64>,
 }
 
-/// The page of route `code`, or `None` for an unknown code.
+/// The page of route `code`, or `None` for an unknown code: the route and
+/// its aggregate rows from the kept catalogue, the distributions and one
+/// keyset page of reviews from the database.
 pub fn page(
     conn: &mut DbConnection,
+    catalogue: &Catalogue,
     code: &str,
     filter: &ReviewFilter,
     before: Option<i64>,
     now: NaiveDateTime,
 ) -> ServiceResult<Option<RoutePage>> {
-    let Some(route) = db::route(conn, code)? else {
+    let Some(route) = catalogue.route(code).cloned() else {
         return Ok(None);
-    };
-    let stats = db::stats_of(conn, &[code, ALL])?;
-    let facts = db::facts_of(conn, &[code])?;
-    let board_of = |country: &str| {
-        stats
-            .iter()
-            .find(|s| s.route_code == ALL && s.country == country)
     };
     let figures_of = |country: &str| {
         Figures::new(
-            stats
-                .iter()
-                .find(|s| s.route_code == code && s.country == country),
-            facts.iter().find(|f| f.country == country),
-            board_of(country),
+            catalogue.stats(country, code),
+            catalogue.facts(country, code),
+            catalogue.stats(country, ALL),
             code,
             country,
             now,
         )
     };
     let overall = figures_of(ALL);
-    let mut scopes: Vec<&str> = stats
-        .iter()
-        .filter(|s| s.route_code == code)
-        .map(|s| s.country.as_str())
-        .chain(facts.iter().map(|f| f.country.as_str()))
-        .filter(|c| *c != ALL)
-        .collect();
+    let mut scopes: Vec<&str> = catalogue.scopes_of(code).filter(|c| *c != ALL).collect();
     scopes.sort_unstable();
     scopes.dedup();
     let mut countries: Vec<Figures> = scopes.into_iter().map(figures_of).collect();

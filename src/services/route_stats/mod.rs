@@ -80,7 +80,9 @@ pub fn review_changed(
         }
     }
     agg.finish();
-    store::save_reviews(conn, &agg, &touched)
+    store::save_reviews(conn, &agg, &touched)?;
+    aggregates_changed();
+    Ok(())
 }
 
 /// Recomputes what was measured of one order and swaps it into the
@@ -117,7 +119,9 @@ pub fn refresh_order(conn: &mut DbConnection, order_id: i64) -> QueryResult<()> 
     }
     agg.finish();
     store::save_facts(conn, &agg, &touched)?;
-    store::put_order_facts(conn, order_id, new.as_ref())
+    store::put_order_facts(conn, order_id, new.as_ref())?;
+    aggregates_changed();
+    Ok(())
 }
 
 /// Rebuilds every aggregate from raw rows (reviews, orders and their
@@ -140,7 +144,17 @@ pub fn rebuild(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
         let differences = diff::differences(&stored, &stored_facts, &fresh, &facts);
         if !differences.is_empty() {
             store::replace_all(conn, &fresh, &facts)?;
+            aggregates_changed();
         }
         Ok(differences)
     })
+}
+
+/// The kept catalogue holds the aggregate rows the price lists and the
+/// board show (`services::quote::Catalogue`): it is read again at the next
+/// request. Called before the writing transaction commits, so a reload that
+/// races the commit may keep the older rows, but for at most the
+/// catalogue's 1 s.
+fn aggregates_changed() {
+    super::quote::catalogue_changed();
 }

@@ -132,10 +132,11 @@ pub async fn page(
         .and_then(|(_, v)| CountryCode::parse(v).ok());
     let codes = compare::codes(&asked);
     let scope = country.clone();
+    let cache = state.catalogue.clone();
     let (result, routes) = run(&state, move |conn| {
-        let result = compare::compare(conn, &codes, scope.as_ref(), now())?;
-        let routes = crate::db::board::routes(conn)?;
-        Ok((result, routes))
+        let catalogue = cache.current(conn)?;
+        let result = compare::compare(conn, &catalogue, &codes, scope.as_ref(), now())?;
+        Ok((result, catalogue.routes().to_vec()))
     })
     .await?;
     let (columns, problem) = match result {

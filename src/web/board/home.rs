@@ -3,11 +3,12 @@
 use super::{BoardText, cache};
 use crate::domain::country::CountryCode;
 use crate::domain::rating::{COMPANY_SHARE, HALF_LIFE_DAYS, MIN_COUNTRY_REVIEWS, PRIOR_WEIGHT};
-use crate::domain::route::{Attribute, Attributes, Transport};
+use crate::domain::route::{Attribute, Transport};
 use crate::services::board::{self, Board, BoardQuery, BoardRow, Sort};
 use crate::services::now;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
+use crate::web::rates::AttributeBoxes;
 use crate::web::{AppState, run};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -21,14 +22,8 @@ pub struct BoardParams {
     pub country: String,
     #[serde(default)]
     pub transport: String,
-    #[serde(default)]
-    pub battery: Option<String>,
-    #[serde(default)]
-    pub liquid: Option<String>,
-    #[serde(default)]
-    pub magnetic: Option<String>,
-    #[serde(default)]
-    pub powder: Option<String>,
+    #[serde(flatten)]
+    pub attributes: AttributeBoxes,
     #[serde(default)]
     pub ddp: Option<String>,
     #[serde(default)]
@@ -37,23 +32,13 @@ pub struct BoardParams {
 
 impl BoardParams {
     pub fn has(&self, attribute: &Attribute) -> bool {
-        match attribute {
-            Attribute::Battery => self.battery.is_some(),
-            Attribute::Liquid => self.liquid.is_some(),
-            Attribute::Magnetic => self.magnetic.is_some(),
-            Attribute::Powder => self.powder.is_some(),
-        }
+        self.attributes.has(attribute)
     }
 
     /// The query as the service takes it; values that mean nothing (an
     /// unknown country or transport) filter nothing.
     fn parse(&self) -> BoardQuery {
-        let mut accepts = Attributes::default();
-        for attribute in Attribute::ALL {
-            if self.has(attribute) {
-                accepts.insert(*attribute);
-            }
-        }
+        let accepts = self.attributes.ticked();
         BoardQuery {
             country: CountryCode::parse(&self.country).ok(),
             transport: Transport::parse(self.transport.trim()).ok(),
@@ -135,8 +120,16 @@ pub async fn board(
 ) -> Result<HttpResponse, AppError> {
     let params = params.into_inner();
     let query = params.parse();
-    let asked = query.clone();
-    let board = run(&state, move |conn| board::board(conn, &asked, now())).await?;
+    // A fresh kept catalogue holds all the board shows: no database, no
+    // thread hop (README, "Speed at scale").
+    let catalogue = match state.catalogue.fresh() {
+        Some(catalogue) => catalogue,
+        None => {
+            let cache = state.catalogue.clone();
+            run(&state, move |conn| cache.current(conn)).await?
+        }
+    };
+    let board = board::board(&catalogue, &query, now());
     let signed_in = ctx.user.is_some();
     let page = BoardPage {
         ctx,

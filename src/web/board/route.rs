@@ -197,8 +197,10 @@ pub async fn page(
     let filter = params.filter();
     let before = params.before();
     let asked = filter.clone();
+    let cache = state.catalogue.clone();
     let page = run(&state, move |conn| {
-        route::page(conn, &code, &asked, before, now())
+        let catalogue = cache.current(conn)?;
+        route::page(conn, &catalogue, &code, &asked, before, now())
     })
     .await?
     .ok_or(AppError::NotFound)?;

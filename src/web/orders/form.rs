@@ -263,6 +263,7 @@ pub async fn page(
         .unwrap_or_default();
     let address_q = extras.address_q.clone();
     let lang = ctx.lang;
+    let catalogue = state.catalogue.clone();
     let (book, senders, routes, not_ready) = run(state, move |conn| {
         let not_ready = orders::readiness(conn, &actor)?;
         let all = addresses::all(conn, &actor)?;
@@ -280,10 +281,10 @@ pub async fn page(
             Some(draft) => match orders::quote_for(conn, &actor, &draft)? {
                 Some(answer) => {
                     let standings = crate::services::board::standing::standings(
-                        conn,
+                        &*catalogue.current(conn)?,
                         &draft.recipient.country.trim().to_ascii_uppercase(),
                         crate::services::now(),
-                    )?;
+                    );
                     answer
                         .quotes
                         .iter()
