@@ -57,19 +57,24 @@ pub fn reserve(
                     .filter(api_idempotency::created_at.lt(at - Duration::hours(KEEP_HOURS))),
             )
             .execute(conn)?;
-            let existing: Option<(i64, String, Option<i32>, Option<String>, chrono::NaiveDateTime)> =
-                api_idempotency::table
-                    .filter(api_idempotency::token_id.eq(token_id))
-                    .filter(api_idempotency::idempotency_key.eq(key))
-                    .select((
-                        api_idempotency::id,
-                        api_idempotency::request_sha256,
-                        api_idempotency::status_code,
-                        api_idempotency::response_body,
-                        api_idempotency::created_at,
-                    ))
-                    .first(conn)
-                    .optional()?;
+            let existing: Option<(
+                i64,
+                String,
+                Option<i32>,
+                Option<String>,
+                chrono::NaiveDateTime,
+            )> = api_idempotency::table
+                .filter(api_idempotency::token_id.eq(token_id))
+                .filter(api_idempotency::idempotency_key.eq(key))
+                .select((
+                    api_idempotency::id,
+                    api_idempotency::request_sha256,
+                    api_idempotency::status_code,
+                    api_idempotency::response_body,
+                    api_idempotency::created_at,
+                ))
+                .first(conn)
+                .optional()?;
             if let Some((id, digest, status, body, created_at)) = existing {
                 if digest != request_sha256 {
                     return Ok(Reservation::Mismatch);

@@ -39,8 +39,15 @@ async fn get(app: &TestApp, token: &str, path: &str) -> (u16, Value) {
 }
 
 async fn post(app: &TestApp, token: &str, path: &str, key: &str, body: &Value) -> (u16, Value) {
-    let (status, json, _) =
-        call(app, token, reqwest::Method::POST, path, Some(key), Some(body)).await;
+    let (status, json, _) = call(
+        app,
+        token,
+        reqwest::Method::POST,
+        path,
+        Some(key),
+        Some(body),
+    )
+    .await;
     (status, json)
 }
 
@@ -63,7 +70,12 @@ fn order(submit: bool) -> Value {
 /// A seller company with a token of every order scope.
 async fn erp(app: &TestApp, company: &str) -> (Browser, String) {
     let (owner, _) = app.seller(company).await;
-    let token = new_token(&owner, "Kingdee ERP", &["quote", "orders:read", "orders:write"]).await;
+    let token = new_token(
+        &owner,
+        "Kingdee ERP",
+        &["quote", "orders:read", "orders:write"],
+    )
+    .await;
     (owner, token)
 }
 
@@ -74,9 +86,15 @@ async fn an_erp_order_is_submitted_with_the_erp_discount_and_marked_in_the_selle
     let (status, created) = post(&app, &token, "/api/v1/orders", "k-1", &order(true)).await;
     assert_eq!(status, 201, "{created}");
     let no = created["order_no"].as_str().expect("order_no").to_owned();
-    assert_eq!(created["status"], "approved", "no approval policy: straight on");
+    assert_eq!(
+        created["status"], "approved",
+        "no approval policy: straight on"
+    );
     assert_eq!(created["api_token"], "Kingdee ERP");
-    assert_eq!(created["recipient"]["phone"], "+442079460958", "frozen in E.164");
+    assert_eq!(
+        created["recipient"]["phone"], "+442079460958",
+        "frozen in E.164"
+    );
     let lines = created["quote"]["lines"].as_array().expect("quote lines");
     assert!(
         lines.iter().any(|l| l["kind"] == "erp_discount"),
@@ -96,8 +114,9 @@ async fn an_erp_order_is_submitted_with_the_erp_discount_and_marked_in_the_selle
     assert_eq!(status, 201);
     assert_eq!(form_order["status"], "draft");
     assert!(
-        app.count("audit_log WHERE actor_email = 'api:Kingdee ERP' AND action = 'api.orders.create'")
-            == 2
+        app.count(
+            "audit_log WHERE actor_email = 'api:Kingdee ERP' AND action = 'api.orders.create'"
+        ) == 2
     );
 }
 
@@ -131,7 +150,10 @@ async fn each_endpoint_needs_its_scope_and_a_revoked_token_is_refused() {
     let page = owner.get_text("/app/api-tokens").await;
     let id = crate::common::first_id(&page, "data-token=\"");
     let revoked = owner
-        .post_form(&format!("/app/api-tokens/{id}/revoke"), &[("confirm", "yes")])
+        .post_form(
+            &format!("/app/api-tokens/{id}/revoke"),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(revoked.status(), 303);
     let (status, _) = get(&app, &reader, "/api/v1/orders").await;
@@ -173,7 +195,10 @@ async fn the_same_key_replays_the_first_answer_and_another_body_is_refused() {
     assert_eq!(app.count("orders"), 1);
 
     let (status, refused) = post(&app, &token, "/api/v1/orders", "bad\tkey", &other).await;
-    assert_eq!((status, refused["code"].as_str()), (400, Some("invalid_idempotency_key")));
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (400, Some("invalid_idempotency_key"))
+    );
     let long = "k".repeat(201);
     let (status, _) = post(&app, &token, "/api/v1/orders", &long, &other).await;
     assert_eq!(status, 400);
@@ -220,7 +245,10 @@ async fn ten_concurrent_duplicates_create_one_order() {
         })
         .collect();
     assert_eq!(numbers.len(), 1, "{numbers:?}");
-    assert_eq!(answers.iter().filter(|(_, _, replayed)| !replayed).count(), 1);
+    assert_eq!(
+        answers.iter().filter(|(_, _, replayed)| !replayed).count(),
+        1
+    );
     assert_eq!(app.count("orders"), 1);
 }
 
@@ -243,7 +271,10 @@ async fn validation_errors_name_the_order_forms_fields_and_leave_nothing_behind(
             e["field"].as_str().expect("field")
         })
         .collect();
-    assert!(fields.contains(&"weight_kg") && fields.contains(&"item0_quantity"), "{fields:?}");
+    assert!(
+        fields.contains(&"weight_kg") && fields.contains(&"item0_quantity"),
+        "{fields:?}"
+    );
 
     let mut incomplete = order(true);
     incomplete["recipient"]["postcode"] = json!("12345");
@@ -258,7 +289,11 @@ async fn validation_errors_name_the_order_forms_fields_and_leave_nothing_behind(
             .any(|e| e["field"] == "postcode"),
         "{answer}"
     );
-    assert_eq!(app.count("orders"), 0, "a refused submission leaves no draft");
+    assert_eq!(
+        app.count("orders"),
+        0,
+        "a refused submission leaves no draft"
+    );
 
     let (status, answer) = post(
         &app,
@@ -268,7 +303,10 @@ async fn validation_errors_name_the_order_forms_fields_and_leave_nothing_behind(
         &json!({"recipient": "not an object"}),
     )
     .await;
-    assert_eq!((status, answer["code"].as_str()), (400, Some("invalid_json")));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("invalid_json"))
+    );
 }
 
 #[actix_web::test]
@@ -278,14 +316,28 @@ async fn another_companys_orders_and_addresses_are_not_found() {
     let (_, other) = erp(&app, "Other").await;
     let (_, created) = post(&app, &acme, "/api/v1/orders", "a-1", &order(false)).await;
     let no = created["order_no"].as_str().expect("order_no");
-    let (_, address) = post(&app, &acme, "/api/v1/addresses", "a-2", &order(false)["recipient"]).await;
+    let (_, address) = post(
+        &app,
+        &acme,
+        "/api/v1/addresses",
+        "a-2",
+        &order(false)["recipient"],
+    )
+    .await;
     let id = address["id"].as_i64().expect("address id");
 
     let (status, answer) = get(&app, &other, &format!("/api/v1/orders/{no}")).await;
     assert_eq!((status, answer["code"].as_str()), (404, Some("not_found")));
     let (status, _) = get(&app, &other, &format!("/api/v1/orders/{no}/label.pdf")).await;
     assert_eq!(status, 404);
-    let (status, _) = post(&app, &other, &format!("/api/v1/orders/{no}/cancel"), "o-1", &json!({})).await;
+    let (status, _) = post(
+        &app,
+        &other,
+        &format!("/api/v1/orders/{no}/cancel"),
+        "o-1",
+        &json!({}),
+    )
+    .await;
     assert_eq!(status, 404);
     let (status, _, _) = call(
         &app,
@@ -323,7 +375,10 @@ async fn a_token_acts_with_its_creators_current_role_and_stops_when_they_are_dis
         .await;
     assert_eq!(saved.status(), 303);
     let (_, created) = post(&app, &token, "/api/v1/orders", "p-1", &order(true)).await;
-    assert_eq!(created["status"], "approved", "the owner's orders need no approval");
+    assert_eq!(
+        created["status"], "approved",
+        "the owner's orders need no approval"
+    );
 
     // The owner hands the company over and becomes a manager: the token's
     // orders now follow the manager's policy.
@@ -366,7 +421,10 @@ async fn a_token_acts_with_its_creators_current_role_and_stops_when_they_are_dis
         .await;
     assert_eq!(disabled.status(), 303);
     let (status, answer) = get(&app, &token, "/api/v1/orders").await;
-    assert_eq!((status, answer["code"].as_str()), (401, Some("token_owner_inactive")));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (401, Some("token_owner_inactive"))
+    );
 }
 
 #[actix_web::test]
@@ -400,16 +458,32 @@ async fn the_cursor_pages_through_every_order_once_newest_first() {
     created.reverse();
     assert_eq!(seen, created, "newest first, no duplicates, no gaps");
 
-    let (_, drafts) = get(&app, &token, "/api/v1/orders?status=draft&created_from=2020-01-01").await;
+    let (_, drafts) = get(
+        &app,
+        &token,
+        "/api/v1/orders?status=draft&created_from=2020-01-01",
+    )
+    .await;
     assert_eq!(drafts["orders"].as_array().map(Vec::len), Some(7));
     let (_, none) = get(&app, &token, "/api/v1/orders?status=approved").await;
     assert_eq!(none["orders"], json!([]));
-    let (_, future) = get(&app, &token, "/api/v1/orders?created_from=2099-01-01T00:00:00Z").await;
+    let (_, future) = get(
+        &app,
+        &token,
+        "/api/v1/orders?created_from=2099-01-01T00:00:00Z",
+    )
+    .await;
     assert_eq!(future["orders"], json!([]));
     let (status, answer) = get(&app, &token, "/api/v1/orders?cursor=%21%21").await;
-    assert_eq!((status, answer["code"].as_str()), (400, Some("invalid_cursor")));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("invalid_cursor"))
+    );
     let (status, answer) = get(&app, &token, "/api/v1/orders?status=lost-in-space").await;
-    assert_eq!((status, answer["code"].as_str()), (400, Some("invalid_filter")));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("invalid_filter"))
+    );
 }
 
 #[actix_web::test]
@@ -432,7 +506,10 @@ async fn the_address_book_routes_cancel_and_label_work_through_the_api() {
         Some(&changed),
     )
     .await;
-    assert_eq!((status, updated["city"].as_str()), (200, Some("Westminster")));
+    assert_eq!(
+        (status, updated["city"].as_str()),
+        (200, Some("Westminster"))
+    );
     changed["postcode"] = json!("12345");
     let (status, refused, _) = call(
         &app,
@@ -443,7 +520,10 @@ async fn the_address_book_routes_cancel_and_label_work_through_the_api() {
         Some(&changed),
     )
     .await;
-    assert_eq!((status, refused["errors"][0]["field"].as_str()), (422, Some("postcode")));
+    assert_eq!(
+        (status, refused["errors"][0]["field"].as_str()),
+        (422, Some("postcode"))
+    );
     let (_, book) = get(&app, &token, "/api/v1/addresses?q=jane").await;
     assert_eq!(book["addresses"].as_array().map(Vec::len), Some(1));
     let (status, _, _) = call(
@@ -478,12 +558,31 @@ async fn the_address_book_routes_cancel_and_label_work_through_the_api() {
     let (_, created) = post(&app, &token, "/api/v1/orders", "l-1", &order(true)).await;
     let no = created["order_no"].as_str().expect("order_no");
     let (status, unpaid) = get(&app, &token, &format!("/api/v1/orders/{no}/label.pdf")).await;
-    assert_eq!((status, unpaid["code"].as_str()), (409, Some("conflict")), "not paid yet");
-    let (status, cancelled) =
-        post(&app, &token, &format!("/api/v1/orders/{no}/cancel"), "l-2", &json!({})).await;
-    assert_eq!((status, cancelled["status"].as_str()), (200, Some("cancelled")));
-    let (status, again) =
-        post(&app, &token, &format!("/api/v1/orders/{no}/cancel"), "l-3", &json!({})).await;
+    assert_eq!(
+        (status, unpaid["code"].as_str()),
+        (409, Some("conflict")),
+        "not paid yet"
+    );
+    let (status, cancelled) = post(
+        &app,
+        &token,
+        &format!("/api/v1/orders/{no}/cancel"),
+        "l-2",
+        &json!({}),
+    )
+    .await;
+    assert_eq!(
+        (status, cancelled["status"].as_str()),
+        (200, Some("cancelled"))
+    );
+    let (status, again) = post(
+        &app,
+        &token,
+        &format!("/api/v1/orders/{no}/cancel"),
+        "l-3",
+        &json!({}),
+    )
+    .await;
     assert_eq!((status, again["code"].as_str()), (409, Some("conflict")));
 }
 

@@ -151,15 +151,17 @@ pub fn list(
     let rows = rows
         .into_iter()
         .map(
-            |(order, recipient_name, country, creator, total_fen, waybill, original, api_token)| OrderRow {
-                order,
-                recipient_name,
-                country,
-                creator,
-                total_fen,
-                waybill,
-                is_return: original.is_some(),
-                api_token,
+            |(order, recipient_name, country, creator, total_fen, waybill, original, api_token)| {
+                OrderRow {
+                    order,
+                    recipient_name,
+                    country,
+                    creator,
+                    total_fen,
+                    waybill,
+                    is_return: original.is_some(),
+                    api_token,
+                }
             },
         )
         .collect();

@@ -112,9 +112,13 @@ pub async fn list(
     let actor = acting(&state, &caller, ApiScope::OrdersRead).await?;
     let page = match params.page.as_deref().map(str::trim) {
         None | Some("") => 1,
-        Some(page) => page.parse::<i64>().ok().filter(|p| *p >= 1).ok_or_else(|| {
-            ApiError::BadRequest("invalid_filter", "page cannot be read".to_owned())
-        })?,
+        Some(page) => page
+            .parse::<i64>()
+            .ok()
+            .filter(|p| *p >= 1)
+            .ok_or_else(|| {
+                ApiError::BadRequest("invalid_filter", "page cannot be read".to_owned())
+            })?,
     };
     let search = params.q.clone();
     audit(&state, &caller, "api.addresses.list", String::new()).await?;
@@ -160,7 +164,13 @@ pub async fn create(
         addresses::get(conn, &actor, id)
     })
     .await?;
-    audit(&state, &caller, "api.addresses.create", address.id.to_string()).await?;
+    audit(
+        &state,
+        &caller,
+        "api.addresses.create",
+        address.id.to_string(),
+    )
+    .await?;
     Ok(HttpResponse::Created().json(address_json(&address)))
 }
 

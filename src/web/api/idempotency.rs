@@ -137,9 +137,7 @@ pub async fn middleware(
             // Waiting duplicates only read, so they do not queue for the
             // write lock the first request needs; they reserve again only
             // once the key was freed.
-            if !first
-                && let Some(held) = api_idempotency::peek(conn, token, &key, &digest)?
-            {
+            if !first && let Some(held) = api_idempotency::peek(conn, token, &key, &digest)? {
                 return Ok(held);
             }
             Ok(api_idempotency::reserve(conn, token, &key, &digest)?)
@@ -215,7 +213,10 @@ pub async fn middleware(
         // The call itself went through; its answer is still the caller's.
         tracing::error!(?error, "storing an idempotent answer failed");
     }
-    Ok(ServiceResponse::new(req, head.set_body(BoxBody::new(bytes))))
+    Ok(ServiceResponse::new(
+        req,
+        head.set_body(BoxBody::new(bytes)),
+    ))
 }
 
 async fn free(state: &AppState, id: i64) {

@@ -269,11 +269,7 @@ fn order_json(view: &OrderView, token_name: Option<String>) -> Value {
     })
 }
 
-async fn order_answer(
-    state: &AppState,
-    actor: Actor,
-    order_no: String,
-) -> Result<Value, ApiError> {
+async fn order_answer(state: &AppState, actor: Actor, order_no: String) -> Result<Value, ApiError> {
     run(state, move |conn| {
         let view = orders::view(conn, &actor, &order_no)?;
         let token = api_orders::token_name(conn, view.order.id)?;
@@ -401,7 +397,9 @@ impl ListParams {
         };
         let bound = |value: &Option<String>, end: bool, name: &str| match value.as_deref() {
             None | Some("") => Ok(None),
-            Some(value) => instant(value, end).map(Some).ok_or_else(|| bad_filter(name)),
+            Some(value) => instant(value, end)
+                .map(Some)
+                .ok_or_else(|| bad_filter(name)),
         };
         let limit = match self.limit.as_deref().map(str::trim) {
             None | Some("") => 50,
@@ -550,9 +548,8 @@ pub async fn label(
     params: web::Query<LabelParams>,
 ) -> Result<HttpResponse, ApiError> {
     let actor = acting(&state, &caller, ApiScope::OrdersRead).await?;
-    let paper = LabelPaper::parse(params.size.as_deref()).ok_or_else(|| {
-        ApiError::BadRequest("invalid_size", "size is a6 or a4".to_owned())
-    })?;
+    let paper = LabelPaper::parse(params.size.as_deref())
+        .ok_or_else(|| ApiError::BadRequest("invalid_size", "size is a6 or a4".to_owned()))?;
     let order_no = order_no.into_inner();
     audit(&state, &caller, "api.orders.label", order_no.clone()).await?;
     let label = run(&state, move |conn| labels::label(conn, &actor, &order_no)).await?;

@@ -75,10 +75,7 @@ fn row_json(row: &BoardRow) -> Value {
     })
 }
 
-async fn board_rows(
-    state: &AppState,
-    params: &RouteParams,
-) -> Result<Vec<BoardRow>, ApiError> {
+async fn board_rows(state: &AppState, params: &RouteParams) -> Result<Vec<BoardRow>, ApiError> {
     let country = match params.country.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(code) => Some(CountryCode::parse(code).map_err(|_| {
