@@ -573,6 +573,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     route_months,
     app_flags,
     api_tokens,
+    api_idempotency,
+    api_order_tokens,
 );
 
 diesel::joinable!(order_shipments -> orders (order_id));
@@ -1008,3 +1010,30 @@ diesel::table! {
 }
 
 diesel::joinable!(api_tokens -> companies (company_id));
+
+diesel::table! {
+    /// An `Idempotency-Key` of an API token and the first answer to it (issue #13).
+    api_idempotency (id) {
+        id -> BigInt,
+        token_id -> BigInt,
+        idempotency_key -> Text,
+        request_sha256 -> Text,
+        status_code -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(api_idempotency -> api_tokens (token_id));
+
+diesel::table! {
+    /// The API token that created an order (issue #13); no row for the seller UI's
+    /// orders. A table of its own: `orders` is at diesel's 32-column limit.
+    api_order_tokens (order_id) {
+        order_id -> BigInt,
+        token_id -> BigInt,
+    }
+}
+
+diesel::joinable!(api_order_tokens -> orders (order_id));
+diesel::joinable!(api_order_tokens -> api_tokens (token_id));

@@ -10,7 +10,9 @@ use super::phone::Phone;
 use super::{postcode, tax_id, text};
 
 /// The recipient fields as typed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize, utoipa::ToSchema,
+)]
 #[serde(default)]
 pub struct RecipientFields {
     pub name: String,

@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod addresses;
+pub mod api_idempotency;
+pub mod api_orders;
 pub mod api_tokens;
 pub mod approvals;
 pub mod audit;

@@ -6,7 +6,7 @@ use crate::common::{Browser, TestApp};
 use serde_json::{Value, json};
 
 /// Creates a token named `name` with `scopes` as the owner; returns its secret.
-async fn new_token(owner: &Browser, name: &str, scopes: &[&str]) -> String {
+pub(crate) async fn new_token(owner: &Browser, name: &str, scopes: &[&str]) -> String {
     let mut fields = vec![("name", name)];
     fields.extend(scopes.iter().map(|scope| ("scopes", *scope)));
     let response = owner.post_form("/app/api-tokens", &fields).await;

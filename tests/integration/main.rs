@@ -8,6 +8,7 @@ mod accounts;
 mod addresses;
 mod api;
 mod api_docs;
+mod api_orders;
 mod approval_bypass;
 mod approvals;
 mod balance;

@@ -2,7 +2,8 @@
 
 use crate::db::orders::Order;
 use crate::db::schema::{
-    order_quotes, order_recipients, order_returns, order_shipments, orders, routes, users,
+    api_order_tokens, api_tokens, order_quotes, order_recipients, order_returns, order_shipments,
+    orders, routes, users,
 };
 use crate::db::{DbConnection, contains_pattern, lower};
 use crate::domain::order_state::OrderStatus;
@@ -58,6 +59,8 @@ pub struct OrderRow {
     pub waybill: Option<String>,
     /// The order is a return shipment (issue #11).
     pub is_return: bool,
+    /// The name of the API token that created the order (issue #13).
+    pub api_token: Option<String>,
 }
 
 /// A China-time day's start in UTC, as stored.
@@ -80,6 +83,7 @@ pub fn list(
         .left_join(order_quotes::table)
         .left_join(order_shipments::table)
         .left_join(order_returns::table)
+        .left_join(api_order_tokens::table.left_join(api_tokens::table))
         .filter(orders::company_id.eq(company.0))
         .into_boxed();
     if let Ok(status) = OrderStatus::parse(filter.status.trim()) {
@@ -124,6 +128,7 @@ pub fn list(
         order_quotes::total_fen.nullable(),
         order_shipments::waybill.nullable(),
         order_returns::original_order_id.nullable(),
+        api_tokens::name.nullable(),
     );
     type Row = (
         Order,
@@ -133,6 +138,7 @@ pub fn list(
         Option<i64>,
         Option<String>,
         Option<i64>,
+        Option<String>,
     );
     let rows: Vec<Row> = match page {
         Some(page) => query
@@ -145,14 +151,17 @@ pub fn list(
     let rows = rows
         .into_iter()
         .map(
-            |(order, recipient_name, country, creator, total_fen, waybill, original)| OrderRow {
-                order,
-                recipient_name,
-                country,
-                creator,
-                total_fen,
-                waybill,
-                is_return: original.is_some(),
+            |(order, recipient_name, country, creator, total_fen, waybill, original, api_token)| {
+                OrderRow {
+                    order,
+                    recipient_name,
+                    country,
+                    creator,
+                    total_fen,
+                    waybill,
+                    is_return: original.is_some(),
+                    api_token,
+                }
             },
         )
         .collect();

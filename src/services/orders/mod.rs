@@ -19,6 +19,7 @@ pub(crate) use rules::may_change;
 pub(crate) use rules::require_active;
 pub use rules::{NotReady, SENDER_COUNTRY, readiness};
 pub(crate) use submit::store_quote;
+pub(crate) use submit::submit_in;
 pub use submit::{Submission, parcel_of, quote_for, submit};
 pub use transition::{By, transition};
 
@@ -55,6 +56,8 @@ pub struct OrderView {
     pub creator: String,
     /// The chosen route's Chinese and English names, if it exists.
     pub route_names: Option<(String, String)>,
+    /// The name of the API token that created the order (issue #13).
+    pub api_token: Option<String>,
 }
 
 /// Where `create` left the order, and whether this call made it.
@@ -108,7 +111,9 @@ pub fn view(conn: &mut DbConnection, actor: &Actor, order_no: &str) -> ServiceRe
             .optional()?,
         None => None,
     };
+    let api_token = crate::services::api_orders::token_name(conn, order.id)?;
     Ok(OrderView {
+        api_token,
         route_names,
         draft: draft_of(&order, &recipient, &items),
         order,

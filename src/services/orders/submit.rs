@@ -80,6 +80,16 @@ pub fn quote_for(
     actor: &Actor,
     draft: &Draft,
 ) -> ServiceResult<Option<QuoteAnswer>> {
+    quote_with_origin(conn, actor, draft, false)
+}
+
+/// [`quote_for`], with the ERP-origin discount when the order came through the API.
+fn quote_with_origin(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    draft: &Draft,
+    erp_origin: bool,
+) -> ServiceResult<Option<QuoteAnswer>> {
     let Some(parcel) = parcel_of(draft) else {
         return Ok(None);
     };
@@ -89,7 +99,7 @@ pub fn quote_for(
         expedited: draft.services.expedited,
         ddp: draft.services.ddp,
         parcels_this_month: parcels_this_month(conn, actor.company()?)?,
-        erp_origin: false,
+        erp_origin,
     };
     Ok(Some(quote::quote(
         conn,
@@ -180,7 +190,18 @@ pub fn submit(
     order_no: &str,
     acknowledged: bool,
 ) -> ServiceResult<Submission> {
-    write_tx(conn, |conn| {
+    write_tx(conn, |conn| submit_in(conn, actor, order_no, acknowledged))
+}
+
+/// [`submit`] inside the caller's transaction (the API creates and submits
+/// an order in one, so a refused submission leaves no draft behind).
+pub(crate) fn submit_in(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    order_no: &str,
+    acknowledged: bool,
+) -> ServiceResult<Submission> {
+    {
         // Queued behind other submissions and payments of the company, so the
         // budget read below counts every order committed before this one.
         crate::db::ledger::lock_company(conn, actor.company()?.0)?;
@@ -202,7 +223,9 @@ pub fn submit(
         let draft = draft_of(&order, &recipient, &items);
         let complete = draft.complete().map_err(ServiceError::Invalid)?;
         let company: Company = companies::table.find(order.company_id).first(conn)?;
-        let answer = quote_for(conn, actor, &draft)?.ok_or_else(|| {
+        // Orders an ERP pushed through the API get its discount (issue #13).
+        let erp_origin = crate::services::api_orders::token_name(conn, order.id)?.is_some();
+        let answer = quote_with_origin(conn, actor, &draft, erp_origin)?.ok_or_else(|| {
             ServiceError::Invalid(FieldErrors::single("weight_kg", "error.measure.weight"))
         })?;
         let mut errors = FieldErrors::new();
@@ -278,7 +301,7 @@ pub fn submit(
             }
         }
         Ok(Submission::Submitted(to))
-    })
+    }
 }
 
 /// Writes the checked content back in its normal form (E.164 phone,

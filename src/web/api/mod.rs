@@ -4,8 +4,11 @@
 
 mod addresses;
 pub(crate) mod docs;
+mod idempotency;
 pub mod openapi;
+mod orders;
 mod quote;
+mod routes;
 
 use super::AppState;
 use super::ctx::client_ip;
@@ -39,6 +42,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/openapi.json", web::get().to(openapi::json))
             .route("/addresses/validate", web::post().to(addresses::validate))
             .route("/quote", web::post().to(quote::quote))
+            .route("/orders", web::post().to(orders::create))
+            .route("/orders", web::get().to(orders::list))
+            .route("/orders/{order_no}", web::get().to(orders::get))
+            .route("/orders/{order_no}/cancel", web::post().to(orders::cancel))
+            .route("/orders/{order_no}/label.pdf", web::get().to(orders::label))
+            .route("/addresses", web::get().to(addresses::list))
+            .route("/addresses", web::post().to(addresses::create))
+            .route("/addresses/{id}", web::put().to(addresses::update))
+            .route("/addresses/{id}", web::delete().to(addresses::delete))
+            .route("/routes", web::get().to(routes::list))
+            .route("/routes/{code}", web::get().to(routes::get))
+            .wrap(actix_web::middleware::from_fn(idempotency::middleware))
             .default_service(web::to(not_found)),
     );
 }
@@ -105,6 +120,10 @@ pub enum ApiError {
     BadRequest(&'static str, String),
     #[error("the request has invalid fields")]
     Invalid(Vec<FieldProblem>),
+    /// Any other refusal with its own status and code (`conflict` 409,
+    /// `idempotency_key_reused` 422, `token_owner_inactive` 401, …).
+    #[error("{2}")]
+    Refused(StatusCode, &'static str, String),
     #[error("the service is unavailable, try again")]
     Unavailable,
     #[error("internal error")]
@@ -119,6 +138,7 @@ impl ApiError {
             ApiError::NotFound => "not_found",
             ApiError::BadRequest(code, _) => code,
             ApiError::Invalid(_) => "validation_failed",
+            ApiError::Refused(_, code, _) => code,
             ApiError::Unavailable => "unavailable",
             ApiError::Internal => "internal",
         }
@@ -133,6 +153,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::BadRequest(..) => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Refused(status, ..) => *status,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -144,7 +165,7 @@ impl ResponseError for ApiError {
             body["errors"] = serde_json::json!(problems);
         }
         let mut response = HttpResponse::build(self.status_code());
-        if matches!(self, ApiError::Unauthorized) {
+        if self.status_code() == StatusCode::UNAUTHORIZED {
             response.insert_header(("WWW-Authenticate", "Bearer"));
         }
         response.json(body)
@@ -158,9 +179,11 @@ impl From<ServiceError> for ApiError {
             ServiceError::Forbidden | ServiceError::Db(diesel::result::Error::NotFound) => {
                 ApiError::NotFound
             }
-            ServiceError::Conflict(key) => {
-                ApiError::BadRequest("conflict", i18n::t(Lang::En, key).to_owned())
-            }
+            ServiceError::Conflict(key) => ApiError::Refused(
+                StatusCode::CONFLICT,
+                "conflict",
+                i18n::t(Lang::En, key).to_owned(),
+            ),
             ServiceError::Pool(_) => ApiError::Unavailable,
             other => {
                 tracing::error!(error = %other, "API request failed");

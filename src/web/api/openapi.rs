@@ -33,7 +33,11 @@ impl Modify for BearerAuth {
 
 /// The whole document: the core endpoints and every group merged in.
 pub fn document() -> utoipa::openapi::OpenApi {
-    CoreApi::openapi()
+    let mut document = CoreApi::openapi();
+    document.merge(super::orders::OrdersApi::openapi());
+    document.merge(super::addresses::AddressBookApi::openapi());
+    document.merge(super::routes::RoutesApi::openapi());
+    document
 }
 
 /// Handles GET /api/v1/openapi.json (no token needed: the document is public).
