@@ -59,6 +59,8 @@ pub struct AppState {
     pub demo: crate::demo::DemoFlag,
     /// Routes, rate rows and pricing rules for the pages that show prices.
     pub catalogue: Arc<crate::services::quote::CatalogueCache>,
+    /// The API's per-token rate limit (issue #13).
+    pub api_buckets: Arc<api::rate::TokenBuckets>,
 }
 
 /// Runs a service call on the blocking thread pool with a pooled connection.

@@ -57,6 +57,10 @@ pub(super) fn apply(
     if changed == 0 {
         return Err(ServiceError::Conflict("error.ticket.changed"));
     }
+    // A reply is reported once, as the message it adds.
+    if action != Move::Reply {
+        crate::services::webhooks::ticket_updated(conn, ticket.id, "status")?;
+    }
     // The first answer is the board's customer-service response time.
     if ticket.first_response_at.is_none()
         && first_response.is_some()
@@ -84,7 +88,9 @@ fn add_message(
             attachment_upload_id: attachment,
             created_at: now(),
         },
-    )
+    )?;
+    crate::services::webhooks::ticket_updated(conn, ticket.id, "message")?;
+    Ok(())
 }
 
 /// Writes in the thread, with an optional file.

@@ -5,6 +5,10 @@
 mod addresses;
 pub mod openapi;
 mod quote;
+pub mod rate;
+mod tickets;
+mod tracking;
+mod webhooks;
 
 use super::AppState;
 use super::ctx::client_ip;
@@ -34,9 +38,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                         ApiError::BadRequest("invalid_json", error.to_string()).into()
                     }),
             )
+            .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
+            .app_data(web::QueryConfig::default().error_handler(|error, _| {
+                ApiError::BadRequest("invalid_query", error.to_string()).into()
+            }))
             .route("/openapi.json", web::get().to(openapi::json))
             .route("/addresses/validate", web::post().to(addresses::validate))
             .route("/quote", web::post().to(quote::quote))
+            .configure(tracking::routes)
+            .configure(tickets::routes)
+            .configure(webhooks::routes)
             .default_service(web::to(not_found)),
     );
 }
@@ -105,6 +116,9 @@ pub enum ApiError {
     Invalid(Vec<FieldProblem>),
     #[error("the service is unavailable, try again")]
     Unavailable,
+    /// The token's rate limit; the seconds until the next request may pass.
+    #[error("too many requests for this token, retry after {0} s")]
+    RateLimited(u64),
     #[error("internal error")]
     Internal,
 }
@@ -118,6 +132,7 @@ impl ApiError {
             ApiError::BadRequest(code, _) => code,
             ApiError::Invalid(_) => "validation_failed",
             ApiError::Unavailable => "unavailable",
+            ApiError::RateLimited(_) => "rate_limited",
             ApiError::Internal => "internal",
         }
     }
@@ -132,6 +147,7 @@ impl ResponseError for ApiError {
             ApiError::BadRequest(..) => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -144,6 +160,9 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code());
         if matches!(self, ApiError::Unauthorized) {
             response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        if let ApiError::RateLimited(seconds) = self {
+            response.insert_header(("Retry-After", seconds.to_string()));
         }
         response.json(body)
     }
@@ -230,6 +249,11 @@ impl FromRequest for Caller {
             })
             .await?
             .ok_or(ApiError::Unauthorized)?;
+            // The one place every authenticated call passes.
+            state
+                .api_buckets
+                .take(client.token_id, state.settings.api_rate)
+                .map_err(ApiError::RateLimited)?;
             Ok(Caller { client, ip })
         })
     }

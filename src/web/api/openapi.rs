@@ -33,7 +33,9 @@ impl Modify for BearerAuth {
 
 /// The whole document: the core endpoints and every group merged in.
 pub fn document() -> utoipa::openapi::OpenApi {
-    CoreApi::openapi()
+    let mut document = CoreApi::openapi();
+    document.merge(super::webhooks::HooksApi::openapi());
+    document
 }
 
 /// Handles GET /api/v1/openapi.json (no token needed: the document is public).
