@@ -6,6 +6,7 @@ pub mod addresses;
 pub mod admin;
 pub mod api;
 pub mod api_tokens;
+pub mod webhooks;
 pub mod approvals;
 pub mod audit;
 pub mod auth;
@@ -164,6 +165,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     addresses::routes(cfg);
     api::routes(cfg);
     api_tokens::routes(cfg);
+    webhooks::routes(cfg);
     labels::routes(cfg);
     orders::routes(cfg);
     handover::routes(cfg);

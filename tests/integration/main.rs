@@ -41,3 +41,4 @@ mod tracking;
 mod verification;
 mod warehouse;
 mod wording;
+mod webhooks;

@@ -12,7 +12,7 @@ use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::UserId;
 use crate::domain::ticket::{Move, Side, TicketStatus, next};
 use crate::domain::upload::UploadQuota;
-use crate::services::now;
+use crate::services::{now, webhooks};
 use crate::storage::Storage;
 use diesel::prelude::*;
 
@@ -57,10 +57,6 @@ pub(super) fn apply(
     if changed == 0 {
         return Err(ServiceError::Conflict("error.ticket.changed"));
     }
-    // A reply is reported once, as the message it adds.
-    if action != Move::Reply {
-        crate::services::webhooks::ticket_updated(conn, ticket.id, "status")?;
-    }
     // The first answer is the board's customer-service response time.
     if ticket.first_response_at.is_none()
         && first_response.is_some()
@@ -88,9 +84,7 @@ fn add_message(
             attachment_upload_id: attachment,
             created_at: now(),
         },
-    )?;
-    crate::services::webhooks::ticket_updated(conn, ticket.id, "message")?;
-    Ok(())
+    )
 }
 
 /// Writes in the thread, with an optional file.
@@ -118,6 +112,7 @@ pub fn reply(
             }
             Side::Member => notify_other_side(conn, actor, &ticket, "ticket.customer_reply")?,
         }
+        webhooks::ticket_updated(conn, ticket.id, "message")?;
         if let Some(pending) = pending {
             pending.write(storage)?;
         }
@@ -131,6 +126,7 @@ pub fn wait_on_customer(conn: &mut DbConnection, actor: &Actor, id: i64) -> Serv
     write_tx(conn, |conn| {
         let ticket = find(conn, actor, id)?;
         apply(conn, actor, &ticket, Move::WaitOnCustomer)?;
+        webhooks::ticket_updated(conn, ticket.id, "status")?;
         audit(conn, actor, &ticket, "ticket.wait", String::new())?;
         Ok(())
     })
@@ -145,6 +141,7 @@ pub(super) fn resolve_in_tx(
     note: &str,
 ) -> ServiceResult<()> {
     apply(conn, actor, ticket, Move::Resolve)?;
+    webhooks::ticket_updated(conn, ticket.id, "status")?;
     if !note.is_empty() {
         add_message(conn, actor, ticket, note, None)?;
     }
@@ -181,6 +178,7 @@ pub fn reopen(conn: &mut DbConnection, actor: &Actor, id: i64) -> ServiceResult<
     write_tx(conn, |conn| {
         let ticket = find(conn, actor, id)?;
         apply(conn, actor, &ticket, Move::Reopen)?;
+        webhooks::ticket_updated(conn, ticket.id, "status")?;
         notify_other_side(conn, actor, &ticket, "ticket.reopened")?;
         audit(conn, actor, &ticket, "ticket.reopen", String::new())?;
         Ok(())
@@ -193,6 +191,7 @@ pub fn close(conn: &mut DbConnection, actor: &Actor, id: i64) -> ServiceResult<(
     write_tx(conn, |conn| {
         let ticket = find(conn, actor, id)?;
         apply(conn, actor, &ticket, Move::Close)?;
+        webhooks::ticket_updated(conn, ticket.id, "status")?;
         audit(conn, actor, &ticket, "ticket.close", String::new())?;
         Ok(())
     })
