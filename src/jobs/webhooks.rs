@@ -240,7 +240,12 @@ fn record(
         "pending"
     };
     if !delivered {
-        tracing::warn!(delivery = delivery.id, attempts, ?outcome, "webhook not accepted");
+        tracing::warn!(
+            delivery = delivery.id,
+            attempts,
+            ?outcome,
+            "webhook not accepted"
+        );
     }
     write_tx(conn, |conn| {
         let updated = diesel::update(

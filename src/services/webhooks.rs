@@ -163,8 +163,7 @@ pub fn check_url(input: &str) -> Result<String, &'static str> {
         return Err("error.webhook.url");
     }
     let parsed = reqwest::Url::parse(url).map_err(|_| "error.webhook.url")?;
-    if !parsed.username().is_empty() || parsed.password().is_some() || parsed.fragment().is_some()
-    {
+    if !parsed.username().is_empty() || parsed.password().is_some() || parsed.fragment().is_some() {
         return Err("error.webhook.url");
     }
     let host = parsed.host_str().unwrap_or_default();
@@ -181,7 +180,10 @@ pub fn check_url(input: &str) -> Result<String, &'static str> {
 /// The chosen events, known ones only, in [`EVENT_TYPES`] order; `None` for none.
 pub fn check_events<'a>(chosen: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let chosen: Vec<&str> = chosen.into_iter().map(str::trim).collect();
-    if chosen.iter().any(|c| !c.is_empty() && !EVENT_TYPES.contains(c)) {
+    if chosen
+        .iter()
+        .any(|c| !c.is_empty() && !EVENT_TYPES.contains(c))
+    {
         return None;
     }
     let kept: Vec<&str> = EVENT_TYPES
@@ -316,8 +318,10 @@ pub fn delete(conn: &mut DbConnection, by: Manager, id: i64) -> ServiceResult<()
         let deliveries = webhook_deliveries::table
             .filter(webhook_deliveries::endpoint_id.eq(id))
             .select(webhook_deliveries::id);
-        diesel::delete(webhook_attempts::table.filter(webhook_attempts::delivery_id.eq_any(deliveries)))
-            .execute(conn)?;
+        diesel::delete(
+            webhook_attempts::table.filter(webhook_attempts::delivery_id.eq_any(deliveries)),
+        )
+        .execute(conn)?;
         diesel::delete(webhook_deliveries::table.filter(webhook_deliveries::endpoint_id.eq(id)))
             .execute(conn)?;
         diesel::delete(webhook_endpoints::table.find(id)).execute(conn)?;
@@ -425,20 +429,22 @@ fn insert_delivery(
     event: &NewEvent,
 ) -> QueryResult<i64> {
     let at = now();
-    crate::with_backend!(&mut *conn, |c| diesel::insert_into(webhook_deliveries::table)
-        .values((
-            webhook_deliveries::endpoint_id.eq(endpoint.id),
-            webhook_deliveries::event_type.eq(event.kind),
-            webhook_deliveries::event_id.eq(&event.id),
-            webhook_deliveries::payload.eq(&event.body),
-            webhook_deliveries::attempts.eq(0_i64),
-            webhook_deliveries::next_attempt_at.eq(at),
-            webhook_deliveries::status.eq("pending"),
-            webhook_deliveries::last_error.eq(""),
-            webhook_deliveries::created_at.eq(at),
-        ))
-        .returning(webhook_deliveries::id)
-        .get_result(c))
+    crate::with_backend!(&mut *conn, |c| diesel::insert_into(
+        webhook_deliveries::table
+    )
+    .values((
+        webhook_deliveries::endpoint_id.eq(endpoint.id),
+        webhook_deliveries::event_type.eq(event.kind),
+        webhook_deliveries::event_id.eq(&event.id),
+        webhook_deliveries::payload.eq(&event.body),
+        webhook_deliveries::attempts.eq(0_i64),
+        webhook_deliveries::next_attempt_at.eq(at),
+        webhook_deliveries::status.eq("pending"),
+        webhook_deliveries::last_error.eq(""),
+        webhook_deliveries::created_at.eq(at),
+    ))
+    .returning(webhook_deliveries::id)
+    .get_result(c))
 }
 
 /// Queues `kind` with `data` for every active endpoint of `company` that
@@ -512,24 +518,24 @@ pub fn tracking_event(
 /// `ticket.updated`, from `services::tickets`: `change` is `created`,
 /// `message` or `status`; the ticket is read as it is now in the transaction.
 pub fn ticket_updated(conn: &mut DbConnection, ticket_id: i64, change: &str) -> QueryResult<usize> {
-    let (company, order_id, category, subject, status): (
-        i64,
-        Option<i64>,
-        String,
-        String,
-        String,
-    ) = tickets::table
-        .find(ticket_id)
-        .select((
-            tickets::company_id,
-            tickets::order_id,
-            tickets::category,
-            tickets::subject,
-            tickets::status,
-        ))
-        .first(conn)?;
+    let (company, order_id, category, subject, status): (i64, Option<i64>, String, String, String) =
+        tickets::table
+            .find(ticket_id)
+            .select((
+                tickets::company_id,
+                tickets::order_id,
+                tickets::category,
+                tickets::subject,
+                tickets::status,
+            ))
+            .first(conn)?;
     let order_no: Option<String> = match order_id {
-        Some(id) => Some(orders::table.find(id).select(orders::order_no).first(conn)?),
+        Some(id) => Some(
+            orders::table
+                .find(id)
+                .select(orders::order_no)
+                .first(conn)?,
+        ),
         None => None,
     };
     enqueue(
@@ -561,8 +567,14 @@ mod tests {
             check_url("http://erp.example.com/hooks"),
             Err("error.webhook.https_only")
         );
-        assert_eq!(check_url("ftp://example.com/"), Err("error.webhook.https_only"));
-        assert_eq!(check_url("https://u:p@example.com/"), Err("error.webhook.url"));
+        assert_eq!(
+            check_url("ftp://example.com/"),
+            Err("error.webhook.https_only")
+        );
+        assert_eq!(
+            check_url("https://u:p@example.com/"),
+            Err("error.webhook.url")
+        );
         assert_eq!(check_url("not a url"), Err("error.webhook.url"));
         assert_eq!(check_url(" "), Err("error.required"));
     }

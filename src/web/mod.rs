@@ -6,7 +6,6 @@ pub mod addresses;
 pub mod admin;
 pub mod api;
 pub mod api_tokens;
-pub mod webhooks;
 pub mod approvals;
 pub mod audit;
 pub mod auth;
@@ -37,6 +36,7 @@ pub mod team;
 pub mod tickets;
 pub mod track;
 pub mod uploads;
+pub mod webhooks;
 pub mod wording;
 
 use crate::config::Settings;

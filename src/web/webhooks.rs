@@ -57,7 +57,10 @@ async fn list_page(
     errors: FieldErrors,
     secret: Option<String>,
 ) -> Result<ListPage, AppError> {
-    let endpoints = run(state, move |conn| webhooks::list(conn, Manager::Owner(&actor))).await?;
+    let endpoints = run(state, move |conn| {
+        webhooks::list(conn, Manager::Owner(&actor))
+    })
+    .await?;
     Ok(ListPage {
         ctx,
         endpoints,
@@ -135,6 +138,12 @@ struct LogPage {
     endpoint: WebhookEndpoint,
     rows: Vec<DeliveryRow>,
     pager: Pager,
+}
+
+impl LogPage {
+    fn event_key(&self, event: &str) -> String {
+        format!("webhooks.event.{}", event.replace('.', "_"))
+    }
 }
 
 /// Handles GET /app/webhooks/{id}: the endpoint's deliveries, newest first.

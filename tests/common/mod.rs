@@ -8,7 +8,9 @@ pub mod smtp;
 
 use diesel::prelude::*;
 use samplepost::app;
-use samplepost::config::{ApiRate, BodyTimeouts, Secret, SessionLifetime, Settings, WebhookSettings};
+use samplepost::config::{
+    ApiRate, BodyTimeouts, Secret, SessionLifetime, Settings, WebhookSettings,
+};
 use samplepost::db::{DbConnection, DbPool};
 use samplepost::domain::email::Email;
 use samplepost::domain::status::Role;

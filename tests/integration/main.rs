@@ -40,5 +40,5 @@ mod tickets;
 mod tracking;
 mod verification;
 mod warehouse;
-mod wording;
 mod webhooks;
+mod wording;

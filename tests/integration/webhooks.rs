@@ -225,7 +225,10 @@ async fn a_signed_test_event_is_retried_until_the_receiver_accepts_it() {
     let (owner, _) = app.seller("Acme").await;
     let (url, got) = receiver(vec![500, 500, 200]).await;
     let (endpoint, secret) = new_endpoint(&owner, &url, &["ticket.updated"]).await;
-    assert!(secret.starts_with("whsec_") && secret.len() > 40, "{secret}");
+    assert!(
+        secret.starts_with("whsec_") && secret.len() > 40,
+        "{secret}"
+    );
     let list = owner.get_text("/app/webhooks").await;
     assert!(list.contains(&url) && !list.contains(&secret), "shown once");
 
@@ -255,7 +258,11 @@ async fn a_signed_test_event_is_retried_until_the_receiver_accepts_it() {
     let requests = got.lock().expect("log").clone();
     assert_eq!(requests.len(), 3, "two refusals, then accepted");
     for request in &requests {
-        assert!(request.head.starts_with("POST /samplepost "), "{}", request.head);
+        assert!(
+            request.head.starts_with("POST /samplepost "),
+            "{}",
+            request.head
+        );
         verify(&secret, request);
         assert_eq!(
             request.header("X-Samplepost-Event").as_deref(),
@@ -274,7 +281,9 @@ async fn a_signed_test_event_is_retried_until_the_receiver_accepts_it() {
 
     let log = owner.get_text(&format!("/app/webhooks/{endpoint}")).await;
     assert!(log.contains("<td data-codes>500, 500, 200</td>"), "{log}");
-    assert!(log.contains(&format!("data-delivery=\"{delivery}\" data-status=\"delivered\"")));
+    assert!(log.contains(&format!(
+        "data-delivery=\"{delivery}\" data-status=\"delivered\""
+    )));
     assert_eq!(
         app.count("audit_log WHERE action = 'webhook.test'"),
         1,
@@ -289,7 +298,10 @@ async fn only_https_or_loopback_urls_are_accepted_and_endpoints_are_managed_by_o
     let refused = owner
         .post_form(
             "/app/webhooks",
-            &[("url", "http://erp.example.com/hook"), ("events", "tracking.event")],
+            &[
+                ("url", "http://erp.example.com/hook"),
+                ("events", "tracking.event"),
+            ],
         )
         .await;
     assert_eq!(refused.status(), 422);
@@ -320,39 +332,83 @@ async fn only_https_or_loopback_urls_are_accepted_and_endpoints_are_managed_by_o
     )
     .await;
     assert_eq!(status, 201, "{made}");
-    assert!(made["secret"].as_str().is_some_and(|s| s.starts_with("whsec_")));
+    assert!(
+        made["secret"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("whsec_"))
+    );
     assert_eq!(made["events"], json!(["tracking.event", "ticket.updated"]));
     let id = made["id"].as_i64().expect("id");
     let (status, listed) = get(&app, &token, "/api/v1/webhooks").await;
     assert_eq!(status, 200);
     assert_eq!(listed[0]["id"], id);
-    assert!(listed[0].get("secret").is_none(), "the secret is shown once");
-    let (status, queued) = post(&app, &token, &format!("/api/v1/webhooks/{id}/test"), json!({})).await;
+    assert!(
+        listed[0].get("secret").is_none(),
+        "the secret is shown once"
+    );
+    let (status, queued) = post(
+        &app,
+        &token,
+        &format!("/api/v1/webhooks/{id}/test"),
+        json!({}),
+    )
+    .await;
     assert_eq!(status, 202, "{queued}");
 
     // Another company's token, or one without the scope, gets nowhere.
     let (other, _) = app.seller("Other").await;
     let stranger = new_token(&other, "Their ERP", &["webhooks"]).await;
-    let (status, _, _) = api(&app, reqwest::Method::DELETE, &stranger, &format!("/api/v1/webhooks/{id}"), None).await;
+    let (status, _, _) = api(
+        &app,
+        reqwest::Method::DELETE,
+        &stranger,
+        &format!("/api/v1/webhooks/{id}"),
+        None,
+    )
+    .await;
     assert_eq!(status, 404);
-    let (status, _) = post(&app, &stranger, &format!("/api/v1/webhooks/{id}/test"), json!({})).await;
+    let (status, _) = post(
+        &app,
+        &stranger,
+        &format!("/api/v1/webhooks/{id}/test"),
+        json!({}),
+    )
+    .await;
     assert_eq!(status, 404);
-    assert_eq!(other.get(&format!("/app/webhooks/{id}")).await.status(), 404);
+    assert_eq!(
+        other.get(&format!("/app/webhooks/{id}")).await.status(),
+        404
+    );
     let reader = new_token(&owner, "Reader", &["orders:read"]).await;
     let (status, answer) = get(&app, &reader, "/api/v1/webhooks").await;
-    assert_eq!((status, answer["code"].as_str()), (403, Some("missing_scope")));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (403, Some("missing_scope"))
+    );
 
     // Disabling needs the confirmation; what was waiting is given up.
-    let unconfirmed = owner.post_form(&format!("/app/webhooks/{id}/disable"), &[]).await;
+    let unconfirmed = owner
+        .post_form(&format!("/app/webhooks/{id}/disable"), &[])
+        .await;
     assert_eq!(unconfirmed.status(), 303);
     assert_eq!(app.count("webhook_endpoints WHERE active = TRUE"), 1);
     let disabled = owner
-        .post_form(&format!("/app/webhooks/{id}/disable"), &[("confirm", "yes")])
+        .post_form(
+            &format!("/app/webhooks/{id}/disable"),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(disabled.status(), 303);
     assert_eq!(app.count("webhook_endpoints WHERE active = TRUE"), 0);
     assert_eq!(app.count("webhook_deliveries WHERE status = 'failed'"), 1);
-    let (status, _, _) = api(&app, reqwest::Method::DELETE, &token, &format!("/api/v1/webhooks/{id}"), None).await;
+    let (status, _, _) = api(
+        &app,
+        reqwest::Method::DELETE,
+        &token,
+        &format!("/api/v1/webhooks/{id}"),
+        None,
+    )
+    .await;
     assert_eq!(status, 204);
     assert_eq!(app.count("webhook_endpoints"), 0);
     assert_eq!(app.count("webhook_deliveries"), 0);
@@ -369,8 +425,12 @@ async fn status_changes_tracking_events_and_tickets_queue_events_for_subscribed_
     let app = TestApp::spawn().await;
     let (paid, operator) = in_transit(&app).await;
     let (all, _) = new_endpoint(&paid.seller, "https://erp.example.com/all", &ALL_EVENTS).await;
-    let (tickets_only, _) =
-        new_endpoint(&paid.seller, "https://erp.example.com/tickets", &["ticket.updated"]).await;
+    let (tickets_only, _) = new_endpoint(
+        &paid.seller,
+        "https://erp.example.com/tickets",
+        &["ticket.updated"],
+    )
+    .await;
     let (other, _) = app.seller("Other").await;
     let (theirs, _) = new_endpoint(&other, "https://other.example.com/", &ALL_EVENTS).await;
 
@@ -387,7 +447,10 @@ async fn status_changes_tracking_events_and_tickets_queue_events_for_subscribed_
         .post_form(&format!("/admin/orders/{}/tracking", paid.no), &form)
         .await;
     assert_eq!(added.status(), 303);
-    assert_eq!(queued(&app, all), ["order.status_changed", "tracking.event"]);
+    assert_eq!(
+        queued(&app, all),
+        ["order.status_changed", "tracking.event"]
+    );
     let changed = &payloads(&app, all, "order.status_changed")[0];
     assert_eq!(changed["data"]["order_no"], paid.no.as_str());
     assert_eq!(changed["data"]["from"], "in_transit");
@@ -419,9 +482,17 @@ async fn status_changes_tracking_events_and_tickets_queue_events_for_subscribed_
     assert_eq!(status, 201);
     assert_eq!(
         queued(&app, all),
-        ["order.status_changed", "tracking.event", "ticket.updated", "ticket.updated"]
+        [
+            "order.status_changed",
+            "tracking.event",
+            "ticket.updated",
+            "ticket.updated"
+        ]
     );
-    assert_eq!(queued(&app, tickets_only), ["ticket.updated", "ticket.updated"]);
+    assert_eq!(
+        queued(&app, tickets_only),
+        ["ticket.updated", "ticket.updated"]
+    );
     let updates = payloads(&app, tickets_only, "ticket.updated");
     assert_eq!(updates[0]["data"]["change"], "created");
     assert_eq!(updates[0]["data"]["order_no"], paid.no.as_str());
@@ -431,11 +502,17 @@ async fn status_changes_tracking_events_and_tickets_queue_events_for_subscribed_
         payloads(&app, all, "ticket.updated")[0]["id"],
         "one event id for every endpoint"
     );
-    assert!(queued(&app, theirs).is_empty(), "another company hears nothing");
+    assert!(
+        queued(&app, theirs).is_empty(),
+        "another company hears nothing"
+    );
 
     // Staff resolving it is a status change.
     let resolved = operator
-        .post_form(&format!("/admin/tickets/{id}/resolve"), &[("note", "Delivered after all.")])
+        .post_form(
+            &format!("/admin/tickets/{id}/resolve"),
+            &[("note", "Delivered after all.")],
+        )
         .await;
     assert_eq!(resolved.status(), 303);
     let updates = payloads(&app, tickets_only, "ticket.updated");
@@ -446,7 +523,10 @@ async fn status_changes_tracking_events_and_tickets_queue_events_for_subscribed_
     let count = queued(&app, tickets_only).len();
     let disabled = paid
         .seller
-        .post_form(&format!("/app/webhooks/{tickets_only}/disable"), &[("confirm", "yes")])
+        .post_form(
+            &format!("/app/webhooks/{tickets_only}/disable"),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(disabled.status(), 303);
     let (status, _) = post(
@@ -483,12 +563,19 @@ async fn a_token_over_its_rate_is_answered_429_with_retry_after() {
     }
     let (status, headers, answer) =
         api(&app, reqwest::Method::GET, &token, "/api/v1/webhooks", None).await;
-    assert_eq!((status, answer["code"].as_str()), (429, Some("rate_limited")));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (429, Some("rate_limited"))
+    );
     assert_eq!(
         headers.get("Retry-After").and_then(|v| v.to_str().ok()),
         Some("2")
     );
-    assert_eq!(get(&app, &other, "/api/v1/webhooks").await.0, 200, "per token");
+    assert_eq!(
+        get(&app, &other, "/api/v1/webhooks").await.0,
+        200,
+        "per token"
+    );
     // Every endpoint counts against the same bucket.
     let (status, _) = post(&app, &token, "/api/v1/webhooks/1/test", json!({})).await;
     assert_eq!(status, 429);
@@ -512,7 +599,12 @@ async fn tracking_and_tickets_answer_only_within_the_company_and_scope() {
         .await;
     assert_eq!(added.status(), 303);
     let tracker = new_token(&paid.seller, "Tracker", &["tracking:read"]).await;
-    let (status, tracking) = get(&app, &tracker, &format!("/api/v1/orders/{}/tracking", paid.no)).await;
+    let (status, tracking) = get(
+        &app,
+        &tracker,
+        &format!("/api/v1/orders/{}/tracking", paid.no),
+    )
+    .await;
     assert_eq!(status, 200, "{tracking}");
     assert_eq!(tracking["order_no"], paid.no.as_str());
     let events = tracking["events"].as_array().expect("events");
@@ -524,18 +616,34 @@ async fn tracking_and_tickets_answer_only_within_the_company_and_scope() {
     let (status, _) = get(&app, &tracker, "/api/v1/orders/SP-NOPE/tracking").await;
     assert_eq!(status, 404);
     let (status, answer) = get(&app, &tracker, "/api/v1/tickets").await;
-    assert_eq!((status, answer["code"].as_str()), (403, Some("missing_scope")));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (403, Some("missing_scope"))
+    );
 
     let (other, _) = app.seller("Other").await;
-    let stranger = new_token(&other, "Theirs", &["tracking:read", "orders:read", "orders:write"]).await;
-    let (status, answer) = get(&app, &stranger, &format!("/api/v1/orders/{}/tracking", paid.no)).await;
+    let stranger = new_token(
+        &other,
+        "Theirs",
+        &["tracking:read", "orders:read", "orders:write"],
+    )
+    .await;
+    let (status, answer) = get(
+        &app,
+        &stranger,
+        &format!("/api/v1/orders/{}/tracking", paid.no),
+    )
+    .await;
     assert_eq!((status, answer["code"].as_str()), (404, Some("not_found")));
 
     let reader = new_token(&paid.seller, "Reader", &["orders:read"]).await;
     let writer = new_token(&paid.seller, "Writer", &["orders:write"]).await;
     let opening = json!({"order_no": paid.no, "category": "customs", "subject": "Papers?", "body": "Do you need an invoice?"});
     let (status, answer) = post(&app, &reader, "/api/v1/tickets", opening.clone()).await;
-    assert_eq!((status, answer["code"].as_str()), (403, Some("missing_scope")));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (403, Some("missing_scope"))
+    );
     let (status, ticket) = post(&app, &writer, "/api/v1/tickets", opening).await;
     assert_eq!(status, 201, "{ticket}");
     assert_eq!(ticket["status"], "open");
@@ -556,7 +664,10 @@ async fn tracking_and_tickets_answer_only_within_the_company_and_scope() {
         .iter()
         .filter_map(|e| e["field"].as_str())
         .collect();
-    assert!(fields.contains(&"category") && fields.contains(&"subject"), "{answer}");
+    assert!(
+        fields.contains(&"category") && fields.contains(&"subject"),
+        "{answer}"
+    );
     let (status, answer) = post(
         &app,
         &writer,
@@ -564,7 +675,10 @@ async fn tracking_and_tickets_answer_only_within_the_company_and_scope() {
         json!({"order_no": "SP-NOPE", "category": "other", "subject": "Hm", "body": "x"}),
     )
     .await;
-    assert_eq!((status, answer["errors"][0]["field"].as_str()), (422, Some("order")));
+    assert_eq!(
+        (status, answer["errors"][0]["field"].as_str()),
+        (422, Some("order"))
+    );
 
     let (status, listed) = get(&app, &reader, "/api/v1/tickets").await;
     assert_eq!(status, 200);
@@ -574,11 +688,20 @@ async fn tracking_and_tickets_answer_only_within_the_company_and_scope() {
     let (status, _) = get(&app, &reader, "/api/v1/tickets?status=resolved").await;
     assert_eq!(status, 200);
     let (status, answer) = get(&app, &reader, "/api/v1/tickets?status=sideways").await;
-    assert_eq!((status, answer["code"].as_str()), (400, Some("invalid_status")));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("invalid_status"))
+    );
     let (status, shown) = get(&app, &reader, &format!("/api/v1/tickets/{id}")).await;
     assert_eq!((status, shown["subject"].as_str()), (200, Some("Papers?")));
 
-    let (status, _) = post(&app, &writer, &format!("/api/v1/tickets/{id}/messages"), json!({"body": "  "})).await;
+    let (status, _) = post(
+        &app,
+        &writer,
+        &format!("/api/v1/tickets/{id}/messages"),
+        json!({"body": "  "}),
+    )
+    .await;
     assert_eq!(status, 422);
     let (status, answer) = post(
         &app,
@@ -593,14 +716,25 @@ async fn tracking_and_tickets_answer_only_within_the_company_and_scope() {
     // Another company's ticket does not exist for them.
     let (status, _) = get(&app, &stranger, &format!("/api/v1/tickets/{id}")).await;
     assert_eq!(status, 404);
-    let (status, _) = post(&app, &stranger, &format!("/api/v1/tickets/{id}/messages"), json!({"body": "Hi"})).await;
+    let (status, _) = post(
+        &app,
+        &stranger,
+        &format!("/api/v1/tickets/{id}/messages"),
+        json!({"body": "Hi"}),
+    )
+    .await;
     assert_eq!(status, 404);
     let (status, theirs) = get(&app, &stranger, "/api/v1/tickets").await;
-    assert_eq!((status, theirs["tickets"].as_array().map(Vec::len)), (200, Some(0)));
+    assert_eq!(
+        (status, theirs["tickets"].as_array().map(Vec::len)),
+        (200, Some(0))
+    );
     let (status, _) = get(&app, &stranger, "/api/v1/tickets/not-a-number").await;
     assert_eq!(status, 404);
 
-    assert!(app.count("audit_log WHERE actor_email = 'api:Writer' AND action = 'ticket.open'") == 1);
+    assert!(
+        app.count("audit_log WHERE actor_email = 'api:Writer' AND action = 'ticket.open'") == 1
+    );
 }
 
 #[actix_web::test]

@@ -44,10 +44,7 @@ impl TokenBuckets {
         if buckets.len() >= SWEEP_AT {
             buckets.retain(|_, b| at.duration_since(b.at).as_secs_f64() < IDLE_SECONDS);
         }
-        let bucket = buckets.entry(token).or_insert(Bucket {
-            tokens: burst,
-            at,
-        });
+        let bucket = buckets.entry(token).or_insert(Bucket { tokens: burst, at });
         let refill = at.duration_since(bucket.at).as_secs_f64() * per_second;
         bucket.tokens = (bucket.tokens + refill).min(burst);
         bucket.at = at;

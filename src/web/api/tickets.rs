@@ -28,7 +28,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// The member who made the token, acting through it: the audit log shows
 /// `api:<token name>`. A creator since disabled or moved out of the company
 /// acts for nobody (the lead folds this into `Caller::actor`).
-pub(super) fn actor_of(conn: &mut DbConnection, client: &ApiClient, ip: &str) -> ServiceResult<Actor> {
+pub(super) fn actor_of(
+    conn: &mut DbConnection,
+    client: &ApiClient,
+    ip: &str,
+) -> ServiceResult<Actor> {
     let (role, company, disabled): (String, Option<i64>, bool) = users::table
         .find(client.created_by.0)
         .select((users::role, users::company_id, users::disabled))
@@ -155,9 +159,17 @@ pub async fn list(
     caller.with(ApiScope::OrdersRead)?;
     let query = query.into_inner();
     let page = query.page.unwrap_or(1).clamp(1, 1_000_000);
-    let status = match query.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let status = match query
+        .status
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(status) => Some(TicketStatus::parse(status).map_err(|_| {
-            ApiError::BadRequest("invalid_status", format!("unknown ticket status {status:?}"))
+            ApiError::BadRequest(
+                "invalid_status",
+                format!("unknown ticket status {status:?}"),
+            )
         })?),
         None => None,
     };
@@ -249,7 +261,13 @@ pub async fn open(
     else {
         return Err(ApiError::Invalid(super::field_problems(&errors)));
     };
-    audit(&state, &caller, "api.tickets.open", order_no.clone().unwrap_or_default()).await?;
+    audit(
+        &state,
+        &caller,
+        "api.tickets.open",
+        order_no.clone().unwrap_or_default(),
+    )
+    .await?;
     let (client, ip) = (caller.client.clone(), caller.ip.clone());
     let storage = state.storage.clone();
     let quota = state.settings.upload_quota();

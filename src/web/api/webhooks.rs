@@ -101,7 +101,13 @@ pub async fn list(caller: Caller, state: web::Data<AppState>) -> Result<HttpResp
     audit(&state, &caller, "api.webhooks.list", String::new()).await?;
     let (client, ip) = (caller.client.clone(), caller.ip.clone());
     let endpoints = run(&state, move |conn| {
-        webhooks::list(conn, Manager::Token { client: &client, ip: &ip })
+        webhooks::list(
+            conn,
+            Manager::Token {
+                client: &client,
+                ip: &ip,
+            },
+        )
     })
     .await?;
     let answer: Vec<WebhookOut> = endpoints.iter().map(|e| out(e, None)).collect();
@@ -147,7 +153,14 @@ pub async fn create(
         events: request.events,
     };
     let (endpoint, secret) = run(&state, move |conn| {
-        webhooks::create(conn, Manager::Token { client: &client, ip: &ip }, &form)
+        webhooks::create(
+            conn,
+            Manager::Token {
+                client: &client,
+                ip: &ip,
+            },
+            &form,
+        )
     })
     .await?;
     Ok(HttpResponse::Created().json(out(&endpoint, Some(secret))))
@@ -179,7 +192,14 @@ pub async fn delete(
     audit(&state, &caller, "api.webhooks.delete", id.to_string()).await?;
     let (client, ip) = (caller.client.clone(), caller.ip.clone());
     run(&state, move |conn| {
-        webhooks::delete(conn, Manager::Token { client: &client, ip: &ip }, id)
+        webhooks::delete(
+            conn,
+            Manager::Token {
+                client: &client,
+                ip: &ip,
+            },
+            id,
+        )
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -219,7 +239,14 @@ pub async fn test(
     audit(&state, &caller, "api.webhooks.test", id.to_string()).await?;
     let (client, ip) = (caller.client.clone(), caller.ip.clone());
     let delivery_id = run(&state, move |conn| {
-        webhooks::send_test(conn, Manager::Token { client: &client, ip: &ip }, id)
+        webhooks::send_test(
+            conn,
+            Manager::Token {
+                client: &client,
+                ip: &ip,
+            },
+            id,
+        )
     })
     .await?;
     Ok(HttpResponse::Accepted().json(TestOut { delivery_id }))
