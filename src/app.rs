@@ -92,6 +92,7 @@ pub fn serve(
     let state = actix_web::web::Data::new(AppState {
         demo: demo.clone(),
         catalogue: Arc::default(),
+        api_buckets: Arc::default(),
         backend: Backend::from_url(&settings.database_url),
         storage: Arc::new(LocalStorage::new(settings.uploads_dir())),
         pool,
@@ -99,6 +100,10 @@ pub fn serve(
     });
     // The mail worker lives as long as the runtime that serves requests.
     tokio::spawn(crate::jobs::outbox::run(
+        pool_for_jobs.clone(),
+        settings.clone(),
+    ));
+    tokio::spawn(crate::jobs::webhooks::run(
         pool_for_jobs.clone(),
         settings.clone(),
     ));

@@ -60,6 +60,52 @@ pub struct Settings {
     pub body_timeouts: BodyTimeouts,
     /// When a signed-in session ends by itself.
     pub session_lifetime: SessionLifetime,
+    /// The outgoing webhooks' worker (`jobs::webhooks`).
+    pub webhooks: WebhookSettings,
+    /// Requests one API token may make (`web::api::rate`).
+    pub api_rate: ApiRate,
+}
+
+/// How the webhook worker polls and retries.
+#[derive(Clone, Copy, Debug)]
+pub struct WebhookSettings {
+    /// How often it looks for due deliveries (`WEBHOOK_POLL_SECONDS`, default 2).
+    pub poll: std::time::Duration,
+    /// The pause after the first failure; it doubles after each one.
+    pub retry_base: std::time::Duration,
+    /// The longest pause between two attempts.
+    pub retry_cap: std::time::Duration,
+    /// A delivery not accepted this long after the event is given up.
+    pub give_up_after: std::time::Duration,
+}
+
+impl Default for WebhookSettings {
+    /// 30 s doubling up to an hour, for a day.
+    fn default() -> WebhookSettings {
+        WebhookSettings {
+            poll: std::time::Duration::from_secs(2),
+            retry_base: std::time::Duration::from_secs(30),
+            retry_cap: std::time::Duration::from_secs(3600),
+            give_up_after: std::time::Duration::from_secs(24 * 3600),
+        }
+    }
+}
+
+/// A token bucket per API token: `per_second` requests on average, `burst` at once.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ApiRate {
+    pub per_second: f64,
+    pub burst: f64,
+}
+
+impl Default for ApiRate {
+    /// 10 requests a second, 50 at once (issue #13).
+    fn default() -> ApiRate {
+        ApiRate {
+            per_second: 10.0,
+            burst: 50.0,
+        }
+    }
 }
 
 /// A body that stalls after its headers is cut off: a slow client may not
@@ -138,7 +184,8 @@ pub struct Overrides {
 impl Settings {
     /// Reads `DATABASE_URL`, `BIND`, `DATA_DIR`, `SESSION_KEY`, `COOKIE_SECURE`,
     /// `ADMIN_EMAIL`, `SMTP_URL`, `MAIL_FROM`, `PUBLIC_URL`, `UPLOAD_QUOTA_MB`,
-    /// `SESSION_IDLE_HOURS`, `SESSION_MAX_DAYS`, `WATCHDOG_POLL_SECONDS`.
+    /// `SESSION_IDLE_HOURS`, `SESSION_MAX_DAYS`, `WATCHDOG_POLL_SECONDS`,
+    /// `WEBHOOK_POLL_SECONDS`, `API_RATE_PER_SECOND`, `API_RATE_BURST`.
     pub fn from_env(overrides: Overrides) -> Result<Settings, SettingsError> {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let data_dir = overrides
@@ -210,6 +257,16 @@ impl Settings {
                 None => UploadQuota::DEFAULT_MEGABYTES,
             },
             session_lifetime,
+            webhooks: WebhookSettings {
+                poll: std::time::Duration::from_secs(
+                    number("WEBHOOK_POLL_SECONDS", 2, 3600)?.unsigned_abs(),
+                ),
+                ..WebhookSettings::default()
+            },
+            api_rate: ApiRate {
+                per_second: number("API_RATE_PER_SECOND", 10, 10_000)? as f64,
+                burst: number("API_RATE_BURST", 50, 100_000)? as f64,
+            },
         })
     }
 

@@ -1037,3 +1037,60 @@ diesel::table! {
 
 diesel::joinable!(api_order_tokens -> orders (order_id));
 diesel::joinable!(api_order_tokens -> api_tokens (token_id));
+
+diesel::table! {
+    /// A company's outgoing webhook endpoint (issue #13).
+    webhook_endpoints (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        url -> Text,
+        events -> Text,
+        secret -> Text,
+        active -> Bool,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// One event for one endpoint, sent by `jobs::webhooks` (issue #13).
+    webhook_deliveries (id) {
+        id -> BigInt,
+        endpoint_id -> BigInt,
+        event_type -> Text,
+        event_id -> Text,
+        payload -> Text,
+        attempts -> BigInt,
+        next_attempt_at -> Timestamp,
+        leased_until -> Nullable<Timestamp>,
+        status -> Text,
+        last_status_code -> Nullable<BigInt>,
+        last_error -> Text,
+        created_at -> Timestamp,
+        last_attempt_at -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// One try of a webhook delivery and what the receiver answered.
+    webhook_attempts (id) {
+        id -> BigInt,
+        delivery_id -> BigInt,
+        attempted_at -> Timestamp,
+        status_code -> Nullable<BigInt>,
+        error -> Text,
+        duration_ms -> BigInt,
+    }
+}
+
+diesel::joinable!(webhook_endpoints -> companies (company_id));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    webhook_endpoints,
+    webhook_deliveries,
+    webhook_attempts,
+    companies,
+);

@@ -4,3 +4,4 @@ pub mod lease;
 pub mod outbox;
 pub mod review_reminders;
 pub mod watchdog;
+pub mod webhooks;

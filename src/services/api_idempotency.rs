@@ -10,6 +10,15 @@ use chrono::Duration;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+/// A stored key: id, body digest, the answer's status and body, when.
+type KeyRow = (
+    i64,
+    String,
+    Option<i32>,
+    Option<String>,
+    chrono::NaiveDateTime,
+);
+
 /// How long a key and its answer are kept.
 pub const KEEP_HOURS: i64 = 24;
 /// A reservation without an answer this old belongs to a request that died
@@ -57,13 +66,7 @@ pub fn reserve(
                     .filter(api_idempotency::created_at.lt(at - Duration::hours(KEEP_HOURS))),
             )
             .execute(conn)?;
-            let existing: Option<(
-                i64,
-                String,
-                Option<i32>,
-                Option<String>,
-                chrono::NaiveDateTime,
-            )> = api_idempotency::table
+            let existing: Option<KeyRow> = api_idempotency::table
                 .filter(api_idempotency::token_id.eq(token_id))
                 .filter(api_idempotency::idempotency_key.eq(key))
                 .select((

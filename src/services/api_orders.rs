@@ -17,6 +17,9 @@ use crate::domain::order_state::OrderStatus;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+/// An order with its recipient's name and country, quote total and token name.
+type OrderListTuple = (Order, String, String, Option<i64>, Option<String>);
+
 /// The member a token acts as: its creator with their role today. `None`
 /// when the creator was disabled or no longer belongs to the token's company.
 pub fn actor_of(
@@ -170,7 +173,7 @@ pub fn list(
     if let Some(before) = query.before_id {
         select = select.filter(order_rows::id.lt(before));
     }
-    let rows: Vec<(Order, String, String, Option<i64>, Option<String>)> = select
+    let rows: Vec<OrderListTuple> = select
         .order(order_rows::id.desc())
         .limit(query.limit + 1)
         .select((

@@ -38,6 +38,7 @@ pub mod uploads;
 pub mod warehouse;
 pub mod warehouses;
 pub mod watchdog;
+pub mod webhooks;
 
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::{CompanyId, UserId};

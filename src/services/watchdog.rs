@@ -137,6 +137,7 @@ fn open_if_silent(
             order_silences::created_at.eq(now),
         ))
         .execute(conn)?;
+    crate::services::webhooks::ticket_updated(conn, ticket_id, "created")?;
     notifications::notify_user(
         conn,
         UserId(order.created_by),

@@ -36,6 +36,7 @@ pub mod team;
 pub mod tickets;
 pub mod track;
 pub mod uploads;
+pub mod webhooks;
 pub mod wording;
 
 use crate::config::Settings;
@@ -59,6 +60,8 @@ pub struct AppState {
     pub demo: crate::demo::DemoFlag,
     /// Routes, rate rows and pricing rules for the pages that show prices.
     pub catalogue: Arc<crate::services::quote::CatalogueCache>,
+    /// The API's per-token rate limit (issue #13).
+    pub api_buckets: Arc<api::rate::TokenBuckets>,
 }
 
 /// Runs a service call on the blocking thread pool with a pooled connection.
@@ -162,6 +165,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     addresses::routes(cfg);
     api::routes(cfg);
     api_tokens::routes(cfg);
+    webhooks::routes(cfg);
     labels::routes(cfg);
     orders::routes(cfg);
     handover::routes(cfg);

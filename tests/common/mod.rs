@@ -8,7 +8,9 @@ pub mod smtp;
 
 use diesel::prelude::*;
 use samplepost::app;
-use samplepost::config::{BodyTimeouts, Secret, SessionLifetime, Settings};
+use samplepost::config::{
+    ApiRate, BodyTimeouts, Secret, SessionLifetime, Settings, WebhookSettings,
+};
 use samplepost::db::{DbConnection, DbPool};
 use samplepost::domain::email::Email;
 use samplepost::domain::status::Role;
@@ -85,6 +87,12 @@ impl TestApp {
             body_timeouts: BodyTimeouts::default(),
             upload_quota_mb: 500,
             session_lifetime: SessionLifetime::default(),
+            // The webhook tests look often; the others need not load the database.
+            webhooks: WebhookSettings {
+                poll: std::time::Duration::from_secs(3600),
+                ..WebhookSettings::default()
+            },
+            api_rate: ApiRate::default(),
         };
         adjust(&mut settings);
         let database_url = settings.database_url.clone();

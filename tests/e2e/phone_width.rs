@@ -172,6 +172,16 @@ async fn no_page_is_wider_than_a_phone() {
         let review = reviewed(&app, &seller, &paid).await;
         let review_report = format!("/reviews/{review}/report");
         let staff_review = format!("/admin/reviews/{review}");
+        let made = seller
+            .post_form(
+                "/app/webhooks",
+                &[("url", "https://erp.example.com/a/rather/long/path/for/a/webhook/receiver"), ("events", "ticket.updated")],
+            )
+            .await;
+        let webhook =
+            crate::common::first_id(&made.text().await.expect("page"), "data-webhook=\"");
+        let path = format!("/app/webhooks/{webhook}/test");
+        assert_eq!(seller.post_form(&path, &[]).await.status(), 303);
         let tab = browsers.open(&app.address).await;
         tab.sign_in(&email).await;
         tab.wait_for(r#"header a[href="/app/orders"]"#).await;
@@ -198,6 +208,8 @@ async fn no_page_is_wider_than_a_phone() {
             "/app/team".to_owned(),
             "/app/audit".to_owned(),
             "/app/api-tokens".to_owned(),
+            "/app/webhooks".to_owned(),
+            format!("/app/webhooks/{webhook}"),
             "/app/notifications".to_owned(),
             "/app/pickups".to_owned(),
             "/app/pickups/new".to_owned(),

@@ -199,6 +199,19 @@ async fn every_page_reads_cleanly_in_both_languages() {
         "分钟",
         "蓝色大门",
     ];
+    // A webhook endpoint with a queued test event, for its delivery log.
+    let made = seller
+        .post_form(
+            "/app/webhooks",
+            &[
+                ("url", "https://erp.example.com/hook"),
+                ("events", "ticket.updated"),
+            ],
+        )
+        .await;
+    let webhook = crate::common::first_id(&made.text().await.expect("page"), "data-webhook=\"");
+    let path = format!("/app/webhooks/{webhook}/test");
+    assert_eq!(seller.post_form(&path, &[]).await.status(), 303);
     let mut found = blank_form;
     for path in [
         "/".to_owned(),
@@ -233,6 +246,8 @@ async fn every_page_reads_cleanly_in_both_languages() {
         "/app/team".to_owned(),
         "/app/audit".to_owned(),
         "/app/api-tokens".to_owned(),
+        "/app/webhooks".to_owned(),
+        format!("/app/webhooks/{webhook}"),
         "/app/settings/approval".to_owned(),
         "/app/tickets".to_owned(),
         "/app/tickets?status=resolved".to_owned(),

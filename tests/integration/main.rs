@@ -42,4 +42,5 @@ mod tickets;
 mod tracking;
 mod verification;
 mod warehouse;
+mod webhooks;
 mod wording;

@@ -98,6 +98,7 @@ pub fn transition(
     if to.is_reviewable() {
         crate::services::route_stats::refresh_order(conn, order.id)?;
     }
+    crate::services::webhooks::order_status_changed(conn, order, event.name(), to)?;
     let action = format!("order.{}", event.name());
     let company = CompanyId(order.company_id);
     match by.account() {

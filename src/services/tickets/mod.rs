@@ -88,6 +88,29 @@ pub fn for_company(
     rows(conn, found)
 }
 
+/// One page of the company's tickets, newest first (the ERP API).
+pub fn page_for_company(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    status: Option<TicketStatus>,
+    page: i64,
+) -> ServiceResult<super::Page<TicketRow>> {
+    let company = actor.company()?;
+    let mut query = tickets::table
+        .filter(tickets::company_id.eq(company.0))
+        .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(tickets::status.eq(status.as_str()));
+    }
+    let found = query
+        .order(tickets::id.desc())
+        .offset(super::Page::<TicketRow>::offset(page))
+        .limit(super::Page::<TicketRow>::SIZE + 1)
+        .select(Ticket::as_select())
+        .load(conn)?;
+    Ok(super::Page::from_rows(rows(conn, found)?, page.max(1)))
+}
+
 /// The staff queue: oldest first, so the longest wait is on top.
 pub fn queue(
     conn: &mut DbConnection,

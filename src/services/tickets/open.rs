@@ -122,6 +122,7 @@ pub fn open(
             "ticket.open",
             opening.category.to_string(),
         )?;
+        crate::services::webhooks::ticket_updated(conn, id, "created")?;
         if let Some(pending) = pending {
             pending.write(storage)?;
         }
@@ -224,6 +225,7 @@ pub fn dispute(conn: &mut DbConnection, actor: &Actor, order_no: &str) -> Servic
             "ticket.dispute",
             format!("check:{}", check.id),
         )?;
+        crate::services::webhooks::ticket_updated(conn, id, "created")?;
         Ok(id)
     })
 }

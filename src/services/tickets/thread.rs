@@ -12,7 +12,7 @@ use crate::domain::field_errors::FieldErrors;
 use crate::domain::ids::UserId;
 use crate::domain::ticket::{Move, Side, TicketStatus, next};
 use crate::domain::upload::UploadQuota;
-use crate::services::now;
+use crate::services::{now, webhooks};
 use crate::storage::Storage;
 use diesel::prelude::*;
 
@@ -112,6 +112,7 @@ pub fn reply(
             }
             Side::Member => notify_other_side(conn, actor, &ticket, "ticket.customer_reply")?,
         }
+        webhooks::ticket_updated(conn, ticket.id, "message")?;
         if let Some(pending) = pending {
             pending.write(storage)?;
         }
@@ -125,6 +126,7 @@ pub fn wait_on_customer(conn: &mut DbConnection, actor: &Actor, id: i64) -> Serv
     write_tx(conn, |conn| {
         let ticket = find(conn, actor, id)?;
         apply(conn, actor, &ticket, Move::WaitOnCustomer)?;
+        webhooks::ticket_updated(conn, ticket.id, "status")?;
         audit(conn, actor, &ticket, "ticket.wait", String::new())?;
         Ok(())
     })
@@ -139,6 +141,7 @@ pub(super) fn resolve_in_tx(
     note: &str,
 ) -> ServiceResult<()> {
     apply(conn, actor, ticket, Move::Resolve)?;
+    webhooks::ticket_updated(conn, ticket.id, "status")?;
     if !note.is_empty() {
         add_message(conn, actor, ticket, note, None)?;
     }
@@ -175,6 +178,7 @@ pub fn reopen(conn: &mut DbConnection, actor: &Actor, id: i64) -> ServiceResult<
     write_tx(conn, |conn| {
         let ticket = find(conn, actor, id)?;
         apply(conn, actor, &ticket, Move::Reopen)?;
+        webhooks::ticket_updated(conn, ticket.id, "status")?;
         notify_other_side(conn, actor, &ticket, "ticket.reopened")?;
         audit(conn, actor, &ticket, "ticket.reopen", String::new())?;
         Ok(())
@@ -187,6 +191,7 @@ pub fn close(conn: &mut DbConnection, actor: &Actor, id: i64) -> ServiceResult<(
     write_tx(conn, |conn| {
         let ticket = find(conn, actor, id)?;
         apply(conn, actor, &ticket, Move::Close)?;
+        webhooks::ticket_updated(conn, ticket.id, "status")?;
         audit(conn, actor, &ticket, "ticket.close", String::new())?;
         Ok(())
     })

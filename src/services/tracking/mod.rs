@@ -135,6 +135,7 @@ pub fn record(
             created_at: super::now(),
         })
         .execute(conn)?;
+    crate::services::webhooks::tracking_event(conn, &current, event)?;
     // A finished parcel's facts (transit days, silences) follow its events,
     // late ones included.
     if current.status.is_reviewable() {

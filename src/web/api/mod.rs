@@ -8,7 +8,11 @@ mod idempotency;
 pub mod openapi;
 mod orders;
 mod quote;
+pub mod rate;
 mod routes;
+mod tickets;
+mod tracking;
+mod webhooks;
 
 use super::AppState;
 use super::ctx::client_ip;
@@ -39,6 +43,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                         ApiError::BadRequest("invalid_json", error.to_string()).into()
                     }),
             )
+            .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
+            .app_data(web::QueryConfig::default().error_handler(|error, _| {
+                ApiError::BadRequest("invalid_query", error.to_string()).into()
+            }))
             .route("/openapi.json", web::get().to(openapi::json))
             .route("/addresses/validate", web::post().to(addresses::validate))
             .route("/quote", web::post().to(quote::quote))
@@ -53,6 +61,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/addresses/{id}", web::delete().to(addresses::delete))
             .route("/routes", web::get().to(routes::list))
             .route("/routes/{code}", web::get().to(routes::get))
+            .configure(tracking::routes)
+            .configure(tickets::routes)
+            .configure(webhooks::routes)
             .wrap(actix_web::middleware::from_fn(idempotency::middleware))
             .default_service(web::to(not_found)),
     );
@@ -126,6 +137,9 @@ pub enum ApiError {
     Refused(StatusCode, &'static str, String),
     #[error("the service is unavailable, try again")]
     Unavailable,
+    /// The token's rate limit; the seconds until the next request may pass.
+    #[error("too many requests for this token, retry after {0} s")]
+    RateLimited(u64),
     #[error("internal error")]
     Internal,
 }
@@ -140,6 +154,7 @@ impl ApiError {
             ApiError::Invalid(_) => "validation_failed",
             ApiError::Refused(_, code, _) => code,
             ApiError::Unavailable => "unavailable",
+            ApiError::RateLimited(_) => "rate_limited",
             ApiError::Internal => "internal",
         }
     }
@@ -155,6 +170,7 @@ impl ResponseError for ApiError {
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Refused(status, ..) => *status,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -167,6 +183,9 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code());
         if self.status_code() == StatusCode::UNAUTHORIZED {
             response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        if let ApiError::RateLimited(seconds) = self {
+            response.insert_header(("Retry-After", seconds.to_string()));
         }
         response.json(body)
     }
@@ -255,6 +274,11 @@ impl FromRequest for Caller {
             })
             .await?
             .ok_or(ApiError::Unauthorized)?;
+            // The one place every authenticated call passes.
+            state
+                .api_buckets
+                .take(client.token_id, state.settings.api_rate)
+                .map_err(ApiError::RateLimited)?;
             Ok(Caller { client, ip })
         })
     }

@@ -86,9 +86,9 @@ async fn board_rows(state: &AppState, params: &RouteParams) -> Result<Vec<BoardR
         country,
         ..BoardQuery::default()
     };
-    Ok(run(state, move |conn| board::board(conn, &query, now()))
-        .await?
-        .rows)
+    let cache = state.catalogue.clone();
+    let catalogue = run(state, move |conn| cache.current(conn)).await?;
+    Ok(board::board(&catalogue, &query, now()).rows)
 }
 
 /// Handles GET /api/v1/routes (scope `quote`): every active route with its
