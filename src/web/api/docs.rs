@@ -14,21 +14,47 @@ use serde_json::Value;
 pub struct Operation {
     pub method: String,
     pub path: String,
+    /// The path cut into literal text and `{parameter}` names, so the page
+    /// marks parameters as `<var>` (bare braces would read as a forgotten
+    /// placeholder).
+    pub path_parts: Vec<PathPart>,
     /// `GET /api/v1/orders` → `get-api-v1-orders`, the entry's anchor.
     pub anchor: String,
-    pub summary: String,
-    pub description: String,
+    pub summary: Vec<PathPart>,
+    pub description: Vec<PathPart>,
     pub scopes: Vec<String>,
     pub parameters: Vec<Parameter>,
     pub request_body: Option<String>,
-    pub responses: Vec<(String, String)>,
+    pub responses: Vec<(String, Vec<PathPart>)>,
+}
+
+pub enum PathPart {
+    Text(String),
+    Parameter(String),
+}
+
+/// `/orders/{order_no}/cancel` → text, parameter `order_no`, text; any text
+/// that names a path (a summary, a description) is cut the same way.
+fn path_parts(path: &str) -> Vec<PathPart> {
+    let mut parts = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|at| open + at) else {
+            break;
+        };
+        parts.push(PathPart::Text(rest[..open].to_owned()));
+        parts.push(PathPart::Parameter(rest[open + 1..close].to_owned()));
+        rest = &rest[close + 1..];
+    }
+    parts.push(PathPart::Text(rest.to_owned()));
+    parts
 }
 
 pub struct Parameter {
     pub name: String,
     pub location: String,
     pub required: bool,
-    pub description: String,
+    pub description: Vec<PathPart>,
 }
 
 #[derive(Template)]
@@ -68,9 +94,10 @@ pub fn operations(document: &Value) -> Vec<Operation> {
             operations.push(Operation {
                 method: method.to_uppercase(),
                 path: path.clone(),
+                path_parts: path_parts(path),
                 anchor: format!("{method}{}", path.replace(['/', '{', '}', '.'], "-")),
-                summary: text(&operation["summary"]),
-                description: text(&operation["description"]),
+                summary: path_parts(&text(&operation["summary"])),
+                description: path_parts(&text(&operation["description"])),
                 scopes: scopes(operation),
                 parameters: parameters(operation),
                 request_body: request_body(operation),
@@ -101,7 +128,7 @@ fn parameters(operation: &Value) -> Vec<Parameter> {
             name: text(&parameter["name"]),
             location: text(&parameter["in"]),
             required: parameter["required"].as_bool().unwrap_or(false),
-            description: text(&parameter["description"]),
+            description: path_parts(&text(&parameter["description"])),
         })
         .collect()
 }
@@ -120,11 +147,11 @@ fn request_body(operation: &Value) -> Option<String> {
     })
 }
 
-fn responses(operation: &Value) -> Vec<(String, String)> {
+fn responses(operation: &Value) -> Vec<(String, Vec<PathPart>)> {
     operation["responses"]
         .as_object()
         .into_iter()
         .flatten()
-        .map(|(status, response)| (status.clone(), text(&response["description"])))
+        .map(|(status, response)| (status.clone(), path_parts(&text(&response["description"]))))
         .collect()
 }

@@ -223,7 +223,7 @@ fn check_body(body: &str) -> Result<String, &'static str> {
         (status = 201, description = "The ticket, with its first message", body = TicketDetailOut),
         (status = 401, description = "No valid token", body = super::ErrorBody),
         (status = 403, description = "The token lacks the `orders:write` scope", body = super::ErrorBody),
-        (status = 422, description = "A field is wrong (an unknown order is `ticket.unknown_order` on `order`)", body = super::ErrorBody),
+        (status = 422, description = "A field is wrong (an unknown order is reported on the field `order`)", body = super::ErrorBody),
         (status = 429, description = "Rate limited; see `Retry-After`", body = super::ErrorBody),
     ),
     security(("bearer" = ["orders:write"])),

@@ -134,7 +134,7 @@ pub struct CreateRequest {
         (status = 201, description = "The endpoint with its signing secret", body = WebhookOut),
         (status = 401, description = "No valid token", body = super::ErrorBody),
         (status = 403, description = "The token lacks the `webhooks` scope", body = super::ErrorBody),
-        (status = 422, description = "The URL is not HTTPS, or no known event (`webhook.https_only`, `webhook.events`)", body = super::ErrorBody),
+        (status = 422, description = "The URL is not HTTPS (loopback excepted), or names no known event", body = super::ErrorBody),
         (status = 429, description = "Rate limited; see `Retry-After`", body = super::ErrorBody),
     ),
     security(("bearer" = ["webhooks"])),
