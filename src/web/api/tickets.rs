@@ -4,18 +4,14 @@
 
 use super::{ApiError, Caller, audit, run};
 use crate::db::DbConnection;
-use crate::db::schema::users;
 use crate::domain::api_scope::ApiScope;
 use crate::domain::field_errors::FieldErrors;
-use crate::domain::ids::CompanyId;
-use crate::domain::status::Role;
 use crate::domain::ticket::{self, TicketCategory, TicketStatus};
 use crate::services::api_tokens::ApiClient;
 use crate::services::tickets::{self, Opening, TicketRow, TicketView};
 use crate::services::{Actor, ServiceError, ServiceResult};
 use crate::web::AppState;
 use actix_web::{HttpResponse, web};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -25,29 +21,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/tickets/{id}/messages", web::post().to(message));
 }
 
-/// The member who made the token, acting through it: the audit log shows
-/// `api:<token name>`. A creator since disabled or moved out of the company
-/// acts for nobody (the lead folds this into `Caller::actor`).
+/// The member the token acts as ([`api_orders::actor_of`]); a creator who
+/// was disabled or left makes the company's records not found.
 pub(super) fn actor_of(
     conn: &mut DbConnection,
     client: &ApiClient,
     ip: &str,
 ) -> ServiceResult<Actor> {
-    let (role, company, disabled): (String, Option<i64>, bool) = users::table
-        .find(client.created_by.0)
-        .select((users::role, users::company_id, users::disabled))
-        .first(conn)?;
-    let role = Role::parse(&role).map_err(|_| ServiceError::Forbidden)?;
-    if disabled || company != Some(client.company_id.0) {
-        return Err(ServiceError::Forbidden);
-    }
-    Ok(Actor {
-        user_id: client.created_by,
-        email: format!("api:{}", client.name),
-        role,
-        company_id: Some(CompanyId(client.company_id.0)),
-        ip: ip.to_owned(),
-    })
+    crate::services::api_orders::actor_of(conn, client, ip)?.ok_or(ServiceError::Forbidden)
 }
 
 /// One ticket, without its thread.
