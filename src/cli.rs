@@ -12,7 +12,6 @@ use crate::i18n::{self, Lang};
 use crate::services::quote::QuoteAnswer;
 use crate::services::rates::{self, ImportError, Importer};
 use crate::services::{ServiceError, quote};
-use serde_json::json;
 use std::path::Path;
 
 /// A failure the CLI reports: bad input exits 2, anything else 1.
@@ -156,15 +155,50 @@ pub fn quote(conn: &mut DbConnection, args: &QuoteArgs) -> Result<String, CliErr
     let parcel = parcel_from(args).map_err(CliError::BadInput)?;
     let answer = quote::quote(conn, &parcel, &Options::default(), None, SortBy::Price)?;
     Ok(if args.json {
-        quote_json(&answer).to_string()
+        serde_json::to_string(&quote_json(&answer)).map_err(|e| CliError::Failed(e.to_string()))?
     } else {
         quote_table(&answer)
     })
 }
 
-/// The JSON form of issue #3: amounts as decimal strings.
-pub fn quote_json(answer: &QuoteAnswer) -> serde_json::Value {
-    let quotes: Vec<serde_json::Value> = answer
+/// One priced line of a route's quote.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct QuoteLineJson {
+    /// `freight`, `fuel`, `battery`, `remote_area`, …
+    pub kind: &'static str,
+    /// CNY as a decimal string, e.g. `"54.60"`.
+    pub amount: String,
+}
+
+/// The route's transit estimate.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct TransitJson {
+    pub min_days: u32,
+    pub max_days: u32,
+    /// `nominal` (the rate sheet's) or `measured` (median–p90 from ≥ 20 deliveries).
+    pub source: &'static str,
+}
+
+/// One route's answer in the JSON form of issue #3 (`samplepost quote
+/// --json` and `POST /api/v1/quote`): amounts as decimal strings.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct RouteQuoteJson {
+    pub route: String,
+    pub available: bool,
+    /// Why the route cannot take the parcel (English); null when available.
+    pub reason: Option<String>,
+    pub chargeable_weight_g: Option<u32>,
+    /// Always `CNY`.
+    pub currency: &'static str,
+    /// CNY as a decimal string; null when unavailable.
+    pub total: Option<String>,
+    pub lines: Vec<QuoteLineJson>,
+    pub transit: TransitJson,
+}
+
+/// The JSON form of issue #3, one entry per route, cheapest available first.
+pub fn quote_json(answer: &QuoteAnswer) -> Vec<RouteQuoteJson> {
+    answer
         .quotes
         .iter()
         .map(|q| {
@@ -176,28 +210,30 @@ pub fn quote_json(answer: &QuoteAnswer) -> serde_json::Value {
                     priced
                         .lines
                         .iter()
-                        .map(|l| json!({"kind": l.kind.as_str(), "amount": l.amount.to_string()}))
+                        .map(|l| QuoteLineJson {
+                            kind: l.kind.as_str(),
+                            amount: l.amount.to_string(),
+                        })
                         .collect(),
                 ),
                 Err(why) => (Some(why.english()), None, None, Vec::new()),
             };
-            json!({
-                "route": q.route.as_str(),
-                "available": q.is_available(),
-                "reason": reason,
-                "chargeable_weight_g": weight,
-                "currency": "CNY",
-                "total": total,
-                "lines": lines,
-                "transit": {
-                    "min_days": q.transit.min_days,
-                    "max_days": q.transit.max_days,
-                    "source": q.transit.source.as_str(),
+            RouteQuoteJson {
+                route: q.route.as_str().to_owned(),
+                available: q.is_available(),
+                reason,
+                chargeable_weight_g: weight,
+                currency: "CNY",
+                total,
+                lines,
+                transit: TransitJson {
+                    min_days: q.transit.min_days,
+                    max_days: q.transit.max_days,
+                    source: q.transit.source.as_str(),
                 },
-            })
+            }
         })
-        .collect();
-    serde_json::Value::Array(quotes)
+        .collect()
 }
 
 fn quote_table(answer: &QuoteAnswer) -> String {

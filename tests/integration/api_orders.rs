@@ -369,7 +369,13 @@ fn user_id(app: &TestApp, email: &str) -> i64 {
 #[actix_web::test]
 async fn a_token_acts_with_its_creators_current_role_and_stops_when_they_are_disabled() {
     let app = TestApp::spawn().await;
-    let (owner, token) = erp(&app, "Acme").await;
+    let (owner, _) = app.seller("Acme").await;
+    let token = new_token(
+        &owner,
+        "Kingdee ERP",
+        &["quote", "orders:read", "orders:write", "tracking:read"],
+    )
+    .await;
     let saved = owner
         .post_form("/app/settings/approval", &[("always", "yes")])
         .await;
@@ -420,11 +426,19 @@ async fn a_token_acts_with_its_creators_current_role_and_stops_when_they_are_dis
         )
         .await;
     assert_eq!(disabled.status(), 303);
-    let (status, answer) = get(&app, &token, "/api/v1/orders").await;
-    assert_eq!(
-        (status, answer["code"].as_str()),
-        (401, Some("token_owner_inactive"))
+    // Every call that acts as the member gives the same answer.
+    let tracking = format!(
+        "/api/v1/orders/{}/tracking",
+        created["order_no"].as_str().expect("no")
     );
+    for path in ["/api/v1/orders", "/api/v1/tickets", tracking.as_str()] {
+        let (status, answer) = get(&app, &token, path).await;
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (401, Some("token_owner_inactive")),
+            "{path}"
+        );
+    }
 }
 
 #[actix_web::test]

@@ -2,15 +2,15 @@
 //! an ERP to call before it pushes an order; and the company's address
 //! book (list, create, update, delete) with the same rules.
 
-use super::orders::acting;
-use super::{ApiError, Caller, audit, field_problems, run};
+use super::{ApiError, Caller, FieldProblem, acting, audit, field_problems, run};
 use crate::db::addresses::Address;
 use crate::domain::api_scope::ApiScope;
 use crate::domain::recipient::{Recipient, RecipientFields};
 use crate::services::addresses;
 use crate::web::AppState;
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// Handles POST /api/v1/addresses/validate (scope `quote`): always 200 with
 /// `{valid, errors, normalized}`; `normalized` only when valid.
@@ -20,7 +20,7 @@ use serde::Deserialize;
     tag = "addresses",
     request_body = RecipientFields,
     responses(
-        (status = 200, description = "`{valid, errors: [{field, code, message}], normalized}`; `normalized` is null unless valid", body = serde_json::Value),
+        (status = 200, description = "`normalized` is null unless valid", body = ValidationOut),
         (status = 401, description = "No valid token", body = super::ErrorBody),
         (status = 403, description = "The token lacks the `quote` scope", body = super::ErrorBody),
     ),
@@ -36,50 +36,109 @@ pub async fn validate(
     let answer = match body.parse() {
         Ok(recipient) => {
             let normalized = recipient.to_fields();
-            serde_json::json!({
-                "valid": true,
-                "errors": [],
-                "normalized": {
-                    "name": normalized.name,
-                    "company": normalized.company,
-                    "line1": normalized.line1,
-                    "line2": normalized.line2,
-                    "city": normalized.city,
-                    "state": normalized.state,
-                    "postcode": normalized.postcode,
-                    "country": normalized.country,
-                    "phone_e164": normalized.phone,
-                    "email": normalized.email,
-                    "tax_id": normalized.tax_id,
-                },
-            })
+            ValidationOut {
+                valid: true,
+                errors: Vec::new(),
+                normalized: Some(NormalizedOut {
+                    name: normalized.name,
+                    company: normalized.company,
+                    line1: normalized.line1,
+                    line2: normalized.line2,
+                    city: normalized.city,
+                    state: normalized.state,
+                    postcode: normalized.postcode,
+                    country: normalized.country,
+                    phone_e164: normalized.phone,
+                    email: normalized.email,
+                    tax_id: normalized.tax_id,
+                }),
+            }
         }
-        Err(errors) => serde_json::json!({
-            "valid": false,
-            "errors": field_problems(&errors),
-            "normalized": null,
-        }),
+        Err(errors) => ValidationOut {
+            valid: false,
+            errors: field_problems(&errors),
+            normalized: None,
+        },
     };
     Ok(HttpResponse::Ok().json(answer))
 }
 
-/// The address book as the API shows it.
-fn address_json(address: &Address) -> serde_json::Value {
-    serde_json::json!({
-        "id": address.id,
-        "name": address.name,
-        "company": address.company,
-        "line1": address.line1,
-        "line2": address.line2,
-        "city": address.city,
-        "state": address.state,
-        "postcode": address.postcode,
-        "country": address.country,
-        "phone": address.phone,
-        "email": address.email,
-        "tax_id": address.tax_id,
-        "updated_at": address.updated_at.and_utc().to_rfc3339(),
-    })
+/// The answer of the validation.
+#[derive(Serialize, ToSchema)]
+pub struct ValidationOut {
+    pub valid: bool,
+    /// Empty when valid.
+    pub errors: Vec<FieldProblem>,
+    /// The address as the order form would store it; null unless valid.
+    pub normalized: Option<NormalizedOut>,
+}
+
+/// A valid address, normalized (postcode formatted, phone in E.164).
+#[derive(Serialize, ToSchema)]
+pub struct NormalizedOut {
+    pub name: String,
+    pub company: String,
+    pub line1: String,
+    pub line2: String,
+    pub city: String,
+    pub state: String,
+    pub postcode: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// E.164, e.g. `+442079460958`.
+    pub phone_e164: String,
+    pub email: String,
+    pub tax_id: String,
+}
+
+/// An address of the book.
+#[derive(Serialize, ToSchema)]
+pub struct AddressOut {
+    pub id: i64,
+    pub name: String,
+    pub company: Option<String>,
+    pub line1: String,
+    pub line2: Option<String>,
+    pub city: String,
+    pub state: Option<String>,
+    pub postcode: String,
+    pub country: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub tax_id: Option<String>,
+    pub updated_at: String,
+}
+
+/// One page of the address book.
+#[derive(Serialize, ToSchema)]
+pub struct AddressPageOut {
+    pub addresses: Vec<AddressOut>,
+    pub page: i64,
+    pub has_next: bool,
+}
+
+/// The answer of a deletion.
+#[derive(Serialize, ToSchema)]
+pub struct DeletedOut {
+    pub deleted: i64,
+}
+
+fn address_out(address: &Address) -> AddressOut {
+    AddressOut {
+        id: address.id,
+        name: address.name.clone(),
+        company: address.company.clone(),
+        line1: address.line1.clone(),
+        line2: address.line2.clone(),
+        city: address.city.clone(),
+        state: address.state.clone(),
+        postcode: address.postcode.clone(),
+        country: address.country.clone(),
+        phone: address.phone.clone(),
+        email: address.email.clone(),
+        tax_id: address.tax_id.clone(),
+        updated_at: address.updated_at.and_utc().to_rfc3339(),
+    }
 }
 
 #[derive(Default, Deserialize, utoipa::IntoParams)]
@@ -99,7 +158,7 @@ pub struct BookParams {
     tag = "addresses",
     params(BookParams),
     responses(
-        (status = 200, description = "`{addresses: [...], page, has_next}`", body = serde_json::Value),
+        (status = 200, description = "One page of the book, by name", body = AddressPageOut),
         (status = 403, description = "The token lacks `orders:read`", body = super::ErrorBody),
     ),
     security(("bearer" = ["orders:read"])),
@@ -126,11 +185,11 @@ pub async fn list(
         addresses::list(conn, &actor, &search, page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "addresses": found.items.iter().map(address_json).collect::<Vec<_>>(),
-        "page": found.page,
-        "has_next": found.has_next,
-    })))
+    Ok(HttpResponse::Ok().json(AddressPageOut {
+        addresses: found.items.iter().map(address_out).collect(),
+        page: found.page,
+        has_next: found.has_next,
+    }))
 }
 
 fn parse(fields: &RecipientFields) -> Result<Recipient, ApiError> {
@@ -147,7 +206,7 @@ fn parse(fields: &RecipientFields) -> Result<Recipient, ApiError> {
     tag = "addresses",
     request_body = RecipientFields,
     responses(
-        (status = 201, description = "The stored address (normalized)", body = serde_json::Value),
+        (status = 201, description = "The stored address (normalized)", body = AddressOut),
         (status = 422, description = "`validation_failed` with `errors`", body = super::ErrorBody),
     ),
     security(("bearer" = ["orders:write"])),
@@ -171,7 +230,7 @@ pub async fn create(
         address.id.to_string(),
     )
     .await?;
-    Ok(HttpResponse::Created().json(address_json(&address)))
+    Ok(HttpResponse::Created().json(address_out(&address)))
 }
 
 /// Handles PUT /api/v1/addresses/{id} (scope `orders:write`): replaces an address.
@@ -182,7 +241,7 @@ pub async fn create(
     params(("id" = i64, Path, description = "The address id")),
     request_body = RecipientFields,
     responses(
-        (status = 200, description = "The stored address (normalized)", body = serde_json::Value),
+        (status = 200, description = "The stored address (normalized)", body = AddressOut),
         (status = 404, description = "No such address in the token's company", body = super::ErrorBody),
         (status = 422, description = "`validation_failed` with `errors`", body = super::ErrorBody),
     ),
@@ -203,7 +262,7 @@ pub async fn update(
         addresses::get(conn, &actor, id)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(address_json(&address)))
+    Ok(HttpResponse::Ok().json(address_out(&address)))
 }
 
 /// Handles DELETE /api/v1/addresses/{id} (scope `orders:write`).
@@ -213,7 +272,7 @@ pub async fn update(
     tag = "addresses",
     params(("id" = i64, Path, description = "The address id")),
     responses(
-        (status = 200, description = "`{deleted: id}`", body = serde_json::Value),
+        (status = 200, description = "Deleted", body = DeletedOut),
         (status = 404, description = "No such address in the token's company", body = super::ErrorBody),
     ),
     security(("bearer" = ["orders:write"])),
@@ -227,7 +286,7 @@ pub async fn delete(
     let id: i64 = id.trim().parse().map_err(|_| ApiError::NotFound)?;
     audit(&state, &caller, "api.addresses.delete", id.to_string()).await?;
     run(&state, move |conn| addresses::delete(conn, &actor, id)).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "deleted": id })))
+    Ok(HttpResponse::Ok().json(DeletedOut { deleted: id }))
 }
 
 #[derive(utoipa::OpenApi)]

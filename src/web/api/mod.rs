@@ -6,6 +6,7 @@ mod addresses;
 pub(crate) mod docs;
 mod idempotency;
 pub mod openapi;
+mod order_out;
 mod orders;
 mod quote;
 pub mod rate;
@@ -116,6 +117,9 @@ pub struct ErrorBody {
     /// With `validation_failed` only: one entry per field problem.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldProblem>>,
+    /// With `warnings_unacknowledged` only: what to acknowledge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<order_out::WarningOut>>,
 }
 
 /// Why an API request failed, answered as `{code, message, errors?}`.
@@ -297,4 +301,26 @@ pub async fn audit(
         Ok(api_tokens::audit_call(conn, &client, &ip, action, target)?)
     })
     .await
+}
+
+/// The member the token acts as, once the token has `scope`; a creator
+/// who was disabled or left answers 401 `token_owner_inactive` everywhere.
+pub async fn acting(
+    state: &AppState,
+    caller: &Caller,
+    scope: ApiScope,
+) -> Result<crate::services::Actor, ApiError> {
+    let client = caller.with(scope)?.clone();
+    let ip = caller.ip.clone();
+    run(state, move |conn| {
+        crate::services::api_orders::actor_of(conn, &client, &ip)
+    })
+    .await?
+    .ok_or_else(|| {
+        ApiError::Refused(
+            StatusCode::UNAUTHORIZED,
+            "token_owner_inactive",
+            "the member who created this token is disabled or left the company".to_owned(),
+        )
+    })
 }

@@ -2,52 +2,38 @@
 //! form's own checks), list with keyset pagination, one order, cancel and
 //! the label PDF. The token acts as the member who made it.
 
-use super::{ApiError, Caller, audit, field_problems, run};
-use crate::db::orders::OrderItem;
+use super::order_out::{OrderOut, OrderPageOut, order_out, row_out, warnings_out};
+use super::{ApiError, Caller, acting, audit, field_problems, run};
 use crate::domain::api_scope::ApiScope;
 use crate::domain::customs::ItemFields;
 use crate::domain::order::{OrderForm, Services};
 use crate::domain::order_state::OrderStatus;
 use crate::domain::recipient::RecipientFields;
-use crate::i18n::{self, Lang};
 use crate::pdf::{self, LabelPaper};
-use crate::services::api_orders::{self, Creation, ListQuery, ListRow};
-use crate::services::orders::{self, OrderView};
+use crate::services::api_orders::{self, Creation, ListQuery};
+use crate::services::orders;
 use crate::services::{Actor, labels};
 use crate::web::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Deserializer};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(create, list, get, cancel, label),
-    components(schemas(OrderRequest, ParcelRequest, ItemRequest, ServicesRequest))
+    components(schemas(
+        OrderRequest,
+        ParcelRequest,
+        ItemRequest,
+        ServicesRequest,
+        super::order_out::OrderOut,
+        super::order_out::OrderPageOut,
+    ))
 )]
 pub struct OrdersApi;
-
-/// The member the token acts as, once the token has `scope`.
-pub(super) async fn acting(
-    state: &AppState,
-    caller: &Caller,
-    scope: ApiScope,
-) -> Result<Actor, ApiError> {
-    let client = caller.with(scope)?.clone();
-    let ip = caller.ip.clone();
-    run(state, move |conn| api_orders::actor_of(conn, &client, &ip))
-        .await?
-        .ok_or_else(|| {
-            ApiError::Refused(
-                StatusCode::UNAUTHORIZED,
-                "token_owner_inactive",
-                "the member who created this token is disabled or left the company".to_owned(),
-            )
-        })
-}
 
 /// A number or a string, kept as the text the order form would receive.
 fn text_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
@@ -184,96 +170,15 @@ impl OrderRequest {
     }
 }
 
-fn at(value: NaiveDateTime) -> String {
-    value.and_utc().to_rfc3339()
-}
-
-fn cents(value: Option<i64>) -> Option<String> {
-    value.map(|v| crate::domain::money::UsdCents(v).to_string())
-}
-
-fn item_json(item: &OrderItem) -> Value {
-    json!({
-        "description_en": item.description_en,
-        "description_zh": item.description_zh,
-        "quantity": item.quantity,
-        "unit_value_usd": cents(item.unit_value_cents),
-        "hs_code": item.hs_code,
-        "origin": item.origin,
-    })
-}
-
-/// The order as the API shows it.
-fn order_json(view: &OrderView, token_name: Option<String>) -> Value {
-    let order = &view.order;
-    let recipient = &view.draft.recipient;
-    let quote = view.quote.as_ref().map(|quote| {
-        json!({
-            "route": quote.route_code,
-            "currency": "CNY",
-            "total_fen": quote.total_fen,
-            "chargeable_weight_g": quote.chargeable_weight_g,
-            "lines": serde_json::from_str::<Value>(&quote.lines).unwrap_or(Value::Null),
-            "transit_min_days": quote.transit_min_days,
-            "transit_max_days": quote.transit_max_days,
-            "quoted_at": at(quote.quoted_at),
-        })
-    });
-    json!({
-        "order_no": order.order_no,
-        "status": order.status.as_str(),
-        "created_at": at(order.created_at),
-        "submitted_at": order.submitted_at.map(at),
-        "purpose": order.purpose.as_str(),
-        "reference": order.reference,
-        "sender_address_id": order.sender_address_id,
-        "recipient": {
-            "name": recipient.name,
-            "company": recipient.company,
-            "line1": recipient.line1,
-            "line2": recipient.line2,
-            "city": recipient.city,
-            "state": recipient.state,
-            "postcode": recipient.postcode,
-            "country": recipient.country,
-            "phone": recipient.phone,
-            "email": recipient.email,
-            "tax_id": recipient.tax_id,
-        },
-        "parcel": {
-            "weight_g": order.weight_g,
-            "length_mm": order.length_mm,
-            "width_mm": order.width_mm,
-            "height_mm": order.height_mm,
-            "battery": order.battery,
-            "liquid": order.liquid,
-            "magnetic": order.magnetic,
-            "powder": order.powder,
-        },
-        "items": view.items.iter().map(item_json).collect::<Vec<_>>(),
-        "route": order.route_code,
-        "backup_route": order.backup_route_code,
-        "services": {
-            "signature": order.signature,
-            "insurance": order.insurance,
-            "expedited": order.expedited,
-            "ddp": order.ddp,
-        },
-        "approval": order.approval_level.as_ref().map(|level| json!({
-            "level": level,
-            "reasons": order.approval_reasons.as_deref().unwrap_or_default()
-                .split(';').filter(|r| !r.is_empty()).collect::<Vec<_>>(),
-        })),
-        "quote": quote,
-        "api_token": token_name,
-    })
-}
-
-async fn order_answer(state: &AppState, actor: Actor, order_no: String) -> Result<Value, ApiError> {
+async fn order_answer(
+    state: &AppState,
+    actor: Actor,
+    order_no: String,
+) -> Result<OrderOut, ApiError> {
     run(state, move |conn| {
         let view = orders::view(conn, &actor, &order_no)?;
         let token = api_orders::token_name(conn, view.order.id)?;
-        Ok(order_json(&view, token))
+        Ok(order_out(&view, token))
     })
     .await
 }
@@ -287,11 +192,11 @@ async fn order_answer(state: &AppState, actor: Actor, order_no: String) -> Resul
     request_body = OrderRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "1–200 printable ASCII characters; a retry with the same key and body gets the first answer")),
     responses(
-        (status = 201, description = "The order (as GET /api/v1/orders/{order_no})", body = serde_json::Value),
+        (status = 201, description = "The order (as GET /api/v1/orders/{order_no})", body = OrderOut),
         (status = 401, description = "No valid token, or its creator is disabled (`token_owner_inactive`)", body = super::ErrorBody),
         (status = 403, description = "The token lacks `orders:write`", body = super::ErrorBody),
         (status = 409, description = "The company cannot order yet, or the key's first request is still running", body = super::ErrorBody),
-        (status = 422, description = "`validation_failed` with `errors: [{field, code, message}]`, `warnings_unacknowledged` with `warnings`, or `idempotency_key_reused`", body = super::ErrorBody),
+        (status = 422, description = "`validation_failed` with `errors: [{field, code, message}]` `warnings_unacknowledged` with `warnings: [{code, message, detail}]`, or `idempotency_key_reused`", body = super::ErrorBody),
     ),
     security(("bearer" = ["orders:write"])),
 )]
@@ -317,21 +222,7 @@ pub async fn create(
         Ok(Creation::Created(order_no, status)) => (order_no, status),
         Ok(Creation::Unacknowledged(warnings)) => {
             audit(&state, &caller, "api.orders.create", "warnings".to_owned()).await?;
-            let warnings: Vec<Value> = warnings
-                .iter()
-                .map(|w| {
-                    json!({
-                        "code": w.message_key().strip_prefix("warning.").unwrap_or(w.message_key()),
-                        "message": i18n::t(Lang::En, w.message_key()),
-                        "detail": w.detail(),
-                    })
-                })
-                .collect();
-            return Ok(HttpResponse::UnprocessableEntity().json(json!({
-                "code": "warnings_unacknowledged",
-                "message": "the order has warnings; send it again with acknowledge_warnings: true",
-                "warnings": warnings,
-            })));
+            return Ok(HttpResponse::UnprocessableEntity().json(warnings_out(&warnings)));
         }
         Err(error) => {
             audit(&state, &caller, "api.orders.create", "refused".to_owned()).await?;
@@ -424,22 +315,6 @@ impl ListParams {
     }
 }
 
-fn row_json(row: &ListRow) -> Value {
-    let order = &row.order;
-    json!({
-        "order_no": order.order_no,
-        "status": order.status.as_str(),
-        "created_at": at(order.created_at),
-        "submitted_at": order.submitted_at.map(at),
-        "reference": order.reference,
-        "recipient_name": row.recipient_name,
-        "country": row.country,
-        "route": order.route_code,
-        "total_fen": row.total_fen,
-        "api_token": row.token_name,
-    })
-}
-
 /// Handles GET /api/v1/orders (scope `orders:read`): the company's orders,
 /// newest first, `limit` at a time; `next_cursor` fetches the next page.
 #[utoipa::path(
@@ -448,7 +323,7 @@ fn row_json(row: &ListRow) -> Value {
     tag = "orders",
     params(ListParams),
     responses(
-        (status = 200, description = "`{orders: [...], next_cursor}`; `next_cursor` is null on the last page", body = serde_json::Value),
+        (status = 200, description = "One page, newest first; `next_cursor` is null on the last page", body = OrderPageOut),
         (status = 400, description = "`invalid_filter` or `invalid_cursor`", body = super::ErrorBody),
         (status = 401, description = "No valid token", body = super::ErrorBody),
         (status = 403, description = "The token lacks `orders:read`", body = super::ErrorBody),
@@ -464,10 +339,10 @@ pub async fn list(
     let query = params.query()?;
     audit(&state, &caller, "api.orders.list", String::new()).await?;
     let (rows, next) = run(&state, move |conn| api_orders::list(conn, &actor, &query)).await?;
-    Ok(HttpResponse::Ok().json(json!({
-        "orders": rows.iter().map(row_json).collect::<Vec<_>>(),
-        "next_cursor": next.map(cursor_of),
-    })))
+    Ok(HttpResponse::Ok().json(OrderPageOut {
+        orders: rows.iter().map(row_out).collect(),
+        next_cursor: next.map(cursor_of),
+    }))
 }
 
 /// Handles GET /api/v1/orders/{order_no} (scope `orders:read`).
@@ -477,7 +352,7 @@ pub async fn list(
     tag = "orders",
     params(("order_no" = String, Path, description = "The order number")),
     responses(
-        (status = 200, description = "The order with recipient, parcel, items, route, approval and frozen quote", body = serde_json::Value),
+        (status = 200, description = "The order with recipient, parcel, items, route, approval and frozen quote", body = OrderOut),
         (status = 404, description = "No such order in the token's company", body = super::ErrorBody),
     ),
     security(("bearer" = ["orders:read"])),
@@ -501,7 +376,7 @@ pub async fn get(
     tag = "orders",
     params(("order_no" = String, Path, description = "The order number")),
     responses(
-        (status = 200, description = "The cancelled order", body = serde_json::Value),
+        (status = 200, description = "The cancelled order", body = OrderOut),
         (status = 404, description = "No such order in the token's company", body = super::ErrorBody),
         (status = 409, description = "`conflict`: the order can no longer be cancelled", body = super::ErrorBody),
     ),

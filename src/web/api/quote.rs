@@ -42,7 +42,7 @@ pub struct QuoteRequest {
     tag = "quote",
     request_body = QuoteRequest,
     responses(
-        (status = 200, description = "Every route serving the country, cheapest first (the JSON of `samplepost quote --json`)", body = serde_json::Value),
+        (status = 200, description = "Every route serving the country, cheapest first (the JSON of `samplepost quote --json`)", body = Vec<crate::cli::RouteQuoteJson>),
         (status = 400, description = "The parcel cannot be read", body = super::ErrorBody),
         (status = 401, description = "No valid token", body = super::ErrorBody),
         (status = 403, description = "The token lacks the `quote` scope", body = super::ErrorBody),

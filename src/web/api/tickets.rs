@@ -2,14 +2,11 @@
 //! and write in its thread (`orders:write`), with the rules of
 //! `services::tickets`. The token acts as the member who made it.
 
-use super::{ApiError, Caller, audit, run};
-use crate::db::DbConnection;
+use super::{ApiError, Caller, acting, audit, run};
 use crate::domain::api_scope::ApiScope;
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::ticket::{self, TicketCategory, TicketStatus};
-use crate::services::api_tokens::ApiClient;
 use crate::services::tickets::{self, Opening, TicketRow, TicketView};
-use crate::services::{Actor, ServiceError, ServiceResult};
 use crate::web::AppState;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
@@ -19,16 +16,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/tickets", web::post().to(open))
         .route("/tickets/{id}", web::get().to(show))
         .route("/tickets/{id}/messages", web::post().to(message));
-}
-
-/// The member the token acts as ([`api_orders::actor_of`]); a creator who
-/// was disabled or left makes the company's records not found.
-pub(super) fn actor_of(
-    conn: &mut DbConnection,
-    client: &ApiClient,
-    ip: &str,
-) -> ServiceResult<Actor> {
-    crate::services::api_orders::actor_of(conn, client, ip)?.ok_or(ServiceError::Forbidden)
 }
 
 /// One ticket, without its thread.
@@ -137,7 +124,7 @@ pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.with(ApiScope::OrdersRead)?;
+    let actor = acting(&state, &caller, ApiScope::OrdersRead).await?;
     let query = query.into_inner();
     let page = query.page.unwrap_or(1).clamp(1, 1_000_000);
     let status = match query
@@ -155,9 +142,7 @@ pub async fn list(
         None => None,
     };
     audit(&state, &caller, "api.tickets.list", String::new()).await?;
-    let (client, ip) = (caller.client.clone(), caller.ip.clone());
     let found = run(&state, move |conn| {
-        let actor = actor_of(conn, &client, &ip)?;
         tickets::page_for_company(conn, &actor, status, page)
     })
     .await?;
@@ -214,7 +199,7 @@ pub async fn open(
     state: web::Data<AppState>,
     body: web::Json<OpenRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.with(ApiScope::OrdersWrite)?;
+    let actor = acting(&state, &caller, ApiScope::OrdersWrite).await?;
     let request = body.into_inner();
     let mut errors = FieldErrors::new();
     let category = TicketCategory::parse(request.category.trim())
@@ -249,11 +234,9 @@ pub async fn open(
         order_no.clone().unwrap_or_default(),
     )
     .await?;
-    let (client, ip) = (caller.client.clone(), caller.ip.clone());
     let storage = state.storage.clone();
     let quota = state.settings.upload_quota();
     let view = run(&state, move |conn| {
-        let actor = actor_of(conn, &client, &ip)?;
         let opening = Opening {
             category,
             subject,
@@ -288,15 +271,10 @@ pub async fn show(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.with(ApiScope::OrdersRead)?;
+    let actor = acting(&state, &caller, ApiScope::OrdersRead).await?;
     let id = id.into_inner();
     audit(&state, &caller, "api.tickets.show", id.to_string()).await?;
-    let (client, ip) = (caller.client.clone(), caller.ip.clone());
-    let view = run(&state, move |conn| {
-        let actor = actor_of(conn, &client, &ip)?;
-        tickets::view(conn, &actor, id)
-    })
-    .await?;
+    let view = run(&state, move |conn| tickets::view(conn, &actor, id)).await?;
     Ok(HttpResponse::Ok().json(detail_out(&view)))
 }
 
@@ -332,17 +310,15 @@ pub async fn message(
     id: web::Path<i64>,
     body: web::Json<MessageRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.with(ApiScope::OrdersWrite)?;
+    let actor = acting(&state, &caller, ApiScope::OrdersWrite).await?;
     let id = id.into_inner();
     let text = check_body(&body.body).map_err(|key| {
         ApiError::Invalid(super::field_problems(&FieldErrors::single("body", key)))
     })?;
     audit(&state, &caller, "api.tickets.message", id.to_string()).await?;
-    let (client, ip) = (caller.client.clone(), caller.ip.clone());
     let storage = state.storage.clone();
     let quota = state.settings.upload_quota();
     let view = run(&state, move |conn| {
-        let actor = actor_of(conn, &client, &ip)?;
         tickets::reply(conn, storage.as_ref(), quota, &actor, id, &text, None)?;
         tickets::view(conn, &actor, id)
     })

@@ -1,7 +1,7 @@
 //! `GET /api/v1/orders/{order_no}/tracking`: an order's tracking events for
 //! the ERP, oldest first, with the public milestone names.
 
-use super::{ApiError, Caller, audit, run};
+use super::{ApiError, Caller, acting, audit, run};
 use crate::domain::api_scope::ApiScope;
 use crate::i18n::{self, Lang};
 use crate::services::tracking;
@@ -63,16 +63,13 @@ pub async fn events(
     state: web::Data<AppState>,
     order_no: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.with(ApiScope::TrackingRead)?;
+    let actor = acting(&state, &caller, ApiScope::TrackingRead).await?;
     let order_no = order_no.into_inner();
     if order_no.len() > 40 {
         return Err(ApiError::NotFound);
     }
     audit(&state, &caller, "api.tracking", order_no.clone()).await?;
-    let client = caller.client.clone();
-    let ip = caller.ip.clone();
     let view = run(&state, move |conn| {
-        let actor = super::tickets::actor_of(conn, &client, &ip)?;
         let order = crate::services::orders::find(conn, &actor, &order_no)?;
         tracking::tracking_of(conn, &order)
     })

@@ -3,7 +3,9 @@
 //! event. Also the OpenAPI list of this group: webhooks, tracking, tickets.
 
 use super::{ApiError, Caller, audit, run};
+use crate::db::DbConnection;
 use crate::domain::api_scope::ApiScope;
+use crate::services::ServiceResult;
 use crate::services::webhooks::{self, EndpointForm, Manager, WebhookEndpoint};
 use crate::web::AppState;
 use actix_web::{HttpResponse, web};
@@ -83,6 +85,34 @@ fn out(endpoint: &WebhookEndpoint, secret: Option<String>) -> WebhookOut {
     }
 }
 
+/// Checks the `webhooks` scope, writes the call to the audit log and runs
+/// `work` with the token as the endpoints' manager.
+async fn managed<T, F>(
+    state: &AppState,
+    caller: &Caller,
+    action: &'static str,
+    target: String,
+    work: F,
+) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection, Manager) -> ServiceResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    caller.with(ApiScope::Webhooks)?;
+    audit(state, caller, action, target).await?;
+    let (client, ip) = (caller.client.clone(), caller.ip.clone());
+    run(state, move |conn| {
+        work(
+            conn,
+            Manager::Token {
+                client: &client,
+                ip: &ip,
+            },
+        )
+    })
+    .await
+}
+
 /// Handles GET /api/v1/webhooks (scope `webhooks`).
 #[utoipa::path(
     get,
@@ -97,18 +127,13 @@ fn out(endpoint: &WebhookEndpoint, secret: Option<String>) -> WebhookOut {
     security(("bearer" = ["webhooks"])),
 )]
 pub async fn list(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    caller.with(ApiScope::Webhooks)?;
-    audit(&state, &caller, "api.webhooks.list", String::new()).await?;
-    let (client, ip) = (caller.client.clone(), caller.ip.clone());
-    let endpoints = run(&state, move |conn| {
-        webhooks::list(
-            conn,
-            Manager::Token {
-                client: &client,
-                ip: &ip,
-            },
-        )
-    })
+    let endpoints = managed(
+        &state,
+        &caller,
+        "api.webhooks.list",
+        String::new(),
+        webhooks::list,
+    )
     .await?;
     let answer: Vec<WebhookOut> = endpoints.iter().map(|e| out(e, None)).collect();
     Ok(HttpResponse::Ok().json(answer))
@@ -144,24 +169,18 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Json<CreateRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.with(ApiScope::Webhooks)?;
     let request = body.into_inner();
-    audit(&state, &caller, "api.webhooks.create", String::new()).await?;
-    let (client, ip) = (caller.client.clone(), caller.ip.clone());
     let form = EndpointForm {
         url: request.url,
         events: request.events,
     };
-    let (endpoint, secret) = run(&state, move |conn| {
-        webhooks::create(
-            conn,
-            Manager::Token {
-                client: &client,
-                ip: &ip,
-            },
-            &form,
-        )
-    })
+    let (endpoint, secret) = managed(
+        &state,
+        &caller,
+        "api.webhooks.create",
+        String::new(),
+        move |conn, manager| webhooks::create(conn, manager, &form),
+    )
     .await?;
     Ok(HttpResponse::Created().json(out(&endpoint, Some(secret))))
 }
@@ -187,20 +206,14 @@ pub async fn delete(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.with(ApiScope::Webhooks)?;
     let id = id.into_inner();
-    audit(&state, &caller, "api.webhooks.delete", id.to_string()).await?;
-    let (client, ip) = (caller.client.clone(), caller.ip.clone());
-    run(&state, move |conn| {
-        webhooks::delete(
-            conn,
-            Manager::Token {
-                client: &client,
-                ip: &ip,
-            },
-            id,
-        )
-    })
+    managed(
+        &state,
+        &caller,
+        "api.webhooks.delete",
+        id.to_string(),
+        move |conn, manager| webhooks::delete(conn, manager, id),
+    )
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -234,20 +247,14 @@ pub async fn test(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.with(ApiScope::Webhooks)?;
     let id = id.into_inner();
-    audit(&state, &caller, "api.webhooks.test", id.to_string()).await?;
-    let (client, ip) = (caller.client.clone(), caller.ip.clone());
-    let delivery_id = run(&state, move |conn| {
-        webhooks::send_test(
-            conn,
-            Manager::Token {
-                client: &client,
-                ip: &ip,
-            },
-            id,
-        )
-    })
+    let delivery_id = managed(
+        &state,
+        &caller,
+        "api.webhooks.test",
+        id.to_string(),
+        move |conn, manager| webhooks::send_test(conn, manager, id),
+    )
     .await?;
     Ok(HttpResponse::Accepted().json(TestOut { delivery_id }))
 }
