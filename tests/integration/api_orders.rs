@@ -622,3 +622,47 @@ async fn the_openapi_document_lists_every_endpoint_of_this_part() {
         assert!(document["paths"][path].is_object(), "{path} missing");
     }
 }
+
+/// The README's `curl` examples for the API, run as written with `curl`
+/// (only the host changed to the test server's), so they stay true.
+#[actix_web::test]
+async fn the_readme_curl_examples_answer_as_documented() {
+    let app = TestApp::spawn().await;
+    let (_, token) = erp(&app, "Acme").await;
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let example = |path: &str| -> String {
+        let start = readme
+            .find(&format!("curl -s -X POST http://127.0.0.1:8080{path} "))
+            .unwrap_or_else(|| panic!("the README shows a curl for {path}"));
+        let end = readme[start..].find("```").expect("the block ends") + start;
+        readme[start..end]
+            .replace("http://127.0.0.1:8080", &app.address)
+            .trim_end()
+            .trim_end_matches('\n')
+            .to_owned()
+    };
+    let run = |command: String| {
+        let output = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&command)
+            .env("SAMPLEPOST_TOKEN", &token)
+            .output()
+            .expect("sh and curl run");
+        assert!(output.status.success(), "{command}: {output:?}");
+        serde_json::from_slice::<Value>(&output.stdout)
+            .unwrap_or_else(|_| panic!("JSON from {command}: {output:?}"))
+    };
+    let validated = run(example("/api/v1/addresses/validate"));
+    assert_eq!(validated["valid"], true, "{validated}");
+    assert_eq!(validated["normalized"]["postcode"], "SW1A 1AA");
+    let created = run(example("/api/v1/orders"));
+    assert_eq!(created["api_token"], "Kingdee ERP", "{created}");
+    assert_eq!(created["status"], "approved", "{created}");
+    assert_eq!(created["route"], "POST-SMALL");
+    let again = run(example("/api/v1/orders"));
+    assert_eq!(
+        again["order_no"], created["order_no"],
+        "the Idempotency-Key replays the first answer"
+    );
+}

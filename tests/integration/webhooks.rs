@@ -1,6 +1,7 @@
 //! Outgoing webhooks, the per-token rate limit, and the tracking, tickets
 //! and webhook endpoints of the ERP API (issue #13).
 
+use crate::api::new_token;
 use crate::common::{Browser, TestApp, first_id};
 use crate::tracking::in_transit;
 use diesel::prelude::*;
@@ -12,15 +13,6 @@ use sha2::Sha256;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// Creates an API token named `name` with `scopes` as the owner; returns its secret.
-async fn new_token(owner: &Browser, name: &str, scopes: &[&str]) -> String {
-    let mut fields = vec![("name", name)];
-    fields.extend(scopes.iter().map(|scope| ("scopes", *scope)));
-    let response = owner.post_form("/app/api-tokens", &fields).await;
-    assert_eq!(response.status(), 200);
-    secret_on(&response.text().await.expect("page"))
-}
 
 fn secret_on(page: &str) -> String {
     let start = page.find("data-secret>").expect("the secret is shown") + "data-secret>".len();
