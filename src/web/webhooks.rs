@@ -197,6 +197,31 @@ pub struct ConfirmForm {
     confirm: String,
 }
 
+/// Runs a confirmed change of one endpoint and goes back to the list with
+/// `done` flashed; without the confirmation ticked nothing happens.
+async fn confirmed<F>(
+    owner: Owner,
+    session: Session,
+    state: &AppState,
+    form: ConfirmForm,
+    done: &'static str,
+    change: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(&mut crate::db::DbConnection, Manager) -> crate::services::ServiceResult<()>
+        + Send
+        + 'static,
+{
+    if form.confirm != "yes" {
+        ctx::flash(&session, "error", "webhooks.flash.confirm_first");
+        return Ok(redirect("/app/webhooks"));
+    }
+    let actor = owner.0.actor();
+    run(state, move |conn| change(conn, Manager::Owner(&actor))).await?;
+    ctx::flash(&session, "success", done);
+    Ok(redirect("/app/webhooks"))
+}
+
 /// Handles POST /app/webhooks/{id}/disable (with the confirmation ticked).
 async fn disable(
     owner: Owner,
@@ -205,18 +230,17 @@ async fn disable(
     id: web::Path<i64>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
-    if form.confirm != "yes" {
-        ctx::flash(&session, "error", "webhooks.flash.confirm_first");
-        return Ok(redirect("/app/webhooks"));
-    }
     let id = id.into_inner();
-    let actor = owner.0.actor();
-    run(&state, move |conn| {
-        webhooks::disable(conn, Manager::Owner(&actor), id)
-    })
-    .await?;
-    ctx::flash(&session, "success", "webhooks.flash.disabled");
-    Ok(redirect("/app/webhooks"))
+    let done = "webhooks.flash.disabled";
+    confirmed(
+        owner,
+        session,
+        &state,
+        form.into_inner(),
+        done,
+        move |conn, manager| webhooks::disable(conn, manager, id),
+    )
+    .await
 }
 
 /// Handles POST /app/webhooks/{id}/delete (with the confirmation ticked):
@@ -228,16 +252,15 @@ async fn delete(
     id: web::Path<i64>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
-    if form.confirm != "yes" {
-        ctx::flash(&session, "error", "webhooks.flash.confirm_first");
-        return Ok(redirect("/app/webhooks"));
-    }
     let id = id.into_inner();
-    let actor = owner.0.actor();
-    run(&state, move |conn| {
-        webhooks::delete(conn, Manager::Owner(&actor), id)
-    })
-    .await?;
-    ctx::flash(&session, "success", "webhooks.flash.deleted");
-    Ok(redirect("/app/webhooks"))
+    let done = "webhooks.flash.deleted";
+    confirmed(
+        owner,
+        session,
+        &state,
+        form.into_inner(),
+        done,
+        move |conn, manager| webhooks::delete(conn, manager, id),
+    )
+    .await
 }
