@@ -51,6 +51,12 @@ async fn post(app: &TestApp, token: &str, path: &str, key: &str, body: &Value) -
     (status, json)
 }
 
+async fn delete(app: &TestApp, token: &str, path: &str, key: &str) -> u16 {
+    call(app, token, reqwest::Method::DELETE, path, Some(key), None)
+        .await
+        .0
+}
+
 /// The form's standard order to London (tests/common `order_fields`), as JSON.
 fn order(submit: bool) -> Value {
     json!({
@@ -339,15 +345,7 @@ async fn another_companys_orders_and_addresses_are_not_found() {
     )
     .await;
     assert_eq!(status, 404);
-    let (status, _, _) = call(
-        &app,
-        &other,
-        reqwest::Method::DELETE,
-        &format!("/api/v1/addresses/{id}"),
-        Some("o-2"),
-        None,
-    )
-    .await;
+    let status = delete(&app, &other, &format!("/api/v1/addresses/{id}"), "o-2").await;
     assert_eq!(status, 404);
     let (_, listed) = get(&app, &other, "/api/v1/orders").await;
     assert_eq!(listed["orders"], json!([]));
@@ -540,15 +538,7 @@ async fn the_address_book_routes_cancel_and_label_work_through_the_api() {
     );
     let (_, book) = get(&app, &token, "/api/v1/addresses?q=jane").await;
     assert_eq!(book["addresses"].as_array().map(Vec::len), Some(1));
-    let (status, _, _) = call(
-        &app,
-        &token,
-        reqwest::Method::DELETE,
-        &format!("/api/v1/addresses/{id}"),
-        Some("b-4"),
-        None,
-    )
-    .await;
+    let status = delete(&app, &token, &format!("/api/v1/addresses/{id}"), "b-4").await;
     assert_eq!(status, 200);
     let (_, book) = get(&app, &token, "/api/v1/addresses").await;
     assert_eq!(book["addresses"], json!([]));
