@@ -1,5 +1,6 @@
 //! The commands of the CLI beyond serving: `import-rates`, `quote`,
-//! `watchdog`, `recompute-stats`, `remind-reviews`, `demo` and `gen-bench-data`.
+//! `watchdog`, `recompute-stats`, `remind-reviews`, `demo`, `gen-bench-data`,
+//! `check`, `backup` and `restore`.
 
 use crate::db::DbConnection;
 use crate::domain::country::CountryCode;
@@ -362,4 +363,45 @@ pub fn remind_reviews(conn: &mut DbConnection) -> Result<String, CliError> {
         ));
     }
     Ok(out)
+}
+
+/// `samplepost check`: every broken invariant, one line each (exit 1), or
+/// one line saying all hold.
+pub fn check(conn: &mut DbConnection) -> Result<String, CliError> {
+    let findings =
+        crate::services::check::findings(conn).map_err(|e| CliError::Failed(e.to_string()))?;
+    if findings.is_empty() {
+        return Ok("All invariants hold: balances, order states, statistics.".to_owned());
+    }
+    Err(CliError::Failed(format!(
+        "{}\n{} invariant(s) broken.",
+        findings.join("\n"),
+        findings.len()
+    )))
+}
+
+/// PostgreSQL has its own tools; the SQLite commands say which.
+fn sqlite_only(url: &str) -> Result<(), CliError> {
+    match crate::db::Backend::from_url(url) {
+        crate::db::Backend::Sqlite => Ok(()),
+        crate::db::Backend::Postgres => Err(CliError::BadInput(
+            "backup and restore are for SQLite; for PostgreSQL use pg_dump and pg_restore \
+             (see the README, \"Backups\")"
+                .to_owned(),
+        )),
+    }
+}
+
+/// `samplepost backup --to FILE`.
+pub fn backup(url: &str, to: &Path) -> Result<String, CliError> {
+    sqlite_only(url)?;
+    crate::db::backup::backup(url, to).map_err(CliError::BadInput)?;
+    Ok(format!("Backed up {url} to {}.", to.display()))
+}
+
+/// `samplepost restore --from FILE`.
+pub fn restore(url: &str, from: &Path) -> Result<String, CliError> {
+    sqlite_only(url)?;
+    crate::db::backup::restore(url, from).map_err(CliError::BadInput)?;
+    Ok(format!("Restored {url} from {}.", from.display()))
 }

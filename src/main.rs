@@ -65,6 +65,19 @@ enum Command {
     RemindReviews,
     /// Rebuild the review board's statistics from raw rows; exits 1 listing any difference.
     RecomputeStats,
+    /// Verify the invariants (balances, order states against their events, statistics);
+    /// exits 1 listing each broken one.
+    Check,
+    /// Copy the live SQLite database to a new FILE while the app runs (online backup API).
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Replace the SQLite database with a backup FILE (stop the app first).
+    Restore {
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
     /// Quote a parcel on every route serving the country, cheapest available first.
     Quote {
         /// Destination country (ISO code, e.g. US).
@@ -122,6 +135,19 @@ fn main() -> ExitCode {
 
 fn run(command: Command, overrides: Overrides) -> Result<(), CliError> {
     let settings = Settings::from_env(overrides).map_err(|e| CliError::Failed(e.to_string()))?;
+    // A backup reads the database as it is; a restore replaces it: neither
+    // may migrate it first.
+    match &command {
+        Command::Backup { to } => {
+            println!("{}", cli::backup(&settings.database_url, to)?);
+            return Ok(());
+        }
+        Command::Restore { from } => {
+            println!("{}", cli::restore(&settings.database_url, from)?);
+            return Ok(());
+        }
+        _ => {}
+    }
     let pool = app::prepare_database(&settings).map_err(|e| CliError::Failed(e.to_string()))?;
     let connection = || pool.get().map_err(|e| CliError::Failed(e.to_string()));
     match command {
@@ -185,6 +211,11 @@ fn run(command: Command, overrides: Overrides) -> Result<(), CliError> {
             println!("{}", cli::remind_reviews(&mut *connection()?)?);
             Ok(())
         }
+        Command::Check => {
+            println!("{}", cli::check(&mut *connection()?)?);
+            Ok(())
+        }
+        Command::Backup { .. } | Command::Restore { .. } => Ok(()),
         Command::RecomputeStats => {
             println!("{}", cli::recompute_stats(&mut *connection()?)?);
             Ok(())

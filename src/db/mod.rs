@@ -2,6 +2,7 @@
 //! embedded migrations, and the few backend-specific spots (marked BACKEND).
 
 pub mod addresses;
+pub mod backup;
 pub mod board;
 pub mod catalogue;
 pub mod confirmations;

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod balance;
 pub mod board;
 pub mod catalogue;
+pub mod check;
 pub mod company;
 pub mod handover;
 pub mod labels;

@@ -16,6 +16,7 @@ mod barcode_scan;
 mod bench_data;
 mod board;
 mod catalogue;
+mod check_backup;
 mod cli;
 mod demo;
 mod edge;

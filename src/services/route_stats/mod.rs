@@ -131,23 +131,37 @@ pub fn refresh_order(conn: &mut DbConnection, order_id: i64) -> QueryResult<()> 
 pub fn rebuild(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
     crate::db::write_tx(conn, |conn| {
         store::lock_all(conn)?;
-        let mut fresh = Aggregates::default();
-        for review in store::visible_reviews(conn)? {
-            fresh.add_review(&review, 1);
-        }
-        let facts = measure::all(conn)?;
-        for order in &facts {
-            fresh.add_order(order, 1);
-        }
-        fresh.finish();
-        let (stored, stored_facts) = store::load_all(conn)?;
-        let differences = diff::differences(&stored, &stored_facts, &fresh, &facts);
+        let (fresh, facts, differences) = recompute(conn)?;
         if !differences.is_empty() {
             store::replace_all(conn, &fresh, &facts)?;
             aggregates_changed();
         }
         Ok(differences)
     })
+}
+
+/// The differences [`rebuild`] would find, writing nothing (`samplepost
+/// check`); one transaction, so the rows compared are one snapshot.
+pub fn differences(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+    use diesel::Connection;
+    conn.transaction(|conn| Ok(recompute(conn)?.2))
+}
+
+/// The aggregates recomputed from raw rows, the orders' measured facts and
+/// how the stored rows differ from them.
+fn recompute(conn: &mut DbConnection) -> QueryResult<(Aggregates, Vec<OrderFacts>, Vec<String>)> {
+    let mut fresh = Aggregates::default();
+    for review in store::visible_reviews(conn)? {
+        fresh.add_review(&review, 1);
+    }
+    let facts = measure::all(conn)?;
+    for order in &facts {
+        fresh.add_order(order, 1);
+    }
+    fresh.finish();
+    let (stored, stored_facts) = store::load_all(conn)?;
+    let differences = diff::differences(&stored, &stored_facts, &fresh, &facts);
+    Ok((fresh, facts, differences))
 }
 
 /// The kept catalogue holds the aggregate rows the price lists and the
