@@ -18,6 +18,7 @@ mod board;
 mod catalogue;
 mod check_backup;
 mod cli;
+mod crash;
 mod demo;
 mod edge;
 mod every_page;
