@@ -120,12 +120,20 @@ pub fn connect(url: &str, max_size: u32) -> Result<DbPool, diesel::r2d2::PoolErr
 /// Applies every pending embedded migration for the connection's backend.
 pub fn migrate(conn: &mut DbConnection) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     match conn {
-        DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS)?,
+        DbConnection::Postgresql(c) => {
+            // Instances started together would apply the same migration
+            // twice; the others wait on this session lock and then find
+            // nothing pending.
+            c.batch_execute("SELECT pg_advisory_lock(727574)")?;
+            let applied = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ());
+            c.batch_execute("SELECT pg_advisory_unlock(727574)")?;
+            applied?;
+        }
         DbConnection::Sqlite(c) => {
             c.batch_execute("PRAGMA journal_mode = WAL;")?;
-            c.run_pending_migrations(SQLITE_MIGRATIONS)?
+            c.run_pending_migrations(SQLITE_MIGRATIONS)?;
         }
-    };
+    }
     Ok(())
 }
 
