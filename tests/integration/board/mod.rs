@@ -2,6 +2,7 @@
 //! route pages with keyset-paged reviews, comparison and caching. Seeded with
 //! `common::board` (reviews inserted directly, aggregates rebuilt).
 
+mod kept;
 mod pages;
 mod ranking;
 mod review_list;
