@@ -91,13 +91,7 @@ pub fn by_code(lang: Lang) -> &'static Picker {
 /// The board: the main destinations first, as "美国 · US".
 pub fn destinations(lang: Lang) -> &'static Picker {
     fn build(lang: Lang) -> Picker {
-        let main = country::MAIN_DESTINATIONS
-            .iter()
-            .filter_map(|c| country::find(c));
-        let others = country::all()
-            .iter()
-            .filter(|c| !country::MAIN_DESTINATIONS.contains(&c.code.as_str()));
-        Picker::build(main.chain(others), |c| {
+        Picker::build(country::destinations().into_iter(), |c| {
             format!("{} · {}", name(c, lang), c.code)
         })
     }

@@ -10,7 +10,7 @@ use crate::services::now;
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
 use crate::web::rates::AttributeBoxes;
-use crate::web::{AppState, PageQuery, Pager, picker, run};
+use crate::web::{AppState, PageQuery, Pager, run};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -119,12 +119,6 @@ impl BoardList<'_> {
 
     fn chosen_country(&self) -> Option<&str> {
         self.query.country.as_ref().map(CountryCode::as_str)
-    }
-
-    /// The destination picker's options (escaped once per language), the
-    /// chosen country selected.
-    fn country_options(&self) -> String {
-        picker::destinations(self.ctx.lang).with_selected(self.chosen_country().unwrap_or(""))
     }
 
     /// "Routes 51–100 of 200".
