@@ -2,7 +2,7 @@
 //! as the data does, and its variants (language, filters, page, signed in
 //! or not) never mix.
 
-use super::{Spec, board_order, rating_of, rebuild, review, reviewers};
+use super::{Spec, board_order, get_with_tag, rating_of, rebuild, review, reviewers};
 use crate::common::TestApp;
 use samplepost::bench_data::{self, Params};
 use samplepost::domain::status::Role;
@@ -47,22 +47,8 @@ async fn a_kept_board_changes_with_a_new_review_and_never_goes_stale() {
         assert_ne!(rating_of(&page, "EU-ECO"), rating_of(&seen, "EU-ECO"));
         assert!(!tags.contains(&tag), "a new body has a new tag");
         // The old tag is no longer the page's: no 304 for it.
-        let stale = browser
-            .client
-            .get(browser.url("/"))
-            .header("If-None-Match", &tags[0])
-            .send()
-            .await
-            .expect("GET");
-        assert_eq!(stale.status(), 200);
-        let current = browser
-            .client
-            .get(browser.url("/"))
-            .header("If-None-Match", &tag)
-            .send()
-            .await
-            .expect("GET");
-        assert_eq!(current.status(), 304);
+        assert_eq!(get_with_tag(&browser, "/", &tags[0]).await.status(), 200);
+        assert_eq!(get_with_tag(&browser, "/", &tag).await.status(), 304);
         tags.push(tag);
         seen = page;
     }
