@@ -151,7 +151,14 @@ fn board_pages(app: &TestApp) -> Vec<(String, String)> {
     let before = deep.map_or(0, |c| c.id);
     let compare: Vec<&str> = top.iter().map(|t| t.route_code.as_str()).collect();
     vec![
-        ("/ (board)".to_owned(), format!("{}/", app.address)),
+        (
+            "/ (board, kept page)".to_owned(),
+            format!("{}/", app.address),
+        ),
+        (
+            "/ (board, rendered every time)".to_owned(),
+            format!("{}/?page={VARY}", app.address),
+        ),
         (
             format!("/routes/{code}"),
             at(app, &format!("/routes/{code}")),
@@ -173,10 +180,18 @@ fn board_pages(app: &TestApp) -> Vec<(String, String)> {
     ]
 }
 
+/// In a page's URL: a different number on every request (the median's from
+/// 1001, wrk's from 2001; the board takes pages up to 100000), so no two
+/// requests ask for the same variant. The board's pages past the end show
+/// its last page and only its first 256 variants are kept, so every request
+/// renders it.
+const VARY: &str = "{n}";
+
 /// The median answer time, one request at a time; `None` when the page is missing.
 async fn median_alone(url: &str, samples: usize) -> Option<Duration> {
     let client = reqwest::Client::new();
-    let first = client.get(url).send().await.expect("request");
+    let numbered = |i: usize| url.replace(VARY, &(1000 + i).to_string());
+    let first = client.get(numbered(0)).send().await.expect("request");
     if first.status() == 404 {
         return None;
     }
@@ -186,9 +201,9 @@ async fn median_alone(url: &str, samples: usize) -> Option<Duration> {
         first.status()
     );
     let mut times = Vec::with_capacity(samples);
-    for _ in 0..samples.max(1) {
+    for i in 0..samples.max(1) {
         let started = Instant::now();
-        let response = client.get(url).send().await.expect("request");
+        let response = client.get(numbered(i + 1)).send().await.expect("request");
         response.bytes().await.expect("body");
         times.push(started.elapsed());
     }
@@ -205,12 +220,39 @@ struct Load {
     errors: u64,
 }
 
-/// Drives `url` with wrk for `seconds` (32 connections, two threads).
+/// Drives `url` with wrk for `seconds` (32 connections, two threads); a
+/// [`VARY`] in it becomes a new number on every request (a wrk script).
 fn wrk(url: &str, seconds: u64) -> Load {
+    let mut args = vec![
+        "-t2".to_owned(),
+        "-c32".to_owned(),
+        format!("-d{seconds}s"),
+        "--latency".to_owned(),
+    ];
+    let script = std::env::temp_dir().join(format!("load-vary-{}.lua", std::process::id()));
+    let url = match url.split_once(VARY) {
+        Some((before, after)) => {
+            let path_at = before.find("://").map_or(0, |at| at + 3);
+            let path_at = before[path_at..]
+                .find('/')
+                .map_or(before.len(), |p| path_at + p);
+            let lua = format!(
+                "n = 2000\nrequest = function()\n  n = n + 1\n  \
+                 return wrk.format(nil, \"{}\" .. n .. \"{after}\")\nend\n",
+                &before[path_at..]
+            );
+            std::fs::write(&script, lua).expect("wrk script");
+            args.extend(["-s".to_owned(), script.to_string_lossy().into_owned()]);
+            format!("{}/", &before[..path_at])
+        }
+        None => url.to_owned(),
+    };
+    args.push(url);
     let output = Command::new("wrk")
-        .args(["-t2", "-c32", &format!("-d{seconds}s"), "--latency", url])
+        .args(&args)
         .output()
         .expect("wrk is installed (apt-get install wrk)");
+    let _ = std::fs::remove_file(&script);
     let text = String::from_utf8_lossy(&output.stdout);
     parse_wrk(&text)
 }

@@ -92,6 +92,7 @@ pub fn serve(
     let state = actix_web::web::Data::new(AppState {
         demo: demo.clone(),
         catalogue: Arc::default(),
+        board_pages: Arc::default(),
         api_buckets: Arc::default(),
         backend: Backend::from_url(&settings.database_url),
         storage: Arc::new(LocalStorage::new(settings.uploads_dir())),

@@ -40,6 +40,15 @@ pub fn find(code: &str) -> Option<&'static Country> {
         .map(|i| &COUNTRIES[i])
 }
 
+/// Every country for a destination picker: the main destinations first.
+pub fn destinations() -> Vec<&'static Country> {
+    let main = MAIN_DESTINATIONS.iter().filter_map(|c| find(c));
+    let others = all()
+        .iter()
+        .filter(|c| !MAIN_DESTINATIONS.contains(&c.code.as_str()));
+    main.chain(others).collect()
+}
+
 /// Every country, sorted by code.
 pub fn all() -> &'static [Country] {
     &COUNTRIES

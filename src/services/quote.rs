@@ -138,7 +138,12 @@ pub struct Catalogue {
     stats: HashMap<String, HashMap<String, RouteStats>>,
     /// Measured facts by scope, then route.
     facts: HashMap<String, HashMap<String, RouteFacts>>,
+    /// Which read this is: a catalogue read later has a larger serial.
+    serial: u64,
 }
+
+/// Counts the catalogues read in this process (`Catalogue::serial`).
+static READS: AtomicU64 = AtomicU64::new(0);
 
 impl Catalogue {
     /// Reads the catalogue, with the rows and aggregates of one destination
@@ -188,7 +193,15 @@ impl Catalogue {
             rules: pricing::rules(conn)?,
             stats,
             facts,
+            serial: READS.fetch_add(1, Ordering::SeqCst) + 1,
         })
+    }
+
+    /// Which read of the catalogue this is, larger for later reads: what is
+    /// derived from one catalogue (the board's rendered pages) may be kept
+    /// while it is the current one and must go when a later one is read.
+    pub fn serial(&self) -> u64 {
+        self.serial
     }
 
     /// Every route of the catalogue, by code.

@@ -269,14 +269,13 @@ impl PageCtx {
 
     /// Every country for a destination picker: the main destinations first.
     pub fn destinations(&self) -> Vec<&'static crate::domain::country::Country> {
-        use crate::domain::country;
-        let main = country::MAIN_DESTINATIONS
-            .iter()
-            .filter_map(|c| country::find(c));
-        let others = country::all()
-            .iter()
-            .filter(|c| !country::MAIN_DESTINATIONS.contains(&c.code.as_str()));
-        main.chain(others).collect()
+        crate::domain::country::destinations()
+    }
+
+    /// The same as ready `<option>`s ("美国 · US"), `chosen` selected:
+    /// escaped once per language (`web::picker`), not on every request.
+    pub fn destination_options(&self, chosen: &str) -> String {
+        super::picker::destinations(self.lang).with_selected(chosen)
     }
 
     /// A country's name in the page's language, or the code when unknown.

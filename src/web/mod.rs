@@ -25,6 +25,7 @@ pub mod module;
 pub mod notifications;
 pub mod orders;
 pub mod password_reset;
+pub mod picker;
 pub mod public;
 pub mod rate_limit;
 pub mod rates;
@@ -60,6 +61,8 @@ pub struct AppState {
     pub demo: crate::demo::DemoFlag,
     /// Routes, rate rows and pricing rules for the pages that show prices.
     pub catalogue: Arc<crate::services::quote::CatalogueCache>,
+    /// The board's rendered pages for the current catalogue (`board::kept`).
+    pub board_pages: Arc<board::kept::KeptPages>,
     /// The API's per-token rate limit (issue #13).
     pub api_buckets: Arc<api::rate::TokenBuckets>,
 }

@@ -3,7 +3,7 @@
 use super::ctx::PageCtx;
 use super::errors::AppError;
 use super::{AppState, render, render_with, run};
-use crate::domain::country::{self, CountryCode};
+use crate::domain::country::CountryCode;
 use crate::domain::field_errors::FieldErrors;
 use crate::domain::measure::{grams_from_kg, mm_from_cm};
 use crate::domain::money::UsdCents;
@@ -19,7 +19,6 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/rates", web::get().to(calculator));
@@ -197,24 +196,10 @@ impl CalculatorPage {
         })
     }
 
-    /// The destination picker's options, the typed country selected. The
-    /// list is escaped once per language and kept: escaping some 250 names
-    /// on every request was a third of the page's time (README, "Speed at scale").
+    /// The destination picker's options, the typed country selected
+    /// (escaped once per language: `web::picker`).
     fn country_options(&self) -> String {
-        let (html, at) = match self.ctx.lang {
-            Lang::ZhCn => &*OPTIONS_ZH,
-            Lang::En => &*OPTIONS_EN,
-        };
-        match at.get(self.query.to.trim()) {
-            Some(&offset) => {
-                let mut out = String::with_capacity(html.len() + 10);
-                out.push_str(&html[..offset]);
-                out.push_str(" selected");
-                out.push_str(&html[offset..]);
-                out
-            }
-            None => html.clone(),
-        }
+        super::picker::by_code(self.ctx.lang).with_selected(&self.query.to)
     }
 
     fn route_name(&self, q: &RouteQuote) -> String {
@@ -255,50 +240,6 @@ impl CalculatorPage {
             .collect()
     }
 }
-
-#[derive(Template)]
-#[template(
-    source = "{% for (code, name) in countries %}<option value=\"{{ code }}\">{{ code }} · {{ name }}</option>\n{% endfor %}",
-    ext = "html"
-)]
-struct CountryOptions<'a> {
-    countries: Vec<(&'a str, &'a str)>,
-}
-
-/// The options' HTML and, per country code, where ` selected` goes.
-fn country_options(lang: Lang) -> (String, HashMap<String, usize>) {
-    let countries = country::all()
-        .iter()
-        .map(|c| {
-            let name = match lang {
-                Lang::ZhCn => c.name_zh.as_str(),
-                Lang::En => c.name_en.as_str(),
-            };
-            (c.code.as_str(), name)
-        })
-        .collect();
-    // Built once for the process from the country list, not per request:
-    // a failure leaves the picker empty (the page still prices typed codes)
-    // and is logged rather than hidden.
-    let html = CountryOptions { countries }
-        .render()
-        .unwrap_or_else(|error| {
-            tracing::error!(%error, "the destination picker's options did not render");
-            String::new()
-        });
-    let mut at = HashMap::new();
-    for c in country::all() {
-        let value = format!("<option value=\"{}\"", c.code);
-        if let Some(start) = html.find(&value) {
-            at.insert(c.code.clone(), start + value.len());
-        }
-    }
-    (html, at)
-}
-
-type PickerOptions = (String, HashMap<String, usize>);
-static OPTIONS_ZH: LazyLock<PickerOptions> = LazyLock::new(|| country_options(Lang::ZhCn));
-static OPTIONS_EN: LazyLock<PickerOptions> = LazyLock::new(|| country_options(Lang::En));
 
 /// Handles GET /rates: the calculator, and with a query the prices of every route.
 async fn calculator(

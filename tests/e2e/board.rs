@@ -64,3 +64,48 @@ async fn a_visitor_filters_the_board_opens_a_route_and_compares_two() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_visitor_pages_through_a_long_board_keeping_the_sort() {
+    browser_test(
+        "a_visitor_pages_through_a_long_board_keeping_the_sort",
+        async |browsers| {
+            let app = TestApp::spawn().await;
+            {
+                let mut conn = app.conn();
+                samplepost::bench_data::generate(
+                    &mut conn,
+                    &samplepost::bench_data::Params {
+                        routes: 60,
+                        companies: 3,
+                        reviews: 30,
+                        seed: 5,
+                    },
+                )
+                .expect("bench data");
+            }
+            let tab = browsers.open(&app.address).await;
+            tab.goto("/lang/en").await;
+            tab.goto("/").await;
+            tab.select_option("#sort", "speed").await;
+            tab.click_and_load(r#"form.board-filters button[type="submit"]"#)
+                .await;
+            let shown = tab.text("[data-shown]").await;
+            assert!(shown.starts_with("Routes 1–50 of "), "{shown}");
+            tab.click_and_load(r#"nav.pager a[rel="next"]"#).await;
+            tab.wait_until(
+                "location.search === '?sort=speed&page=2'",
+                "the next page's link keeps the sort",
+            )
+            .await;
+            let shown = tab.text("[data-shown]").await;
+            assert!(shown.starts_with("Routes 51–"), "{shown}");
+            tab.wait_until(
+                "document.querySelector('#sort').value === 'speed'",
+                "the sort stays chosen on the next page",
+            )
+            .await;
+        },
+    )
+    .await;
+}

@@ -88,6 +88,43 @@ pub struct Board {
     pub active_routes: usize,
 }
 
+/// Routes on one page of the board: 200 routes at once were too many to
+/// read (and to send).
+pub const PAGE_SIZE: usize = 50;
+
+/// Which slice of the matching routes a page of the board shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Paging {
+    /// 1-based; a page past the end shows the last one.
+    pub page: usize,
+    pub pages: usize,
+    /// Routes matching the filters, on all pages.
+    pub matching: usize,
+    /// 1-based position of the page's first route (0 when none match).
+    pub first: usize,
+    /// Position of its last route.
+    pub last: usize,
+}
+
+impl Board {
+    /// Keeps only the rows of page `page` (1-based, clamped to the pages
+    /// there are) and says which they are.
+    pub fn keep_page(&mut self, page: usize) -> Paging {
+        let matching = self.rows.len();
+        let pages = matching.div_ceil(PAGE_SIZE).max(1);
+        let page = page.clamp(1, pages);
+        let skip = (page - 1) * PAGE_SIZE;
+        self.rows = self.rows.drain(..).skip(skip).take(PAGE_SIZE).collect();
+        Paging {
+            page,
+            pages,
+            matching,
+            first: if self.rows.is_empty() { 0 } else { skip + 1 },
+            last: skip + self.rows.len(),
+        }
+    }
+}
+
 /// The board for `query` as of `now`, from the kept catalogue's routes,
 /// aggregate rows and prices: a fresh catalogue answers without the
 /// database (README, "Speed at scale").

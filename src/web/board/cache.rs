@@ -6,8 +6,10 @@
 //! 304 when nothing changed); everyone else's is `public, max-age=60`. The
 //! language comes from a cookie, hence `Vary: Cookie`.
 
+use super::kept::Page;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
 
@@ -35,6 +37,28 @@ pub fn matches(if_none_match: &str, etag: &str) -> bool {
 pub fn send(req: &HttpRequest, signed_in: bool, status: StatusCode, body: String) -> HttpResponse {
     let tag = etag(&body);
     let control = if signed_in { PRIVATE } else { PUBLIC };
+    respond(req, control, status, tag, Bytes::from(body))
+}
+
+/// Sends a page kept for anonymous visitors (`kept::Page`): its tag was
+/// computed once, when it was kept.
+pub fn send_kept(req: &HttpRequest, page: &Page) -> HttpResponse {
+    respond(
+        req,
+        PUBLIC,
+        StatusCode::OK,
+        page.etag.clone(),
+        page.body.clone(),
+    )
+}
+
+fn respond(
+    req: &HttpRequest,
+    control: &'static str,
+    status: StatusCode,
+    tag: String,
+    body: Bytes,
+) -> HttpResponse {
     let fresh = status == StatusCode::OK
         && req
             .headers()

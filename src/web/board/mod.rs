@@ -6,6 +6,7 @@
 pub mod cache;
 mod compare;
 mod home;
+pub mod kept;
 mod route;
 
 use super::ctx::PageCtx;

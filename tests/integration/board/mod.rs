@@ -2,11 +2,24 @@
 //! route pages with keyset-paged reviews, comparison and caching. Seeded with
 //! `common::board` (reviews inserted directly, aggregates rebuilt).
 
+mod kept;
 mod pages;
 mod ranking;
 mod review_list;
 
+use crate::common::Browser;
 pub use crate::common::board::{Spec, rebuild, review, reviewers};
+
+/// A GET of `path` sent with `If-None-Match: <tag>`.
+pub async fn get_with_tag(browser: &Browser, path: &str, tag: &str) -> reqwest::Response {
+    browser
+        .client
+        .get(browser.url(path))
+        .header("If-None-Match", tag)
+        .send()
+        .await
+        .expect("GET")
+}
 
 /// The routes of a board page in the order shown.
 pub fn board_order(page: &str) -> Vec<String> {

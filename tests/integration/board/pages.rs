@@ -1,7 +1,7 @@
 //! The board's pages as a browser sees them: empty states, charts,
 //! comparison errors, and caching.
 
-use super::{Spec, rebuild, review, reviewers};
+use super::{Spec, get_with_tag, rebuild, review, reviewers};
 use crate::common::TestApp;
 use samplepost::domain::status::Role;
 
@@ -88,22 +88,10 @@ async fn public_pages_answer_an_unchanged_etag_with_304() {
         assert_eq!(headers["cache-control"], "public, max-age=60", "{path}");
         let etag = headers["etag"].to_str().expect("etag").to_owned();
         assert!(etag.starts_with('"'), "a strong tag");
-        let again = browser
-            .client
-            .get(browser.url(path))
-            .header("If-None-Match", &etag)
-            .send()
-            .await
-            .expect("GET");
+        let again = get_with_tag(&browser, path, &etag).await;
         assert_eq!(again.status(), 304, "{path}");
         assert_eq!(again.text().await.expect("body"), "");
-        let other = browser
-            .client
-            .get(browser.url(path))
-            .header("If-None-Match", "\"stale\"")
-            .send()
-            .await
-            .expect("GET");
+        let other = get_with_tag(&browser, path, "\"stale\"").await;
         assert_eq!(other.status(), 200);
     }
     // A new review changes the page, so the old tag no longer matches.
@@ -112,13 +100,7 @@ async fn public_pages_answer_an_unchanged_etag_with_304() {
     let firms = reviewers(&app, "Etag", 1).await;
     review(&app, &Spec::new("EU-ECO", "DE", firms[0], 4));
     rebuild(&app);
-    let after = browser
-        .client
-        .get(browser.url("/routes/EU-ECO"))
-        .header("If-None-Match", &etag)
-        .send()
-        .await
-        .expect("GET");
+    let after = get_with_tag(&browser, "/routes/EU-ECO", &etag).await;
     assert_eq!(after.status(), 200);
     // Signed in, the page names the user: private.
     let staff = app.staff(Role::Operator).await;
