@@ -42,6 +42,12 @@ struct Index {
 }
 
 #[derive(QueryableByName)]
+struct Timeout {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    timeout: i64,
+}
+
+#[derive(QueryableByName)]
 struct Mode {
     #[diesel(sql_type = Text)]
     journal_mode: String,
@@ -64,10 +70,14 @@ pub(crate) fn begin(conn: &mut DbConnection) -> QueryResult<BulkLoad> {
             // write-ahead log would write every page twice.
             c.batch_execute("PRAGMA cache_size = -1048576; PRAGMA synchronous = OFF;")?;
             let before = diesel::sql_query("PRAGMA journal_mode").get_result::<Mode>(c)?;
-            // Refused (stays "wal") while another connection has the file
-            // open, e.g. a running server: then the load keeps the log.
-            let now = diesel::sql_query("PRAGMA journal_mode = MEMORY").get_result::<Mode>(c)?;
-            if now.journal_mode != before.journal_mode {
+            // Refused ("database is locked", at once: no busy wait) while
+            // another connection has the file open, e.g. a running server:
+            // then the load keeps the write-ahead log.
+            let timeout = diesel::sql_query("PRAGMA busy_timeout").get_result::<Timeout>(c)?;
+            c.batch_execute("PRAGMA busy_timeout = 0;")?;
+            let now = diesel::sql_query("PRAGMA journal_mode = MEMORY").get_result::<Mode>(c);
+            c.batch_execute(&format!("PRAGMA busy_timeout = {};", timeout.timeout))?;
+            if now.is_ok_and(|now| now.journal_mode != before.journal_mode) {
                 journal_mode = Some(before.journal_mode);
             }
             // Autoindexes (UNIQUE in the table) have no SQL and stay.
