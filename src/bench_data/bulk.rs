@@ -14,7 +14,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 
 /// The tables the generator fills by the million.
-const TABLES: &[&str] = &[
+pub const TABLES: &[&str] = &[
     "orders",
     "order_recipients",
     "order_shipments",

@@ -15,6 +15,8 @@ mod orders;
 mod sheet;
 pub mod world;
 
+pub use bulk::TABLES as BULK_TABLES;
+
 use crate::db::DbConnection;
 use crate::db::schema::{orders as orders_table, rate_rows, routes};
 use crate::services::route_stats;
