@@ -306,7 +306,7 @@ pub fn gen_bench_data(
     let summary = crate::bench_data::generate(conn, params)?;
     let mut out = format!(
         "Generated {} routes, {} companies, {} orders, {} reviews, {} events in {:.1} s \
-         (rows {:.1} s, rebuild {:.1} s).",
+         (rows {:.1} s, indexes {:.1} s, rebuild {:.1} s).",
         summary.routes,
         summary.companies,
         summary.orders,
@@ -314,6 +314,7 @@ pub fn gen_bench_data(
         summary.events,
         started.elapsed().as_secs_f64(),
         summary.insert_time.as_secs_f64(),
+        summary.index_time.as_secs_f64(),
         summary.rebuild_time.as_secs_f64(),
     );
     // The generator writes raw rows and measured facts; rebuild makes the

@@ -10,9 +10,12 @@
 //! `route_stats::rebuild`, the same code `recompute-stats` runs.
 
 mod batch;
+mod bulk;
 mod orders;
 mod sheet;
 pub mod world;
+
+pub use bulk::TABLES as BULK_TABLES;
 
 use crate::db::DbConnection;
 use crate::db::schema::{orders as orders_table, rate_rows, routes};
@@ -42,8 +45,10 @@ pub struct Summary {
     pub events: u64,
     /// What the first `rebuild` after the insert reported (expected: nothing).
     pub differences: Vec<String>,
-    /// Time spent writing rows, and rebuilding the aggregates.
+    /// Time spent writing rows, building the indexes again (dropped while
+    /// writing) and rebuilding the aggregates.
     pub insert_time: std::time::Duration,
+    pub index_time: std::time::Duration,
     pub rebuild_time: std::time::Duration,
 }
 
@@ -61,6 +66,10 @@ pub(crate) struct Plan {
     pub company_name: fn(usize) -> (String, String),
     /// The account of parcel checks and ticket answers, when `extras`.
     pub staff_id: Option<i64>,
+    /// A bulk load ([`bulk`]: indexes dropped while writing, fast settings)
+    /// with each step's time on stderr. Not for the demo's few hundred
+    /// orders, which may go into a database a server is using.
+    pub bulk: bool,
 }
 
 /// A route orders can go on, with one destination it serves.
@@ -92,6 +101,7 @@ pub fn generate(conn: &mut DbConnection, params: &Params) -> Result<Summary, Str
             )
         },
         staff_id: None,
+        bulk: true,
     };
     let mut summary = fill(conn, &mut rng, params.companies, params.reviews, &plan)?;
     summary.routes = params.routes;
@@ -131,15 +141,38 @@ pub(crate) fn fill(
     let companies = companies.max(1);
     let sellers = crate::db::write_tx(conn, |conn| sellers(conn, rng, companies, plan))
         .map_err(|e: diesel::result::Error| e.to_string())?;
-    let mut summary =
-        orders::write(conn, rng, &lanes, &sellers, reviews, plan).map_err(|e| e.to_string())?;
+    let load = if plan.bulk {
+        Some(bulk::begin(conn).map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    let written = orders::write(conn, rng, &lanes, &sellers, reviews, plan);
+    let insert_time = started.elapsed();
+    plan.phase("rows", insert_time);
+    // The indexes come back even when the writing failed.
+    let indexing = std::time::Instant::now();
+    let restored = load.map_or(Ok(()), |load| bulk::end(conn, load));
+    let mut summary = written.map_err(|e| e.to_string())?;
+    restored.map_err(|e| e.to_string())?;
+    summary.index_time = indexing.elapsed();
+    plan.phase("indexes", summary.index_time);
+    summary.insert_time = insert_time;
     summary.companies = companies;
     reset_sequences(conn).map_err(|e| e.to_string())?;
-    summary.insert_time = started.elapsed();
     let rebuilding = std::time::Instant::now();
     summary.differences = route_stats::rebuild(conn).map_err(|e| e.to_string())?;
     summary.rebuild_time = rebuilding.elapsed();
+    plan.phase("rebuild", summary.rebuild_time);
     Ok(summary)
+}
+
+impl Plan {
+    /// A bulk load's step time on stderr as it ends: a million reviews take minutes.
+    fn phase(&self, name: &str, took: std::time::Duration) {
+        if self.bulk {
+            eprintln!("gen-bench-data: {name} {:.1} s", took.as_secs_f64());
+        }
+    }
 }
 
 /// Every active route × destination of the routes' current sheets.

@@ -83,6 +83,7 @@ pub fn run(conn: &mut DbConnection) -> Result<String, String> {
             (zh.to_owned(), en.to_owned())
         },
         staff_id: Some(staff_id),
+        bulk: false,
     };
     let mut rng = StdRng::seed_from_u64(2026);
     let summary = bench_data::fill(conn, &mut rng, COMPANIES.len(), REVIEWS, &plan)?;

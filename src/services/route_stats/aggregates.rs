@@ -10,7 +10,7 @@ use crate::db::route_stats::{
 };
 use crate::domain::facts::percentile;
 use crate::domain::rating::{self, Sums};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// (route code, country): `ALL` stands for every route or every destination.
 pub type Scope = (String, String);
@@ -36,12 +36,16 @@ pub struct CompanyWeight {
     pub weighted_score: f64,
 }
 
+/// The two biggest maps (a row per route × company, and per histogram bar:
+/// hundreds of thousands at a million reviews) are hashed: the rebuild adds
+/// every review and order into them, and a B-tree's string comparisons were
+/// half its time. What needs an order sorts ([`Aggregates::finish`]).
 #[derive(Clone, Debug, Default)]
 pub struct Aggregates {
     pub stats: BTreeMap<Scope, RouteStats>,
     pub facts: BTreeMap<Scope, RouteFacts>,
-    pub companies: BTreeMap<(Scope, i64), CompanyWeight>,
-    pub histograms: BTreeMap<Bar, i64>,
+    pub companies: HashMap<(Scope, i64), CompanyWeight>,
+    pub histograms: HashMap<Bar, i64>,
     /// (route, month) → (reviews, Σ overall).
     pub months: BTreeMap<(String, String), (i64, i64)>,
 }
@@ -163,20 +167,28 @@ impl Aggregates {
     /// taken away is cleared where nothing is left.
     pub fn finish(&mut self) {
         self.companies.retain(|_, company| company.reviews != 0);
-        let mut by_scope: BTreeMap<&Scope, Vec<Sums>> = BTreeMap::new();
-        for ((key, _), company) in &self.companies {
-            by_scope.entry(key).or_default().push(Sums {
-                weight: company.weight,
-                weighted_score: company.weighted_score,
-            });
+        // By company id within a scope, so the cap adds in a fixed order.
+        let mut by_scope: HashMap<&Scope, Vec<(i64, Sums)>> = HashMap::new();
+        for ((key, company_id), company) in &self.companies {
+            by_scope.entry(key).or_default().push((
+                *company_id,
+                Sums {
+                    weight: company.weight,
+                    weighted_score: company.weighted_score,
+                },
+            ));
         }
         for (key, row) in self.stats.iter_mut() {
             if row.reviews == 0 {
                 row.weight = 0.0;
                 row.weighted_score = 0.0;
             }
-            let capped = match by_scope.get(key) {
-                Some(companies) if key.0 != ALL => rating::cap(companies),
+            let capped = match by_scope.get_mut(key) {
+                Some(companies) if key.0 != ALL => {
+                    companies.sort_unstable_by_key(|(id, _)| *id);
+                    let sums: Vec<Sums> = companies.iter().map(|(_, sums)| *sums).collect();
+                    rating::cap(&sums)
+                }
                 _ => rating::Capped::default(),
             };
             row.capped_weight = capped.reviews.weight;
@@ -184,20 +196,21 @@ impl Aggregates {
             row.filler_weight = capped.filler_weight;
         }
         self.histograms.retain(|_, count| *count != 0);
+        // Each scope's all-time bars by kind, in ascending value order.
+        let mut bars: HashMap<(&Scope, &str), Vec<(i64, i64)>> = HashMap::new();
+        for ((key, kind, month, value), count) in &self.histograms {
+            if month.is_empty() {
+                bars.entry((key, *kind)).or_default().push((*value, *count));
+            }
+        }
+        bars.values_mut().for_each(|bars| bars.sort_unstable());
         for (key, row) in self.facts.iter_mut() {
-            let bars = |kind: &str| -> Vec<(i64, i64)> {
-                self.histograms
-                    .range((key.clone(), "", String::new(), i64::MIN)..)
-                    .take_while(|((k, _, _, _), _)| k == key)
-                    .filter(|((_, bar_kind, month, _), _)| *bar_kind == kind && month.is_empty())
-                    .map(|((_, _, _, value), count)| (*value, *count))
-                    .collect()
-            };
-            let transit = bars(TRANSIT_DAYS);
-            row.transit_median = percentile(&transit, 0.5);
-            row.transit_p90 = percentile(&transit, 0.9);
-            row.silence_median_hours = percentile(&bars(SILENCE_HOURS), 0.5);
-            row.response_median_minutes = percentile(&bars(RESPONSE_MINUTES), 0.5);
+            let of = |kind: &'static str| bars.get(&(key, kind)).map_or(&[][..], Vec::as_slice);
+            let transit = of(TRANSIT_DAYS);
+            row.transit_median = percentile(transit, 0.5);
+            row.transit_p90 = percentile(transit, 0.9);
+            row.silence_median_hours = percentile(of(SILENCE_HOURS), 0.5);
+            row.response_median_minutes = percentile(of(RESPONSE_MINUTES), 0.5);
         }
         self.months.retain(|_, (reviews, _)| *reviews != 0);
     }

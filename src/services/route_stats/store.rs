@@ -271,42 +271,54 @@ pub fn load_all(conn: &mut DbConnection) -> QueryResult<(Aggregates, Vec<OrderFa
 /// Rows per multi-row INSERT: well under SQLite's limit on bound values.
 const BATCH: usize = 500;
 
-/// Replaces every stored aggregate and order's facts.
-pub fn replace_all(
+/// Empties `$table` and writes `$rows` (a slice or `Vec`) into it, when the
+/// rebuild found it different.
+macro_rules! refill {
+    ($conn:expr, $tables:expr, $table:ident, $rows:expr, $per_statement:expr) => {
+        if $tables.contains(stringify!($table)) {
+            diesel::delete($table::table).execute(&mut *$conn)?;
+            let rows = $rows;
+            for chunk in rows.chunks($per_statement) {
+                batch_insert!($conn, $table::table, chunk);
+            }
+        }
+    };
+}
+
+/// Replaces the stored rows of `tables` (aggregate tables and
+/// `order_facts`) with the rebuilt ones; the others are left alone.
+pub fn replace(
     conn: &mut DbConnection,
+    tables: &BTreeSet<&'static str>,
     agg: &Aggregates,
     facts: &[OrderFacts],
 ) -> QueryResult<()> {
-    diesel::delete(route_stats::table).execute(conn)?;
-    diesel::delete(route_facts::table).execute(conn)?;
-    diesel::delete(route_company_weights::table).execute(conn)?;
-    diesel::delete(route_histograms::table).execute(conn)?;
-    diesel::delete(route_months::table).execute(conn)?;
-    diesel::delete(order_facts::table).execute(conn)?;
-    let stats: Vec<&RouteStats> = agg.stats.values().collect();
-    for chunk in stats.chunks(BATCH / 4) {
-        let rows: Vec<RouteStats> = chunk.iter().map(|row| (*row).clone()).collect();
-        batch_insert!(conn, route_stats::table, &rows);
-    }
+    let stats: Vec<RouteStats> = agg.stats.values().cloned().collect();
+    refill!(conn, tables, route_stats, stats, BATCH / 4);
     let route_facts_rows: Vec<RouteFacts> = agg.facts.values().cloned().collect();
-    for chunk in route_facts_rows.chunks(BATCH / 4) {
-        batch_insert!(conn, route_facts::table, chunk);
-    }
-    let companies: Vec<RouteCompanyWeight> = agg.company_rows().collect();
-    for chunk in companies.chunks(BATCH) {
-        batch_insert!(conn, route_company_weights::table, chunk);
-    }
-    let bars: Vec<RouteHistogram> = agg.histogram_rows().collect();
-    for chunk in bars.chunks(BATCH) {
-        batch_insert!(conn, route_histograms::table, chunk);
-    }
-    let months: Vec<RouteMonth> = agg.month_rows().collect();
-    for chunk in months.chunks(BATCH) {
-        batch_insert!(conn, route_months::table, chunk);
-    }
-    for chunk in facts.chunks(BATCH) {
-        batch_insert!(conn, order_facts::table, chunk);
-    }
+    refill!(conn, tables, route_facts, route_facts_rows, BATCH / 4);
+    refill!(
+        conn,
+        tables,
+        route_company_weights,
+        agg.company_rows().collect::<Vec<_>>(),
+        BATCH
+    );
+    refill!(
+        conn,
+        tables,
+        route_histograms,
+        agg.histogram_rows().collect::<Vec<_>>(),
+        BATCH
+    );
+    refill!(
+        conn,
+        tables,
+        route_months,
+        agg.month_rows().collect::<Vec<_>>(),
+        BATCH
+    );
+    refill!(conn, tables, order_facts, facts, BATCH);
     Ok(())
 }
 
