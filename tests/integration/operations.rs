@@ -149,20 +149,9 @@ async fn every_answer_carries_a_request_id_and_a_decent_incoming_one_is_kept() {
             .expect("ascii")
             .to_owned()
     };
-    let first = id_of(
-        &client
-            .get(format!("{}/login", app.address))
-            .send()
-            .await
-            .expect("get"),
-    );
-    let second = id_of(
-        &client
-            .get(format!("{}/nothing", app.address))
-            .send()
-            .await
-            .expect("get"),
-    );
+    let browser = app.browser();
+    let first = id_of(&browser.get("/login").await);
+    let second = id_of(&browser.get("/nothing").await);
     assert_ne!(first, second);
     for id in [&first, &second] {
         assert!(
