@@ -2,7 +2,10 @@
 
 use crate::config::Settings;
 use crate::db::{self, Backend};
+use crate::demo::DemoFlag;
 use crate::domain::email::Email;
+use crate::jobs::shutdown::Workers;
+use crate::metrics::Metrics;
 use crate::services::{accounts, catalogue};
 use crate::storage::LocalStorage;
 use crate::web::{self, AppState, edge};
@@ -78,12 +81,25 @@ pub fn ensure_admin(pool: &db::DbPool, settings: &Settings) -> Result<Option<Str
     accounts::ensure_admin(&mut conn, &email).map_err(|e| StartError::Admin(e.to_string()))
 }
 
-/// Starts serving on `listener`; the returned server runs until stopped.
+/// Starts serving on `listener`; the returned server runs until stopped,
+/// the background workers as long as the runtime (the tests' servers).
 pub fn serve(
     listener: TcpListener,
     pool: db::DbPool,
     settings: Settings,
 ) -> Result<Server, StartError> {
+    start(listener, pool, settings).map(|(server, _workers)| server)
+}
+
+/// Starts serving on `listener` and the background workers. The server
+/// stops gracefully on SIGTERM (no new connections, requests in flight
+/// answered within `settings.shutdown_timeout`); then `Workers::stop`
+/// (`main.rs`).
+pub fn start(
+    listener: TcpListener,
+    pool: db::DbPool,
+    settings: Settings,
+) -> Result<(Server, Workers), StartError> {
     let pool_for_jobs = pool.clone();
     let demo = crate::demo::DemoFlag::default();
     if let Ok(mut conn) = pool.get() {
@@ -99,21 +115,8 @@ pub fn serve(
         pool,
         settings: settings.clone(),
     });
-    // The mail worker lives as long as the runtime that serves requests.
-    tokio::spawn(crate::jobs::outbox::run(
-        pool_for_jobs.clone(),
-        settings.clone(),
-    ));
-    tokio::spawn(crate::jobs::webhooks::run(
-        pool_for_jobs.clone(),
-        settings.clone(),
-    ));
-    tokio::spawn(crate::jobs::review_reminders::run(
-        pool_for_jobs.clone(),
-        settings.clone(),
-    ));
-    tokio::spawn(crate::demo::watch(pool_for_jobs.clone(), demo));
-    tokio::spawn(crate::jobs::watchdog::run(pool_for_jobs, settings.clone()));
+    let metrics = actix_web::web::Data::new(Metrics::default());
+    let workers = spawn_workers(&pool_for_jobs, &settings, demo);
     let key = Key::derive_from(settings.session_key.expose());
     let secure = settings.cookie_secure;
     // The cookie lives as long as a session may; the `sessions` row decides earlier ends.
@@ -131,6 +134,7 @@ pub fn serve(
             .build();
         App::new()
             .app_data(state.clone())
+            .app_data(metrics.clone())
             .configure(edge::extractor_configs)
             .configure(web::routes)
             .default_service(actix_web::web::to(web::public::not_found))
@@ -139,13 +143,35 @@ pub fn serve(
             .wrap(from_fn(edge::guard))
             .wrap(session)
             .wrap(security_headers(secure))
+            // Times all the layers inside it, by route pattern (`web::metrics`).
+            .wrap(from_fn(web::metrics::record))
             .wrap(tracing_actix_web::TracingLogger::<edge::Spans>::new())
+            // Outermost: the id exists before the span that logs it.
+            .wrap(from_fn(edge::request_id::stamp))
     })
     // The request head must arrive within 10 s (a body has its own timeouts,
     // `Settings::body_timeouts`); a closing client gets 2 s to go.
     .client_request_timeout(Duration::from_secs(10))
     .client_disconnect_timeout(Duration::from_secs(2))
+    .shutdown_timeout(settings.shutdown_timeout.as_secs())
     .listen(listener)?
     .run();
-    Ok(server)
+    Ok((server, workers))
+}
+
+/// The background workers of this instance, each told when to stop.
+fn spawn_workers(pool: &db::DbPool, settings: &Settings, demo: DemoFlag) -> Workers {
+    use crate::jobs::{outbox, review_reminders, watchdog, webhooks};
+    let mut workers = Workers::default();
+    let (p, s, stop) = (pool.clone(), settings.clone(), workers.shutdown());
+    workers.spawn(outbox::run(p, s, stop));
+    let (p, s, stop) = (pool.clone(), settings.clone(), workers.shutdown());
+    workers.spawn(webhooks::run(p, s, stop));
+    let (p, s, stop) = (pool.clone(), settings.clone(), workers.shutdown());
+    workers.spawn(review_reminders::run(p, s, stop));
+    let (p, s, stop) = (pool.clone(), settings.clone(), workers.shutdown());
+    workers.spawn(watchdog::run(p, s, stop));
+    let stop = workers.shutdown();
+    workers.spawn(crate::demo::watch(pool.clone(), demo, stop));
+    workers
 }

@@ -64,7 +64,16 @@ pub struct Settings {
     pub webhooks: WebhookSettings,
     /// Requests one API token may make (`web::api::rate`).
     pub api_rate: ApiRate,
+    /// The bearer token `/metrics` asks for (`METRICS_TOKEN`, at least
+    /// [`METRICS_TOKEN_MIN`] characters); without it `/metrics` is a 404.
+    pub metrics_token: Option<Secret<String>>,
+    /// How long a SIGTERM waits for requests in flight and for the
+    /// background workers' job in hand (`SHUTDOWN_TIMEOUT_SECONDS`, default 30).
+    pub shutdown_timeout: std::time::Duration,
 }
+
+/// The shortest `METRICS_TOKEN`: the token is all that guards `/metrics`.
+pub const METRICS_TOKEN_MIN: usize = 16;
 
 /// How the webhook worker polls and retries.
 #[derive(Clone, Copy, Debug)]
@@ -172,6 +181,8 @@ pub enum SettingsError {
     },
     #[error("{0} must be a whole number, not {1:?}")]
     Invalid(&'static str, String),
+    #[error("METRICS_TOKEN must be at least {METRICS_TOKEN_MIN} printable characters")]
+    MetricsToken,
 }
 
 /// Values the command line may override; `None` falls back to the environment.
@@ -185,7 +196,8 @@ impl Settings {
     /// Reads `DATABASE_URL`, `BIND`, `DATA_DIR`, `SESSION_KEY`, `COOKIE_SECURE`,
     /// `ADMIN_EMAIL`, `SMTP_URL`, `MAIL_FROM`, `PUBLIC_URL`, `UPLOAD_QUOTA_MB`,
     /// `SESSION_IDLE_HOURS`, `SESSION_MAX_DAYS`, `WATCHDOG_POLL_SECONDS`,
-    /// `WEBHOOK_POLL_SECONDS`, `API_RATE_PER_SECOND`, `API_RATE_BURST`.
+    /// `WEBHOOK_POLL_SECONDS`, `API_RATE_PER_SECOND`, `API_RATE_BURST`,
+    /// `METRICS_TOKEN`, `SHUTDOWN_TIMEOUT_SECONDS`.
     pub fn from_env(overrides: Overrides) -> Result<Settings, SettingsError> {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let data_dir = overrides
@@ -267,6 +279,13 @@ impl Settings {
                 per_second: number("API_RATE_PER_SECOND", 10, 10_000)? as f64,
                 burst: number("API_RATE_BURST", 50, 100_000)? as f64,
             },
+            metrics_token: match env("METRICS_TOKEN") {
+                Some(token) => Some(Secret::new(metrics_token(token)?)),
+                None => None,
+            },
+            shutdown_timeout: std::time::Duration::from_secs(
+                number("SHUTDOWN_TIMEOUT_SECONDS", 30, 600)?.unsigned_abs(),
+            ),
         })
     }
 
@@ -278,6 +297,16 @@ impl Settings {
     /// Where uploaded files are kept by the local storage.
     pub fn uploads_dir(&self) -> PathBuf {
         self.data_dir.join("uploads")
+    }
+}
+
+/// A token long enough and sendable in a header as it is.
+fn metrics_token(token: String) -> Result<String, SettingsError> {
+    let printable = token.bytes().all(|b| b.is_ascii_graphic());
+    if printable && token.len() >= METRICS_TOKEN_MIN {
+        Ok(token)
+    } else {
+        Err(SettingsError::MetricsToken)
     }
 }
 

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod jobs;
+pub mod metrics;
 pub mod pdf;
 pub mod services;
 pub mod storage;

@@ -109,12 +109,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,actix_server=warn".into()),
-        )
-        .init();
+    if let Err(message) = init_logs() {
+        eprintln!("samplepost: {message}");
+        return ExitCode::from(2);
+    }
     let cli = Cli::parse();
     let overrides = Overrides {
         bind: cli.bind,
@@ -131,6 +129,26 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Log lines as text (the default) or, with `LOG_FORMAT=json`, one JSON
+/// object a line with the request's span (its `request_id`) in each.
+fn init_logs() -> Result<(), String> {
+    let filter = || {
+        tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| "info,actix_server=warn".into())
+    };
+    match std::env::var("LOG_FORMAT").as_deref() {
+        Err(_) | Ok("" | "text") => tracing_subscriber::fmt().with_env_filter(filter()).init(),
+        Ok("json") => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(true)
+            .with_env_filter(filter())
+            .init(),
+        Ok(other) => return Err(format!("LOG_FORMAT must be text or json, not {other:?}")),
+    }
+    Ok(())
 }
 
 fn run(command: Command, overrides: Overrides) -> Result<(), CliError> {
@@ -256,10 +274,19 @@ fn run(command: Command, overrides: Overrides) -> Result<(), CliError> {
                 .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
             let address = listener.local_addr().map_err(|e| e.to_string())?;
             println!("Samplepost is serving on http://{address}");
+            let grace = settings.shutdown_timeout;
             actix_web::rt::System::new()
                 .block_on(async move {
-                    let server = app::serve(listener, pool, settings).map_err(|e| e.to_string())?;
-                    server.await.map_err(|e| e.to_string())
+                    let (server, workers) =
+                        app::start(listener, pool, settings).map_err(|e| e.to_string())?;
+                    // Returns once a SIGTERM (or SIGINT) stopped the server.
+                    server.await.map_err(|e| e.to_string())?;
+                    if workers.stop(grace).await {
+                        tracing::info!("background workers stopped; exiting");
+                    } else {
+                        tracing::warn!("background workers still busy; exiting anyway");
+                    }
+                    Ok(())
                 })
                 .map_err(CliError::Failed)
         }

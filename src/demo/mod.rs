@@ -161,7 +161,11 @@ impl DemoFlag {
 const WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Re-reads the flag every few seconds for as long as the server runs.
-pub async fn watch(pool: crate::db::DbPool, flag: DemoFlag) {
+pub async fn watch(
+    pool: crate::db::DbPool,
+    flag: DemoFlag,
+    shutdown: crate::jobs::shutdown::Shutdown,
+) {
     loop {
         let pool = pool.clone();
         let read = tokio::task::spawn_blocking(move || {
@@ -174,6 +178,8 @@ pub async fn watch(pool: crate::db::DbPool, flag: DemoFlag) {
             Ok(Err(error)) => tracing::warn!(%error, "could not read the demo flag"),
             Err(error) => tracing::warn!(%error, "demo flag task failed"),
         }
-        tokio::time::sleep(WATCH_EVERY).await;
+        if shutdown.sleep(WATCH_EVERY).await {
+            return;
+        }
     }
 }

@@ -28,6 +28,7 @@ pub mod rate_sheet;
 pub mod rating;
 pub mod receipt;
 pub mod recipient;
+pub mod request_id;
 pub mod resident_id;
 pub mod returns;
 pub mod review;

@@ -3,5 +3,6 @@
 pub mod lease;
 pub mod outbox;
 pub mod review_reminders;
+pub mod shutdown;
 pub mod watchdog;
 pub mod webhooks;

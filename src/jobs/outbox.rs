@@ -4,6 +4,7 @@
 //! and given up after [`MAX_ATTEMPTS`]. Without `SMTP_URL` mails are marked
 //! skipped, which the admin sees at `/admin/outbox`.
 
+use super::shutdown::Shutdown;
 use crate::config::Settings;
 use crate::db::models::OutboxMail;
 use crate::db::schema::outbox;
@@ -28,8 +29,9 @@ pub fn backoff(attempts: i64) -> Duration {
     Duration::seconds(seconds.min(3600))
 }
 
-/// Runs forever on the current runtime, one round per `settings.outbox_poll`.
-pub async fn run(pool: DbPool, settings: Settings) {
+/// Runs on the current runtime, one round per `settings.outbox_poll`, until
+/// `shutdown`: a round under way (its mails are leased) is finished first.
+pub async fn run(pool: DbPool, settings: Settings, shutdown: Shutdown) {
     let mailer = match settings.smtp_url.as_ref() {
         Some(url) => match SmtpTransport::from_url(url.expose()) {
             Ok(builder) => Some(builder.build()),
@@ -49,7 +51,10 @@ pub async fn run(pool: DbPool, settings: Settings) {
             Err(error) => tracing::warn!(%error, "outbox round panicked"),
             Ok(Ok(_)) => {}
         }
-        tokio::time::sleep(settings.outbox_poll).await;
+        if shutdown.sleep(settings.outbox_poll).await {
+            tracing::info!("outbox worker stopped");
+            return;
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! across instances, runs a round (`services::reviews::reminders::round`).
 
 use super::lease::Lease;
+use super::shutdown::Shutdown;
 use crate::config::Settings;
 use crate::db::{DbConnection, DbPool};
 use crate::services::reviews::reminders::{self, Reminded};
@@ -17,8 +18,8 @@ const HOLD_MINUTES: i64 = 10;
 /// Reminders are due by the day: one round an hour is on time.
 const EVERY_MINUTES: i64 = 60;
 
-/// Runs forever on the current runtime.
-pub async fn run(pool: DbPool, settings: Settings) {
+/// Runs on the current runtime until `shutdown` (after the round under way).
+pub async fn run(pool: DbPool, settings: Settings, shutdown: Shutdown) {
     let lease = Lease::new(JOB);
     loop {
         let (pool, lease) = (pool.clone(), lease.clone());
@@ -34,7 +35,10 @@ pub async fn run(pool: DbPool, settings: Settings) {
             Ok(Err(error)) => tracing::warn!(%error, "review reminder round failed"),
             Err(error) => tracing::warn!(%error, "review reminder round panicked"),
         }
-        tokio::time::sleep(settings.watchdog_poll).await;
+        if shutdown.sleep(settings.watchdog_poll).await {
+            tracing::info!("review reminders stopped");
+            return;
+        }
     }
 }
 

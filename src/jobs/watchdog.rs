@@ -3,6 +3,7 @@
 //! (`services::watchdog::round`) and records it for `/admin/tracking`.
 
 use super::lease::Lease;
+use super::shutdown::Shutdown;
 use crate::config::Settings;
 use crate::db::{DbConnection, DbPool};
 use crate::services::watchdog::{self, Opened};
@@ -15,9 +16,9 @@ pub const JOB: &str = "watchdog";
 /// over (a round that died; the silences' unique key keeps that safe).
 const HOLD_MINUTES: i64 = 10;
 
-/// Runs forever on the current runtime, one round per `settings.watchdog_poll`
-/// across all instances.
-pub async fn run(pool: DbPool, settings: Settings) {
+/// Runs on the current runtime, one round per `settings.watchdog_poll`
+/// across all instances, until `shutdown` (after the round under way).
+pub async fn run(pool: DbPool, settings: Settings, shutdown: Shutdown) {
     let lease = Lease::new(JOB);
     let every = Duration::from_std(settings.watchdog_poll).unwrap_or(Duration::minutes(5));
     loop {
@@ -34,7 +35,10 @@ pub async fn run(pool: DbPool, settings: Settings) {
             Ok(Err(error)) => tracing::warn!(%error, "watchdog round failed"),
             Err(error) => tracing::warn!(%error, "watchdog round panicked"),
         }
-        tokio::time::sleep(settings.watchdog_poll).await;
+        if shutdown.sleep(settings.watchdog_poll).await {
+            tracing::info!("watchdog stopped");
+            return;
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 //! `X-Samplepost-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`,
 //! `X-Samplepost-Event` and `X-Samplepost-Delivery`; any 2xx is delivered.
 
+use super::shutdown::Shutdown;
 use crate::config::{Settings, WebhookSettings};
 use crate::db::schema::{webhook_attempts, webhook_deliveries, webhook_endpoints};
 use crate::db::{DbConnection, DbPool, write_tx};
@@ -59,8 +60,10 @@ pub fn backoff(settings: &WebhookSettings, attempts: i64) -> Duration {
         .unwrap_or(cap)
 }
 
-/// Runs forever on the current runtime, one round per `settings.webhooks.poll`.
-pub async fn run(pool: DbPool, settings: Settings) {
+/// Runs on the current runtime, one round per `settings.webhooks.poll`, until
+/// `shutdown`: the delivery being sent is finished and recorded, the rest of
+/// the round's batch is handed back (see [`round`]).
+pub async fn run(pool: DbPool, settings: Settings, shutdown: Shutdown) {
     let client = match reqwest::Client::builder()
         .connect_timeout(CONNECT_TIMEOUT)
         .timeout(TOTAL_TIMEOUT)
@@ -76,21 +79,27 @@ pub async fn run(pool: DbPool, settings: Settings) {
         }
     };
     loop {
-        if let Err(error) = round(&pool, &settings.webhooks, &client).await {
+        if let Err(error) = round(&pool, &settings.webhooks, &client, &shutdown).await {
             tracing::warn!(%error, "webhook round failed");
         }
-        tokio::time::sleep(settings.webhooks.poll).await;
+        if shutdown.sleep(settings.webhooks.poll).await {
+            tracing::info!("webhook worker stopped");
+            return;
+        }
     }
 }
 
 type RoundError = Box<dyn std::error::Error + Send + Sync>;
 
 /// One round: claims the due deliveries, sends each, records the outcome.
-/// Returns how many were attempted.
+/// Returns how many were attempted. Once `shutdown` is asked for, the
+/// deliveries not yet sent lose their lease, so the next instance (or the
+/// next start) sends them without waiting for it to run out.
 pub async fn round(
     pool: &DbPool,
     settings: &WebhookSettings,
     client: &reqwest::Client,
+    shutdown: &Shutdown,
 ) -> Result<usize, RoundError> {
     let claim_pool = pool.clone();
     let claimed = tokio::task::spawn_blocking(move || -> Result<Vec<Claimed>, RoundError> {
@@ -98,8 +107,19 @@ pub async fn round(
         Ok(claim(&mut conn)?)
     })
     .await??;
-    let count = claimed.len();
-    for item in claimed {
+    let mut count = 0;
+    let mut claimed = claimed.into_iter();
+    while let Some(item) = claimed.next() {
+        if shutdown.requested() {
+            let unsent: Vec<Claimed> = std::iter::once(item).chain(claimed).collect();
+            let release_pool = pool.clone();
+            tokio::task::spawn_blocking(move || -> Result<(), RoundError> {
+                Ok(release(&mut *release_pool.get()?, &unsent)?)
+            })
+            .await??;
+            break;
+        }
+        count += 1;
         let started = std::time::Instant::now();
         let outcome = send(client, &item).await;
         let took = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
@@ -157,6 +177,21 @@ fn claim(conn: &mut DbConnection) -> QueryResult<Vec<Claimed>> {
         }
         Ok(claimed)
     })
+}
+
+/// Hands claimed deliveries back unsent: their lease ends now, if it is
+/// still this instance's.
+fn release(conn: &mut DbConnection, unsent: &[Claimed]) -> QueryResult<()> {
+    for item in unsent {
+        diesel::update(
+            webhook_deliveries::table
+                .find(item.delivery.id)
+                .filter(webhook_deliveries::leased_until.eq(Some(item.leased_until))),
+        )
+        .set(webhook_deliveries::leased_until.eq(None::<NaiveDateTime>))
+        .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// What one attempt got: the receiver's status code, or why there was none.

@@ -8,6 +8,7 @@ pub mod api_orders;
 pub mod api_tokens;
 pub mod approvals;
 pub mod audit;
+pub mod backlog;
 pub mod balance;
 pub mod board;
 pub mod catalogue;

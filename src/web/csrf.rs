@@ -26,6 +26,6 @@ pub fn verify(session: &Session, submitted: Option<&str>, path: &str) -> Result<
     Err(AppError::Csrf)
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

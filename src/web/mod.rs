@@ -21,6 +21,7 @@ pub mod hooks;
 pub mod hs_codes;
 pub mod labels;
 pub mod logout;
+pub mod metrics;
 pub mod module;
 pub mod notifications;
 pub mod orders;
@@ -163,6 +164,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     rates::routes(cfg);
     accounts::routes(cfg);
     logout::routes(cfg);
+    metrics::routes(cfg);
     password_reset::routes(cfg);
     sessions::routes(cfg);
     addresses::routes(cfg);

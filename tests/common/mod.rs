@@ -19,6 +19,8 @@ use std::net::TcpListener;
 
 pub const PASSWORD: &str = "Correct-Horse-42";
 pub const USCC: &str = "91350100M000100Y43";
+/// The bearer token of `/metrics` on test servers.
+pub const METRICS_TOKEN: &str = "test-metrics-token-0123456789";
 pub const RESIDENT_ID: &str = "11010519491231002X";
 
 pub struct TestApp {
@@ -93,6 +95,8 @@ impl TestApp {
                 ..WebhookSettings::default()
             },
             api_rate: ApiRate::default(),
+            metrics_token: Some(Secret::new(METRICS_TOKEN.to_owned())),
+            shutdown_timeout: std::time::Duration::from_secs(30),
         };
         adjust(&mut settings);
         let database_url = settings.database_url.clone();

@@ -29,10 +29,12 @@ fn chinese_on_english(page: &str, allowed: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// Checks one page in both languages and returns what is wrong with it.
+/// Checks one page in both languages, and its security headers and
+/// cookie flags (issue #14), and returns what is wrong with it.
 async fn problems(browser: &Browser, path: &str, allowed: &[&str]) -> Vec<String> {
     let (zh, en) = both_languages(browser, path).await;
-    let mut found = Vec::new();
+    let headers = browser.get(path).await.headers().clone();
+    let mut found = crate::security::header_problems(path, &headers, false);
     for (lang, page) in [("zh", &zh), ("en", &en)] {
         let text = visible_text(page);
         for p in placeholders(&text) {
@@ -331,7 +333,7 @@ async fn every_page_reads_cleanly_in_both_languages() {
         found.extend(problems(&admin, &path, &typed).await);
     }
     // The catalogue pages edit names in both languages: they show both, so
-    // only placeholders and keys are checked there.
+    // only placeholders, keys and the security headers are checked there.
     // So do the warehouse settings: addresses in Chinese, carriers' Chinese names.
     for path in [
         "/admin/routes",
@@ -343,6 +345,8 @@ async fn every_page_reads_cleanly_in_both_languages() {
         "/admin/carriers/4PX",
     ] {
         let (zh, en) = both_languages(&admin, path).await;
+        let headers = admin.get(path).await.headers().clone();
+        found.extend(crate::security::header_problems(path, &headers, false));
         for page in [&zh, &en] {
             assert!(placeholders(&visible_text(page)).is_empty(), "{path}");
             assert!(

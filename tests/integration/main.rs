@@ -27,6 +27,7 @@ mod hostile_files;
 mod labels;
 mod links;
 mod mail;
+mod operations;
 mod order_sheet;
 mod orders;
 mod paid;

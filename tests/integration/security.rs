@@ -1,5 +1,55 @@
 use crate::common::{TestApp, csrf_in, location, png, verification_form};
+use reqwest::header::HeaderMap;
 use samplepost::domain::status::Role;
+
+/// What is wrong with the security headers and the session cookie of the
+/// answer to `path` (issue #14); `every_page` runs it on every page, with
+/// `https` as the server's `COOKIE_SECURE`.
+pub fn header_problems(path: &str, headers: &HeaderMap, https: bool) -> Vec<String> {
+    let mut found = Vec::new();
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let csp = header("content-security-policy").unwrap_or("");
+    for part in [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+    ] {
+        if !csp.contains(part) {
+            found.push(format!("{path}: CSP without {part}: {csp:?}"));
+        }
+    }
+    if csp.contains("unsafe-inline") || csp.contains("unsafe-eval") {
+        found.push(format!("{path}: CSP allows inline code: {csp:?}"));
+    }
+    for (name, expected) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "same-origin"),
+    ] {
+        if header(name) != Some(expected) {
+            found.push(format!("{path}: {name} is {:?}", header(name)));
+        }
+    }
+    match (header("strict-transport-security"), https) {
+        (Some(hsts), true) if hsts.contains("max-age=31536000") => {}
+        (None, false) => {}
+        (hsts, _) => found.push(format!("{path}: HSTS {hsts:?} with COOKIE_SECURE={https}")),
+    }
+    let session_cookies = headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter(|c| c.starts_with("sp_session="));
+    for cookie in session_cookies {
+        let secure = cookie.split(';').any(|a| a.trim() == "Secure");
+        if !cookie.contains("HttpOnly") || !cookie.contains("SameSite=Lax") || secure != https {
+            found.push(format!("{path}: session cookie flags: {cookie}"));
+        }
+    }
+    found
+}
 
 #[tokio::test]
 async fn every_page_carries_the_security_headers() {
@@ -14,6 +64,34 @@ async fn every_page_carries_the_security_headers() {
     assert_eq!(headers["referrer-policy"], "same-origin");
     let cookie = headers["set-cookie"].to_str().expect("cookie");
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+}
+
+#[tokio::test]
+async fn behind_https_the_cookie_is_secure_and_hsts_is_sent_on_every_kind_of_answer() {
+    let plain = TestApp::spawn().await;
+    let https = TestApp::spawn_with(|settings| settings.cookie_secure = true).await;
+    let mut found = Vec::new();
+    for (app, secure) in [(&plain, false), (&https, true)] {
+        let browser = app.browser();
+        let login = browser.get("/login").await;
+        assert!(
+            login.headers().get("set-cookie").is_some(),
+            "a session cookie"
+        );
+        found.extend(header_problems("/login", login.headers(), secure));
+        // Error pages, redirects, files, JSON and the metrics' 404 too.
+        for path in [
+            "/no/such/page",
+            "/app",
+            "/static/app.css",
+            "/healthz",
+            "/metrics",
+        ] {
+            let response = browser.get(path).await;
+            found.extend(header_problems(path, response.headers(), secure));
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
 }
 
 #[tokio::test]

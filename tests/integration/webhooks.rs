@@ -750,3 +750,43 @@ async fn the_openapi_document_lists_the_new_paths() {
         assert!(document["paths"][path].is_object(), "{path} is documented");
     }
 }
+
+/// A round asked to stop (SIGTERM, issue #14) sends nothing more and hands
+/// its claimed deliveries back at once; the next round sends them.
+#[actix_web::test]
+async fn a_stopping_worker_hands_back_the_deliveries_it_has_not_sent() {
+    use samplepost::config::WebhookSettings;
+    use samplepost::jobs::shutdown::{Shutdown, Workers};
+    use samplepost::jobs::webhooks::round;
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.seller("Acme").await;
+    let (url, got) = receiver(vec![200, 200]).await;
+    let (endpoint, _) = new_endpoint(&owner, &url, &["ticket.updated"]).await;
+    for _ in 0..2 {
+        let path = format!("/app/webhooks/{endpoint}/test");
+        assert_eq!(owner.post_form(&path, &[]).await.status(), 303);
+    }
+    let client = reqwest::Client::new();
+    let settings = WebhookSettings::default();
+    let workers = Workers::default();
+    let stopping = workers.shutdown();
+    assert!(workers.stop(Duration::from_secs(1)).await);
+    let sent = round(&app.pool, &settings, &client, &stopping).await;
+    assert_eq!(sent.expect("round"), 0);
+    assert!(got.lock().expect("log").is_empty(), "nothing sent");
+    let leased: Vec<Option<chrono::NaiveDateTime>> = {
+        let mut conn = app.conn();
+        let conn: &mut DbConnection = &mut conn;
+        webhook_deliveries::table
+            .filter(webhook_deliveries::endpoint_id.eq(endpoint))
+            .filter(webhook_deliveries::status.eq("pending"))
+            .select(webhook_deliveries::leased_until)
+            .load(conn)
+            .expect("deliveries")
+    };
+    assert_eq!(leased, vec![None, None], "handed back, still pending");
+    let running = Shutdown::default();
+    let sent = round(&app.pool, &settings, &client, &running).await;
+    assert_eq!(sent.expect("round"), 2, "the next round sends both");
+    assert_eq!(got.lock().expect("log").len(), 2);
+}

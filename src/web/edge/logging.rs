@@ -6,16 +6,30 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::{Error, ResponseError};
 use tracing::Span;
-use tracing_actix_web::{DefaultRootSpanBuilder, RootSpanBuilder};
+use tracing::field::Empty;
+use tracing_actix_web::RootSpanBuilder;
 
 /// The request span of `tracing_actix_web::TracingLogger` (request id,
 /// method, route, status), with the levels above. The crate's own event
 /// (`emit_event_on_error`, off in Cargo.toml) logs a 303 at ERROR.
+///
+/// The span is built here rather than by the crate's `root_span!`: its
+/// request id is always a new UUID, and ours is the one `request_id::stamp`
+/// kept or made, the one the `X-Request-Id` header shows.
 pub struct Spans;
 
 impl RootSpanBuilder for Spans {
     fn on_request_start(request: &ServiceRequest) -> Span {
-        DefaultRootSpanBuilder::on_request_start(request)
+        let route = request.match_pattern();
+        tracing::info_span!(
+            "HTTP request",
+            request_id = %super::request_id::of(request),
+            http.method = %request.method(),
+            http.route = route.as_deref().unwrap_or(crate::metrics::UNMATCHED),
+            http.target = request.uri().path_and_query().map_or("", |p| p.as_str()),
+            http.client_ip = request.connection_info().realip_remote_addr().unwrap_or(""),
+            http.status_code = Empty,
+        )
     }
 
     fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, Error>) {
@@ -39,6 +53,6 @@ impl RootSpanBuilder for Spans {
             // A handler that built its own 5xx (the health check) logged why.
             None => {}
         });
-        DefaultRootSpanBuilder::on_request_end(span, outcome);
+        span.record("http.status_code", status.as_u16());
     }
 }

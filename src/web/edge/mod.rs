@@ -16,6 +16,7 @@
 mod framework;
 mod logging;
 mod redirect;
+pub mod request_id;
 mod scan;
 
 pub use framework::extractor_configs;
