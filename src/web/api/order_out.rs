@@ -5,6 +5,7 @@
 use crate::db::orders::OrderItem;
 use crate::domain::customs::Warning;
 use crate::domain::money::UsdCents;
+use crate::domain::recipient::RecipientFields;
 use crate::i18n::{self, Lang};
 use crate::services::api_orders::ListRow;
 use crate::services::orders::OrderView;
@@ -15,23 +16,6 @@ use utoipa::ToSchema;
 /// An RFC 3339 instant in UTC.
 pub(super) fn at(value: NaiveDateTime) -> String {
     value.and_utc().to_rfc3339()
-}
-
-/// The recipient as stored (normalized by the order form's rules).
-#[derive(Serialize, ToSchema)]
-pub struct RecipientOut {
-    pub name: String,
-    pub company: String,
-    pub line1: String,
-    pub line2: String,
-    pub city: String,
-    pub state: String,
-    pub postcode: String,
-    /// ISO 3166-1 alpha-2.
-    pub country: String,
-    pub phone: String,
-    pub email: String,
-    pub tax_id: String,
 }
 
 /// The parcel in grams and millimetres.
@@ -114,7 +98,8 @@ pub struct OrderOut {
     pub purpose: String,
     pub reference: String,
     pub sender_address_id: Option<i64>,
-    pub recipient: RecipientOut,
+    /// As stored: normalized by the order form's rules (phone in E.164).
+    pub recipient: RecipientFields,
     pub parcel: ParcelOut,
     pub items: Vec<ItemOut>,
     pub route: Option<String>,
@@ -140,7 +125,6 @@ fn item_out(item: &OrderItem) -> ItemOut {
 /// The order as the API shows it.
 pub fn order_out(view: &OrderView, token_name: Option<String>) -> OrderOut {
     let order = &view.order;
-    let recipient = &view.draft.recipient;
     let quote = view.quote.as_ref().map(|quote| QuoteOut {
         route: quote.route_code.clone(),
         currency: "CNY".to_owned(),
@@ -161,19 +145,7 @@ pub fn order_out(view: &OrderView, token_name: Option<String>) -> OrderOut {
         purpose: order.purpose.as_str().to_owned(),
         reference: order.reference.clone(),
         sender_address_id: order.sender_address_id,
-        recipient: RecipientOut {
-            name: recipient.name.clone(),
-            company: recipient.company.clone(),
-            line1: recipient.line1.clone(),
-            line2: recipient.line2.clone(),
-            city: recipient.city.clone(),
-            state: recipient.state.clone(),
-            postcode: recipient.postcode.clone(),
-            country: recipient.country.clone(),
-            phone: recipient.phone.clone(),
-            email: recipient.email.clone(),
-            tax_id: recipient.tax_id.clone(),
-        },
+        recipient: view.draft.recipient.clone(),
         parcel: ParcelOut {
             weight_g: order.weight_g,
             length_mm: order.length_mm,
