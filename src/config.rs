@@ -70,6 +70,9 @@ pub struct Settings {
     /// How long a SIGTERM waits for requests in flight and for the
     /// background workers' job in hand (`SHUTDOWN_TIMEOUT_SECONDS`, default 30).
     pub shutdown_timeout: std::time::Duration,
+    /// Load balancers whose `X-Forwarded-For` is believed
+    /// (`TRUSTED_PROXIES`; `domain::client_address`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// The shortest `METRICS_TOKEN`: the token is all that guards `/metrics`.
@@ -286,6 +289,11 @@ impl Settings {
             shutdown_timeout: std::time::Duration::from_secs(
                 number("SHUTDOWN_TIMEOUT_SECONDS", 30, 600)?.unsigned_abs(),
             ),
+            trusted_proxies: match env("TRUSTED_PROXIES") {
+                Some(text) => crate::domain::client_address::parse_trusted(&text)
+                    .map_err(|why| SettingsError::Invalid("TRUSTED_PROXIES", why))?,
+                None => Vec::new(),
+            },
         })
     }
 

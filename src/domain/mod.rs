@@ -4,6 +4,7 @@ pub mod api_scope;
 pub mod approval;
 pub mod barcode;
 pub mod china_time;
+pub mod client_address;
 pub mod country;
 pub mod customs;
 pub mod email;

@@ -148,10 +148,24 @@ pub fn expected_csrf(session: &Session) -> Option<String> {
     session.get::<String>(SESSION_CSRF).ok().flatten()
 }
 
-/// The client's address as the socket sees it (no proxy headers are trusted).
+/// The client's address: the socket's peer, or behind a trusted proxy
+/// (`TRUSTED_PROXIES`) the hop it appended to `X-Forwarded-For`.
 pub fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|addr| addr.ip().to_string())
+    let peer = req.peer_addr().map(|addr| addr.ip());
+    let trusted = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.settings.trusted_proxies.as_slice())
+        .unwrap_or_default();
+    let forwarded: Vec<&str> = if trusted.is_empty() {
+        Vec::new()
+    } else {
+        req.headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|value| value.to_str().ok())
+            .collect()
+    };
+    crate::domain::client_address::client(peer, &forwarded, trusted)
+        .map(|ip| ip.to_string())
         .unwrap_or_default()
 }
 

@@ -162,11 +162,7 @@ async fn retry_after(req: &ServiceRequest, limit: &'static Limit) -> Result<Opti
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or_else(|| AppError::Internal("application state missing".to_owned()))?;
-    // The socket's address, like `ctx::client_ip`: no proxy header is trusted.
-    let ip = req
-        .peer_addr()
-        .map(|addr| addr.ip().to_string())
-        .unwrap_or_default();
+    let ip = crate::web::ctx::client_ip(req.request());
     let at = crate::services::now();
     let (window_start, seconds_left) = limit.window(at);
     let prune_before = at - Duration::hours(KEEP_HOURS);

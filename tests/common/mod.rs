@@ -97,6 +97,7 @@ impl TestApp {
             api_rate: ApiRate::default(),
             metrics_token: Some(Secret::new(METRICS_TOKEN.to_owned())),
             shutdown_timeout: std::time::Duration::from_secs(30),
+            trusted_proxies: Vec::new(),
         };
         adjust(&mut settings);
         let database_url = settings.database_url.clone();

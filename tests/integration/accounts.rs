@@ -280,3 +280,71 @@ fn raw_keys<'a>(page: &'a str, tables: &std::collections::BTreeSet<&str>) -> Vec
         })
         .collect()
 }
+
+/// A browser whose every request says it came through a proxy for `client`.
+fn browser_behind_proxy(app: &TestApp, client: &str) -> crate::common::Browser {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "x-forwarded-for",
+        reqwest::header::HeaderValue::from_str(client).expect("header"),
+    );
+    crate::common::Browser {
+        base: app.address.clone(),
+        client: reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .expect("client"),
+    }
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_throttling_and_the_audit_log_see_the_forwarded_client() {
+    let app = TestApp::spawn_with(|settings| {
+        settings.trusted_proxies = vec!["127.0.0.1".parse().expect("ip")];
+    })
+    .await;
+    let (_, email) = app.owner("Acme").await;
+    let attacker = browser_behind_proxy(&app, "198.51.100.7");
+    for _ in 0..5 {
+        assert_eq!(
+            attacker.sign_in(&email, "wrong-password-1").await.status(),
+            422
+        );
+    }
+    assert_eq!(attacker.sign_in(&email, PASSWORD).await.status(), 429);
+    // The same balancer forwards the real owner from elsewhere: not locked.
+    let owner = browser_behind_proxy(&app, "198.51.100.8");
+    assert_eq!(owner.sign_in(&email, PASSWORD).await.status(), 303);
+    let mut conn = app.conn();
+    let from_attacker: i64 = {
+        use diesel::prelude::*;
+        use samplepost::db::schema::audit_log;
+        audit_log::table
+            .filter(audit_log::ip.eq("198.51.100.7"))
+            .count()
+            .get_result(&mut *conn)
+            .expect("count")
+    };
+    assert!(from_attacker >= 5, "audited as the forwarded client");
+}
+
+#[tokio::test]
+async fn without_trusted_proxies_a_forged_forwarded_for_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let (_, email) = app.owner("Acme").await;
+    for n in 0..5 {
+        let forged = browser_behind_proxy(&app, &format!("198.51.100.{n}"));
+        assert_eq!(
+            forged.sign_in(&email, "wrong-password-1").await.status(),
+            422
+        );
+    }
+    let forged = browser_behind_proxy(&app, "198.51.100.99");
+    assert_eq!(
+        forged.sign_in(&email, PASSWORD).await.status(),
+        429,
+        "the socket's address is what counts"
+    );
+}

@@ -27,7 +27,9 @@ impl RootSpanBuilder for Spans {
             http.method = %request.method(),
             http.route = route.as_deref().unwrap_or(crate::metrics::UNMATCHED),
             http.target = request.uri().path_and_query().map_or("", |p| p.as_str()),
-            http.client_ip = request.connection_info().realip_remote_addr().unwrap_or(""),
+            // The same address the audit log and throttling use; actix's
+            // `realip_remote_addr` would believe any client's header.
+            http.client_ip = %crate::web::ctx::client_ip(request.request()),
             http.status_code = Empty,
         )
     }
