@@ -14,10 +14,17 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Starts the binary on a free port against `database_url`; returns the
-/// child and its address once it serves.
-fn start(database_url: &str, key: &[u8], data_dir: &std::path::Path) -> (Child, String) {
+/// Starts the binary on a free port against `database_url` with the
+/// session `key` and `settings` (environment variables); returns the child
+/// and its address once it serves.
+pub(crate) fn start(
+    database_url: &str,
+    key: &[u8],
+    data_dir: &std::path::Path,
+    settings: &[(&str, &str)],
+) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_samplepost"))
+        .envs(settings.iter().copied())
         .args(["--bind", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
         .env("DATABASE_URL", database_url)
@@ -114,7 +121,7 @@ async fn sigkill_while_orders_are_paid_loses_no_answered_request_and_leaves_noth
     let token = new_token(&seller, "ERP", &["orders:write"]).await;
     let csrf = seller.csrf().await;
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let (mut child, base) = start(&app.database_url, &key, data_dir.path());
+    let (mut child, base) = start(&app.database_url, &key, data_dir.path(), &[]);
     // The seller's cookie (the same key signs it) works on the binary too.
     let on_binary = Browser {
         base: base.clone(),
@@ -174,7 +181,7 @@ async fn sigkill_while_orders_are_paid_loses_no_answered_request_and_leaves_noth
     );
 
     // And it starts again on the same database.
-    let (mut again, base) = start(&app.database_url, &key, data_dir.path());
+    let (mut again, base) = start(&app.database_url, &key, data_dir.path(), &[]);
     let on_binary = Browser {
         base,
         client: seller.client.clone(),

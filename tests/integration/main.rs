@@ -24,6 +24,7 @@ mod edge;
 mod every_page;
 mod handover;
 mod hostile_files;
+mod instances;
 mod labels;
 mod links;
 mod mail;

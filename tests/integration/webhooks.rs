@@ -20,7 +20,7 @@ fn secret_on(page: &str) -> String {
 }
 
 /// Adds an endpoint through `/app/webhooks`; returns its id and signing secret.
-async fn new_endpoint(owner: &Browser, url: &str, events: &[&str]) -> (i64, String) {
+pub(crate) async fn new_endpoint(owner: &Browser, url: &str, events: &[&str]) -> (i64, String) {
     let mut fields = vec![("url", url)];
     fields.extend(events.iter().map(|event| ("events", *event)));
     let response = owner.post_form("/app/webhooks", &fields).await;
@@ -96,13 +96,13 @@ fn payloads(app: &TestApp, endpoint: i64, event_type: &str) -> Vec<Value> {
 
 /// One request the test receiver got.
 #[derive(Clone, Debug)]
-struct Received {
+pub(crate) struct Received {
     head: String,
     body: String,
 }
 
 impl Received {
-    fn header(&self, name: &str) -> Option<String> {
+    pub(crate) fn header(&self, name: &str) -> Option<String> {
         self.head.lines().find_map(|line| {
             let (key, value) = line.split_once(':')?;
             key.trim()
@@ -114,7 +114,7 @@ impl Received {
 
 /// A local HTTP receiver answering each request with the next of `codes`
 /// (the last one again when they run out); returns its URL and what it got.
-async fn receiver(codes: Vec<u16>) -> (String, Arc<Mutex<Vec<Received>>>) {
+pub(crate) async fn receiver(codes: Vec<u16>) -> (String, Arc<Mutex<Vec<Received>>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
