@@ -109,7 +109,6 @@ pub fn start(
         demo: demo.clone(),
         catalogue: Arc::default(),
         board_pages: Arc::default(),
-        api_buckets: Arc::default(),
         backend: Backend::from_url(&settings.database_url),
         storage: Arc::new(LocalStorage::new(settings.uploads_dir())),
         pool,

@@ -62,7 +62,7 @@ pub struct Settings {
     pub session_lifetime: SessionLifetime,
     /// The outgoing webhooks' worker (`jobs::webhooks`).
     pub webhooks: WebhookSettings,
-    /// Requests one API token may make (`web::api::rate`).
+    /// Requests one API token may make (`services::api_rate`).
     pub api_rate: ApiRate,
     /// The bearer token `/metrics` asks for (`METRICS_TOKEN`, at least
     /// [`METRICS_TOKEN_MIN`] characters); without it `/metrics` is a 404.

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod addresses;
 pub mod api_idempotency;
 pub mod api_orders;
+pub mod api_rate;
 pub mod api_tokens;
 pub mod approvals;
 pub mod audit;

@@ -64,8 +64,6 @@ pub struct AppState {
     pub catalogue: Arc<crate::services::quote::CatalogueCache>,
     /// The board's rendered pages for the current catalogue (`board::kept`).
     pub board_pages: Arc<board::kept::KeptPages>,
-    /// The API's per-token rate limit (issue #13).
-    pub api_buckets: Arc<api::rate::TokenBuckets>,
 }
 
 /// Runs a service call on the blocking thread pool with a pooled connection.

@@ -24,7 +24,6 @@ pub(crate) fn start(
     settings: &[(&str, &str)],
 ) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_samplepost"))
-        .envs(settings.iter().copied())
         .args(["--bind", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
         .env("DATABASE_URL", database_url)
@@ -35,6 +34,8 @@ pub(crate) fn start(
         .env("API_RATE_PER_SECOND", "10000")
         .env("API_RATE_BURST", "10000")
         .env("RUST_LOG", "warn")
+        // After the defaults above, so a test may change them.
+        .envs(settings.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

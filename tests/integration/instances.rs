@@ -151,3 +151,100 @@ async fn two_instances_share_sessions_webhook_deliveries_and_the_balance() {
     child.kill().ok();
     child.wait().ok();
 }
+
+#[actix_web::test]
+async fn a_tokens_rate_limit_is_shared_by_both_instances() {
+    let key: Vec<u8> = (0..64).map(|_| rand::random::<u8>()).collect();
+    let app = {
+        let key = key.clone();
+        TestApp::spawn_with(move |settings| {
+            settings.session_key = Secret::new(key);
+            settings.api_rate.per_second = 1.0;
+            settings.api_rate.burst = 4.0;
+        })
+        .await
+    };
+    let (owner, _) = app.seller("Acme").await;
+    let token = new_token(&owner, "ERP", &["quote"]).await;
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let (mut child, base) = start(
+        &app.database_url,
+        &key,
+        data_dir.path(),
+        &[("API_RATE_PER_SECOND", "1"), ("API_RATE_BURST", "4")],
+    );
+    let client = reqwest::Client::new();
+    // Both instances have their catalogue read before the clock starts.
+    for instance in [&app.address, &base] {
+        let board = client
+            .get(format!("{instance}/"))
+            .send()
+            .await
+            .expect("board");
+        assert_eq!(board.status(), 200);
+    }
+    let started = std::time::Instant::now();
+    let mut statuses = Vec::new();
+    for n in 0..12 {
+        let instance = if n % 2 == 0 { &app.address } else { &base };
+        let answer = client
+            .get(format!("{instance}/api/v1/routes"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("call");
+        if answer.status() == 429 {
+            assert!(answer.headers().get("retry-after").is_some());
+        }
+        statuses.push(answer.status().as_u16());
+    }
+    let refilled = started.elapsed().as_secs_f64().ceil() as usize;
+    let passed = statuses.iter().filter(|s| **s == 200).count();
+    assert_eq!(&statuses[..4], [200; 4], "the burst: {statuses:?}");
+    // Two buckets of four (one per instance) would pass eight at once.
+    assert!(
+        passed <= 4 + refilled && statuses.contains(&429),
+        "one bucket of four across both instances, refilled at most 1/s: {statuses:?} in {refilled} s"
+    );
+    child.kill().ok();
+    child.wait().ok();
+}
+
+#[actix_web::test]
+async fn the_shared_bucket_refills_at_the_rate_and_ignores_a_clock_behind() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.seller("Acme").await;
+    new_token(&owner, "ERP", &["quote"]).await;
+    let token_id = {
+        use diesel::prelude::*;
+        use samplepost::db::schema::api_tokens;
+        api_tokens::table
+            .select(api_tokens::id)
+            .first::<i64>(&mut *app.conn())
+            .expect("token")
+    };
+    let rate = samplepost::config::ApiRate {
+        per_second: 2.0,
+        burst: 3.0,
+    };
+    let mut conn = app.conn();
+    let mut take = |at: i64| {
+        samplepost::services::api_rate::take(&mut conn, token_id, rate, at).expect("take")
+    };
+    let t = 1_800_000_000_000;
+    assert_eq!([take(t), take(t), take(t)], [Ok(()), Ok(()), Ok(())]);
+    assert_eq!(take(t), Err(1), "empty: half a second to wait, said as 1");
+    assert_eq!(take(t + 500), Ok(()), "half a second refills one at 2/s");
+    assert_eq!(
+        take(t - 60_000),
+        Err(1),
+        "an instance whose clock is behind"
+    );
+    assert_eq!(
+        take(t + 10_000),
+        Ok(()),
+        "refilled to the burst, not beyond"
+    );
+    assert_eq!([take(t + 10_000), take(t + 10_000)], [Ok(()), Ok(())]);
+    assert_eq!(take(t + 10_000), Err(1));
+}

@@ -9,7 +9,6 @@ pub mod openapi;
 mod order_out;
 mod orders;
 mod quote;
-pub mod rate;
 mod routes;
 mod tickets;
 mod tracking;
@@ -21,6 +20,7 @@ use crate::domain::api_scope::ApiScope;
 use crate::domain::field_errors::FieldErrors;
 use crate::i18n::{self, Lang};
 use crate::services::ServiceError;
+use crate::services::api_rate;
 use crate::services::api_tokens::{self, ApiClient};
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
@@ -273,16 +273,19 @@ impl FromRequest for Caller {
             if secret.is_empty() || secret.len() > 200 {
                 return Err(ApiError::Unauthorized);
             }
-            let client = run(&state, move |conn| {
-                Ok(api_tokens::authenticate(conn, &secret)?)
+            let rate = state.settings.api_rate;
+            let found = run(&state, move |conn| {
+                let Some(client) = api_tokens::authenticate(conn, &secret)? else {
+                    return Ok(None);
+                };
+                // The one place every authenticated call passes.
+                let now_ms = chrono::Utc::now().timestamp_millis();
+                let taken = api_rate::take(conn, client.token_id, rate, now_ms)?;
+                Ok(Some((client, taken)))
             })
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
-            // The one place every authenticated call passes.
-            state
-                .api_buckets
-                .take(client.token_id, state.settings.api_rate)
-                .map_err(ApiError::RateLimited)?;
+            .await?;
+            let (client, taken) = found.ok_or(ApiError::Unauthorized)?;
+            taken.map_err(ApiError::RateLimited)?;
             Ok(Caller { client, ip })
         })
     }
