@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod accessibility;
 mod accounts;
 mod addresses;
 mod api;

@@ -1,0 +1,68 @@
+//! Accessibility rules the stylesheet must keep (issue #15): the focus
+//! ring has 3:1 contrast (WCAG 2.2, 1.4.11) on every background it is drawn
+//! on, and every focusable kind of element shows it.
+
+use crate::common::TestApp;
+
+/// The value of the custom property `--name: #rrggbb` (or `#rgb`) in the stylesheet.
+fn colour(css: &str, name: &str) -> [f64; 3] {
+    let prefix = format!("--{name}: #");
+    let start = css.find(&prefix).expect("the colour is set") + prefix.len();
+    let digits: String = css[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    // `#fff` is short for `#ffffff`.
+    let hex = match digits.len() {
+        3 => digits.chars().flat_map(|c| [c, c]).collect(),
+        6 => digits,
+        _ => panic!("--{name} is not #rgb or #rrggbb: {digits:?}"),
+    };
+    let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex") as f64 / 255.0;
+    [channel(0), channel(2), channel(4)]
+}
+
+/// WCAG's relative luminance and contrast ratio.
+fn contrast(a: [f64; 3], b: [f64; 3]) -> f64 {
+    let luminance = |c: [f64; 3]| {
+        let linear = |v: f64| {
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * linear(c[0]) + 0.7152 * linear(c[1]) + 0.0722 * linear(c[2])
+    };
+    let (x, y) = (luminance(a) + 0.05, luminance(b) + 0.05);
+    x.max(y) / x.min(y)
+}
+
+#[actix_web::test]
+async fn the_focus_ring_has_three_to_one_contrast_and_covers_menus() {
+    let app = TestApp::spawn().await;
+    let page = app.browser().get_text("/login").await;
+    let href = page
+        .split("href=\"")
+        .find_map(|rest| rest.split('"').next().filter(|h| h.contains("app.css")))
+        .expect("the page links the stylesheet")
+        .to_owned();
+    let css = app.browser().get_text(&href).await;
+    let focus = colour(&css, "focus");
+    for background in ["bg", "card"] {
+        let ratio = contrast(focus, colour(&css, background));
+        assert!(ratio >= 3.0, "focus ring on --{background}: {ratio:.2}:1");
+    }
+    let rule = css
+        .split('}')
+        .find(|rule| rule.contains("outline: 3px solid var(--focus)"))
+        .expect("the focus rule");
+    for selector in [
+        "a:focus-visible",
+        "button:focus-visible",
+        "summary:focus-visible",
+        "[tabindex]:focus-visible",
+    ] {
+        assert!(rule.contains(selector), "{selector} shows the ring");
+    }
+}
