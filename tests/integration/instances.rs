@@ -248,3 +248,30 @@ async fn the_shared_bucket_refills_at_the_rate_and_ignores_a_clock_behind() {
     assert_eq!([take(t + 10_000), take(t + 10_000)], [Ok(()), Ok(())]);
     assert_eq!(take(t + 10_000), Err(1));
 }
+
+#[actix_web::test]
+async fn both_instances_watch_for_silence_and_one_ticket_is_opened() {
+    let key: Vec<u8> = (0..64).map(|_| rand::random::<u8>()).collect();
+    let app = {
+        let key = key.clone();
+        TestApp::spawn_with(move |settings| {
+            settings.session_key = Secret::new(key);
+            settings.watchdog_poll = Duration::from_millis(200);
+        })
+        .await
+    };
+    let (paid, _) = crate::tracking::watchdog::silent_for_six_days(&app).await;
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let (mut child, _) = start(
+        &app.database_url,
+        &key,
+        data_dir.path(),
+        &[("WATCHDOG_POLL_SECONDS", "1")],
+    );
+    // Several rounds of each instance's watchdog.
+    actix_web::rt::time::sleep(Duration::from_millis(3_000)).await;
+    child.kill().ok();
+    child.wait().ok();
+    let tickets = crate::tracking::watchdog::tickets_of(&app, &paid.no);
+    assert_eq!(tickets.len(), 1, "one ticket for one silence: {tickets:?}");
+}

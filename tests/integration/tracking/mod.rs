@@ -5,7 +5,7 @@
 mod hook;
 mod public;
 mod staff;
-mod watchdog;
+pub(crate) mod watchdog;
 
 use crate::common::{Browser, TestApp};
 use crate::paid::{Paid, paid_order};

@@ -42,7 +42,7 @@ fn round_at(app: &TestApp, at: NaiveDateTime) -> Vec<Opened> {
 }
 
 /// The order's tickets: (id, category, opened_by).
-fn tickets_of(app: &TestApp, no: &str) -> Vec<(i64, String, Option<i64>)> {
+pub(crate) fn tickets_of(app: &TestApp, no: &str) -> Vec<(i64, String, Option<i64>)> {
     let mut conn = app.conn();
     let conn: &mut DbConnection = &mut conn;
     tickets::table
@@ -66,7 +66,7 @@ fn first_message(app: &TestApp, ticket: i64) -> String {
 }
 
 /// A dispatched parcel whose only event is an `in_transit` 6 days ago.
-async fn silent_for_six_days(app: &TestApp) -> (Paid, Browser) {
+pub(crate) async fn silent_for_six_days(app: &TestApp) -> (Paid, Browser) {
     let (paid, operator) = in_transit(app).await;
     event_days_ago(&operator, &paid.no, "in_transit", 6).await;
     (paid, operator)
