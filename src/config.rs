@@ -252,7 +252,9 @@ impl Settings {
                 .unwrap_or_else(|| "http://127.0.0.1:8080".to_owned())
                 .trim_end_matches('/')
                 .to_owned(),
-            outbox_poll: std::time::Duration::from_secs(5),
+            outbox_poll: std::time::Duration::from_secs(
+                number("OUTBOX_POLL_SECONDS", 5, 3600)?.unsigned_abs(),
+            ),
             watchdog_poll: std::time::Duration::from_secs(
                 number("WATCHDOG_POLL_SECONDS", 300, 24 * 3600)?.unsigned_abs(),
             ),

@@ -275,3 +275,65 @@ async fn both_instances_watch_for_silence_and_one_ticket_is_opened() {
     let tickets = crate::tracking::watchdog::tickets_of(&app, &paid.no);
     assert_eq!(tickets.len(), 1, "one ticket for one silence: {tickets:?}");
 }
+
+#[actix_web::test]
+async fn both_mail_workers_send_each_queued_mail_once() {
+    let sink = crate::common::smtp::SmtpSink::start();
+    let app = {
+        let url = sink.url();
+        TestApp::spawn_with(move |settings| {
+            settings.smtp_url = Some(Secret::new(url));
+            settings.outbox_poll = Duration::from_millis(300);
+        })
+        .await
+    };
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let key: Vec<u8> = (0..64).map(|_| rand::random::<u8>()).collect();
+    let (mut child, _) = start(
+        &app.database_url,
+        &key,
+        data_dir.path(),
+        &[("SMTP_URL", &sink.url()), ("OUTBOX_POLL_SECONDS", "1")],
+    );
+    // Queued in waves, so both workers find due mails.
+    for wave in 0..4 {
+        {
+            let mut conn = app.conn();
+            for n in 0..10 {
+                samplepost::services::notifications::mail(
+                    &mut conn,
+                    None,
+                    &format!("seller{wave}-{n}@example.com"),
+                    samplepost::services::password_reset::MAIL_KIND,
+                    "",
+                    "http://samplepost.test/password-reset/x",
+                )
+                .expect("queue a mail");
+            }
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(450)).await;
+    }
+    for _ in 0..100 {
+        if app.count("outbox WHERE status = 'pending'") == 0 {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    actix_web::rt::time::sleep(Duration::from_millis(1_500)).await;
+    child.kill().ok();
+    child.wait().ok();
+    let messages = sink.messages();
+    let mut recipients: Vec<String> = messages
+        .iter()
+        .filter_map(|m| {
+            m.lines()
+                .find(|l| l.to_ascii_lowercase().starts_with("to:"))
+                .map(str::to_owned)
+        })
+        .collect();
+    assert_eq!(messages.len(), 40, "each mail once");
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!(recipients.len(), 40, "forty different mails");
+    assert_eq!(app.count("outbox WHERE status = 'sent'"), 40);
+}
