@@ -13,6 +13,9 @@ use std::os::raw::c_int;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// Busy steps (each after the 5 s busy timeout) before giving up.
+const MAX_BUSY_STEPS: u32 = 12;
+
 /// An open SQLite database handle, closed when dropped.
 struct Handle(*mut ffi::sqlite3);
 
@@ -70,12 +73,20 @@ impl Handle {
         if backup.is_null() {
             return Err(self.error());
         }
+        let mut busy = 0;
         let outcome = loop {
             // SAFETY: backup is live until sqlite3_backup_finish below.
             match unsafe { ffi::sqlite3_backup_step(backup, -1) } {
                 ffi::SQLITE_DONE => break Ok(()),
-                ffi::SQLITE_BUSY | ffi::SQLITE_LOCKED => {
+                // Each step already waited busy_timeout (5 s); a database
+                // still locked after a minute is in use (a restore into a
+                // running app), so say so rather than wait forever.
+                ffi::SQLITE_BUSY | ffi::SQLITE_LOCKED if busy < MAX_BUSY_STEPS => {
+                    busy += 1;
                     std::thread::sleep(Duration::from_millis(50));
+                }
+                ffi::SQLITE_BUSY | ffi::SQLITE_LOCKED => {
+                    break Err("the database stayed locked; is the app still running?".to_owned());
                 }
                 ffi::SQLITE_OK => {}
                 _ => break Err(self.error()),
