@@ -49,15 +49,20 @@ async fn the_openapi_document_is_valid_and_every_operation_exists() {
     }
 }
 
-#[actix_web::test]
-async fn the_docs_page_lists_every_operation_in_both_languages() {
-    let app = TestApp::spawn().await;
-    let document: Value = reqwest::get(format!("{}/api/v1/openapi.json", app.address))
+/// The server's OpenAPI document as JSON.
+async fn document_of(app: &TestApp) -> Value {
+    reqwest::get(format!("{}/api/v1/openapi.json", app.address))
         .await
         .expect("GET")
         .json()
         .await
-        .expect("JSON");
+        .expect("JSON")
+}
+
+#[actix_web::test]
+async fn the_docs_page_lists_every_operation_in_both_languages() {
+    let app = TestApp::spawn().await;
+    let document = document_of(&app).await;
     let paths = document["paths"].as_object().expect("paths");
     for (lang, heading) in [("en", "ERP API reference"), ("zh-CN", "ERP API 文档")] {
         let browser = app.browser();
@@ -76,12 +81,7 @@ async fn the_docs_page_lists_every_operation_in_both_languages() {
 #[actix_web::test]
 async fn every_json_answer_of_the_document_has_a_typed_schema() {
     let app = TestApp::spawn().await;
-    let document: Value = reqwest::get(format!("{}/api/v1/openapi.json", app.address))
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("JSON");
+    let document = document_of(&app).await;
     let paths = document["paths"].as_object().expect("paths");
     let mut typed = 0;
     for (path, operations) in paths {

@@ -2,19 +2,10 @@
 //! `samplepost backup` / `restore` (SQLite's online backup API), issue #14.
 
 use crate::common::TestApp;
-use crate::demo::cli;
+use crate::demo::{cli, cli_at, text};
 use crate::paid::paid_order;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use std::process::{Command, Output};
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 #[actix_web::test]
 async fn check_passes_on_real_data_and_names_each_broken_invariant() {
@@ -75,19 +66,6 @@ async fn check_compares_the_board_statistics_with_a_recompute() {
     assert_eq!(again.status.code(), Some(1), "check never repairs");
 }
 
-/// Runs the binary with DATABASE_URL set to `url`.
-fn samplepost(url: &str, args: &[&str]) -> Output {
-    let data_dir = tempfile::tempdir().expect("temp dir");
-    Command::new(env!("CARGO_BIN_EXE_samplepost"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(data_dir.path())
-        .env("DATABASE_URL", url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run samplepost")
-}
-
 fn orders_in(url: &str) -> i64 {
     use samplepost::db::schema::orders;
     let mut conn = diesel::SqliteConnection::establish(url).expect("open the copy");
@@ -139,16 +117,16 @@ async fn a_backup_taken_while_the_app_runs_restores_into_a_working_database() {
     // invariant check accept.
     let restored = dir.path().join("restored.sqlite3");
     let restored_name = restored.to_string_lossy().into_owned();
-    let output = samplepost(&restored_name, &["restore", "--from", &copy_name]);
+    let output = cli_at(&restored_name, &["restore", "--from", &copy_name]);
     assert!(output.status.success(), "{}", text(&output));
     assert_eq!(orders_in(&restored_name), orders_in(&copy_name));
-    let check = samplepost(&restored_name, &["check"]);
+    let check = cli_at(&restored_name, &["check"]);
     assert!(check.status.success(), "{}", text(&check));
 
     // A file that is not a Samplepost database is refused, changing nothing.
     let junk = dir.path().join("junk.sqlite3");
     std::fs::write(&junk, b"not a database at all").expect("write junk");
-    let output = samplepost(
+    let output = cli_at(
         &restored_name,
         &["restore", "--from", &junk.to_string_lossy()],
     );

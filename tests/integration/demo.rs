@@ -7,18 +7,24 @@ use std::process::{Command, Output};
 
 /// Runs the CLI against the test server's database.
 pub fn cli(app: &TestApp, args: &[&str]) -> Output {
+    cli_at(&app.database_url, args)
+}
+
+/// Runs the CLI with `DATABASE_URL` set to `url`.
+pub fn cli_at(url: &str, args: &[&str]) -> Output {
     let data_dir = tempfile::tempdir().expect("temp dir");
     Command::new(env!("CARGO_BIN_EXE_samplepost"))
         .args(args)
         .arg("--data-dir")
         .arg(data_dir.path())
-        .env("DATABASE_URL", &app.database_url)
+        .env("DATABASE_URL", url)
         .env("RUST_LOG", "warn")
         .output()
         .expect("run samplepost")
 }
 
-fn text(output: &Output) -> String {
+/// What the command printed, stdout then stderr.
+pub fn text(output: &Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),

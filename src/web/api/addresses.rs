@@ -137,7 +137,7 @@ fn address_out(address: &Address) -> AddressOut {
         phone: address.phone.clone(),
         email: address.email.clone(),
         tax_id: address.tax_id.clone(),
-        updated_at: address.updated_at.and_utc().to_rfc3339(),
+        updated_at: super::order_out::at(address.updated_at),
     }
 }
 
