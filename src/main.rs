@@ -233,6 +233,7 @@ fn run(command: Command, overrides: Overrides) -> Result<(), CliError> {
             println!("{}", cli::check(&mut *connection()?)?);
             Ok(())
         }
+        // Answered above, before the database was prepared.
         Command::Backup { .. } | Command::Restore { .. } => Ok(()),
         Command::RecomputeStats => {
             println!("{}", cli::recompute_stats(&mut *connection()?)?);
