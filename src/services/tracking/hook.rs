@@ -142,7 +142,7 @@ fn signs(key: &str, timestamp: &str, body: &[u8], given: &[u8]) -> bool {
 
 /// What the carrier sent, before it is checked.
 #[derive(Deserialize)]
-struct HookEvent {
+pub struct HookEvent {
     event_id: Option<String>,
     waybill: String,
     milestone: String,
@@ -150,6 +150,13 @@ struct HookEvent {
     location: Option<Location>,
     text: Option<String>,
     reason: Option<String>,
+}
+
+impl HookEvent {
+    /// The waybill as sent (anything, NUL too, until `Waybill::parse`).
+    pub fn waybill(&self) -> &str {
+        &self.waybill
+    }
 }
 
 #[derive(Deserialize)]
@@ -167,12 +174,17 @@ pub struct HookAnswer {
     pub list: bool,
 }
 
-/// Stores the events of a verified body for `carrier`, all or nothing.
-pub fn receive_hook(
-    conn: &mut DbConnection,
-    carrier: &str,
-    body: &[u8],
-) -> Result<HookAnswer, HookError> {
+/// A body's events as sent, each with its JSON text (kept as received);
+/// nothing is looked up yet.
+pub struct Body {
+    pub events: Vec<(HookEvent, String)>,
+    /// The body was a list under `"events"` rather than one object.
+    pub list: bool,
+}
+
+/// Reads a body's JSON into its events, or says why it cannot be used.
+/// Everything here is pure, so it is fuzzed on its own (`fuzz/`).
+pub fn read_body(body: &[u8]) -> Result<Body, HookError> {
     let value: serde_json::Value =
         serde_json::from_slice(body).map_err(|_| HookError::Invalid {
             code: "malformed_json",
@@ -201,6 +213,16 @@ pub fn receive_hook(
         })?;
         events.push((parsed, raw.to_string()));
     }
+    Ok(Body { events, list })
+}
+
+/// Stores the events of a verified body for `carrier`, all or nothing.
+pub fn receive_hook(
+    conn: &mut DbConnection,
+    carrier: &str,
+    body: &[u8],
+) -> Result<HookAnswer, HookError> {
+    let Body { events, list } = read_body(body)?;
     // Two deliveries of one event racing: the loser's transaction fails on
     // the unique key or the guarded status update; once more, it sees the
     // winner's event and answers "duplicate".
@@ -234,7 +256,7 @@ fn store(
                     "no parcel of this carrier has this waybill",
                 ));
             };
-            let new = new_event(index, carrier, event, raw)?;
+            let new = read_event(index, carrier, event, raw)?;
             let recorded = record(conn, By::System, &order, &new)?;
             stored.push(matches!(recorded, Recorded::Stored { .. }));
         }
@@ -253,7 +275,7 @@ fn is_race(error: &HookError) -> bool {
 }
 
 /// Reads one event into domain types, or says which field is wrong.
-fn new_event(
+pub fn read_event(
     index: usize,
     carrier: &str,
     event: &HookEvent,

@@ -3,7 +3,7 @@
 //! once and moves the order along the state table of `domain::tracking`
 //! (through `orders::transition`), and tells the seller about trouble.
 
-mod hook;
+pub mod hook;
 mod secrets;
 mod sheet;
 mod staff;

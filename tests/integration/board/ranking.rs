@@ -128,8 +128,8 @@ async fn a_destination_uses_its_own_figures_and_says_when_there_are_too_few() {
     );
     // The route page's table per destination says the same.
     let route = browser.get_text("/routes/EU-ECO").await;
-    assert!(route.contains("too few reviews for France"));
-    assert!(route.contains("3.00 / 5"));
+    assert!(route.contains("too few reviews for France"), "{route}");
+    assert!(route.contains("3.00 / 5"), "{route}");
 }
 
 #[tokio::test]
