@@ -66,3 +66,52 @@ async fn the_focus_ring_has_three_to_one_contrast_and_covers_menus() {
         assert!(rule.contains(selector), "{selector} shows the ring");
     }
 }
+
+/// The `autocomplete` token of the input named `name` on a page, if any.
+fn autocomplete_of(page: &str, name: &str) -> Option<String> {
+    let tag = regex::Regex::new(&format!(r#"<input id="{name}" name="{name}"[^>]*>"#))
+        .expect("regex")
+        .find(page)?
+        .as_str()
+        .to_owned();
+    let token = tag.split("autocomplete=\"").nth(1)?;
+    Some(token.split('"').next()?.to_owned())
+}
+
+#[tokio::test]
+async fn the_users_own_details_say_what_to_fill_in() {
+    // WCAG 1.3.5: the browser (or a password manager) can fill the user's
+    // own details; a recipient's address is somebody else's and has none.
+    let app = TestApp::spawn().await;
+    let visitor = app.browser();
+    let register = visitor.get_text("/register").await;
+    for (name, token) in [
+        ("company_name", "organization"),
+        ("display_name", "name"),
+        ("email", "email"),
+        ("password", "new-password"),
+        ("password_confirm", "new-password"),
+    ] {
+        assert_eq!(
+            autocomplete_of(&register, name).as_deref(),
+            Some(token),
+            "/register {name}"
+        );
+    }
+    let (seller, _) = app.seller("Autofill").await;
+    let password = seller.get_text("/account/password").await;
+    assert_eq!(
+        autocomplete_of(&password, "current_password").as_deref(),
+        Some("current-password")
+    );
+    assert_eq!(
+        autocomplete_of(&password, "new_password").as_deref(),
+        Some("new-password")
+    );
+    let address = seller.get_text("/app/addresses/new").await;
+    assert_eq!(
+        autocomplete_of(&address, "name"),
+        None,
+        "a recipient's name"
+    );
+}

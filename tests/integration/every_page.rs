@@ -29,6 +29,20 @@ fn chinese_on_english(page: &str, allowed: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// Markup a screen reader or the HTML checker trips over (issue #15): a
+/// column heading with no name, a form whose `action` is empty.
+fn markup_problems(page: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let empty_heading = regex::Regex::new(r"<th[^>]*>\s*</th>").expect("regex");
+    for heading in empty_heading.find_iter(page) {
+        found.push(format!("empty table heading {}", heading.as_str()));
+    }
+    if page.contains("action=\"\"") {
+        found.push("a form with action=\"\"".to_owned());
+    }
+    found
+}
+
 /// Checks one page in both languages, and its security headers and
 /// cookie flags (issue #14), and returns what is wrong with it.
 async fn problems(browser: &Browser, path: &str, allowed: &[&str]) -> Vec<String> {
@@ -42,6 +56,9 @@ async fn problems(browser: &Browser, path: &str, allowed: &[&str]) -> Vec<String
         }
         for key in message_keys(page) {
             found.push(format!("{path} [{lang}]: message key {key}"));
+        }
+        for markup in markup_problems(page) {
+            found.push(format!("{path} [{lang}]: {markup}"));
         }
     }
     for han in chinese_on_english(&en, allowed) {
