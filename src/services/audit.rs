@@ -120,14 +120,14 @@ fn find(
     })
 }
 
-/// The platform log (staff only).
+/// The platform log (the admin only).
 pub fn search(
     conn: &mut DbConnection,
     actor: &Actor,
     filter: &AuditFilter,
     page: i64,
 ) -> super::ServiceResult<super::Page<AuditEntry>> {
-    actor.require_staff()?;
+    actor.require_admin()?;
     Ok(find(conn, None, filter, Some(page))?)
 }
 

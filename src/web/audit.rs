@@ -3,7 +3,7 @@
 
 use crate::db::models::AuditEntry;
 use crate::services::audit::{self, AuditFilter};
-use crate::web::auth::{Owner, Staff};
+use crate::web::auth::{Admin, Owner};
 use crate::web::ctx::PageCtx;
 use crate::web::errors::AppError;
 use crate::web::{AppState, Pager, render, run};
@@ -77,16 +77,17 @@ struct AuditPage {
     members: Vec<(String, String)>,
 }
 
-/// Handles GET /admin/audit: who did what, filterable by actor, action and date.
+/// Handles GET /admin/audit: who did what, filterable by actor, action and
+/// date. The platform-wide log is the admin's (DESIGN §1), not operators'.
 async fn platform(
     ctx: PageCtx,
-    staff: Staff,
+    admin: Admin,
     state: web::Data<AppState>,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let (filter, page) = (query.filter(), query.page());
-    let actor = staff.0.actor();
+    let actor = admin.0.actor();
     let result = run(&state, move |conn| {
         audit::search(conn, &actor, &filter, page)
     })

@@ -12,6 +12,7 @@ mod api_docs;
 mod api_orders;
 mod approval_bypass;
 mod approvals;
+mod authz;
 mod balance;
 mod barcode_scan;
 mod bench_data;

@@ -398,18 +398,24 @@ pub(crate) fn insert(
     start: Start,
 ) -> ServiceResult<Created> {
     let company = actor.company()?;
-    let existing: Option<String> = orders::table
+    let existing: Option<(String, i64)> = orders::table
         .filter(orders::form_token.eq(form_token))
-        .filter(orders::company_id.eq(company.0))
-        .select(orders::order_no)
+        .select((orders::order_no, orders::company_id))
         .first(conn)
         .optional()?;
-    if let Some(order_no) = existing {
-        return Ok(Created {
-            order_no,
-            new: false,
-            link_token: None,
-        });
+    match existing {
+        Some((order_no, owner)) if owner == company.0 => {
+            return Ok(Created {
+                order_no,
+                new: false,
+                link_token: None,
+            });
+        }
+        // Form tokens are unique across companies and random per form, so
+        // another company's can only be made up; without this the insert
+        // below fails on the unique index (a 500).
+        Some(_) => return Err(ServiceError::Conflict("error.order.form_used")),
+        None => {}
     }
     require_active(conn, company)?;
     check_sender(conn, actor, draft)?;
