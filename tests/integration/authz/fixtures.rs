@@ -92,15 +92,10 @@ async fn draft(by: &Browser, token: &str) -> String {
 
 /// An address-book entry of `by`'s company; returns its id.
 async fn address(app: &TestApp, by: &Browser, company: i64, name: &str) -> String {
-    let fields = [
-        ("name", name),
-        ("line1", "350 Fifth Avenue"),
-        ("city", "New York"),
-        ("state", "NY"),
-        ("postcode", "10118"),
-        ("country", "US"),
-        ("phone", "(212) 555-0123"),
-    ];
+    let fields: Vec<(&str, &str)> = super::matrix::ADDRESS
+        .iter()
+        .map(|&(field, value)| (field, if field == "name" { name } else { value }))
+        .collect();
     let response = by.post_form("/app/addresses", &fields).await;
     assert_eq!(response.status(), 303, "address saved");
     number(

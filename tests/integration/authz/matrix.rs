@@ -24,7 +24,7 @@ const EMPTY: &[(&str, &str)] = &[];
 const CONFIRM: &[(&str, &str)] = &[("confirm", "yes")];
 
 /// A complete address-book entry.
-const ADDRESS: &[(&str, &str)] = &[
+pub(super) const ADDRESS: &[(&str, &str)] = &[
     ("name", "Jane Doe"),
     ("line1", "350 Fifth Avenue"),
     ("city", "New York"),

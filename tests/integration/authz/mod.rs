@@ -117,15 +117,26 @@ pub struct Row {
     pub last: bool,
 }
 
-pub const fn get(pattern: &'static str, path: &'static str, expect: [Expect; 6]) -> Row {
+/// A row of `method` with `body`; the constructors below name the kinds.
+const fn row(
+    method: &'static str,
+    pattern: &'static str,
+    path: &'static str,
+    body: Body,
+    expect: [Expect; 6],
+) -> Row {
     Row {
-        method: "GET",
+        method,
         pattern,
         path,
-        body: Body::None,
+        body,
         expect,
         last: false,
     }
+}
+
+pub const fn get(pattern: &'static str, path: &'static str, expect: [Expect; 6]) -> Row {
+    row("GET", pattern, path, Body::None, expect)
 }
 
 pub const fn post(
@@ -134,14 +145,7 @@ pub const fn post(
     fields: &'static [(&'static str, &'static str)],
     expect: [Expect; 6],
 ) -> Row {
-    Row {
-        method: "POST",
-        pattern,
-        path,
-        body: Body::Form(fields),
-        expect,
-        last: false,
-    }
+    row("POST", pattern, path, Body::Form(fields), expect)
 }
 
 pub const fn multipart(
@@ -150,14 +154,7 @@ pub const fn multipart(
     fields: &'static [(&'static str, &'static str)],
     expect: [Expect; 6],
 ) -> Row {
-    Row {
-        method: "POST",
-        pattern,
-        path,
-        body: Body::Multipart(fields, None),
-        expect,
-        last: false,
-    }
+    row("POST", pattern, path, Body::Multipart(fields, None), expect)
 }
 
 /// A multipart form with a PNG in `file`.
@@ -168,14 +165,13 @@ pub const fn upload(
     file: &'static str,
     expect: [Expect; 6],
 ) -> Row {
-    Row {
-        method: "POST",
+    row(
+        "POST",
         pattern,
         path,
-        body: Body::Multipart(fields, Some(file)),
+        Body::Multipart(fields, Some(file)),
         expect,
-        last: false,
-    }
+    )
 }
 
 pub const fn json(
@@ -185,14 +181,7 @@ pub const fn json(
     body: &'static str,
     expect: [Expect; 6],
 ) -> Row {
-    Row {
-        method,
-        pattern,
-        path,
-        body: Body::Json(body),
-        expect,
-        last: false,
-    }
+    row(method, pattern, path, Body::Json(body), expect)
 }
 
 impl Row {
