@@ -42,9 +42,11 @@ impl S3Storage {
             .with_region(&settings.region)
             .with_access_key_id(&settings.access_key_id)
             .with_secret_access_key(settings.secret_access_key.expose())
-            .with_allow_http(settings.allow_http)
+            // The builder's own `with_allow_http` writes into the client
+            // options, which this call would replace: so it is set here.
             .with_client_options(
                 ClientOptions::new()
+                    .with_allow_http(settings.allow_http)
                     .with_timeout(REQUEST_TIMEOUT)
                     .with_connect_timeout(Duration::from_secs(5)),
             )
