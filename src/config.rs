@@ -498,7 +498,10 @@ mod tests {
         let mut pairs = CREDENTIALS.to_vec();
         pairs.push(("S3_BUCKET", "uploads"));
         let s3 = s3(&pairs).expect("settings").expect("s3");
-        assert_eq!((s3.bucket.as_str(), s3.region.as_str()), ("uploads", "us-east-1"));
+        assert_eq!(
+            (s3.bucket.as_str(), s3.region.as_str()),
+            ("uploads", "us-east-1")
+        );
         assert!(s3.endpoint.is_none() && !s3.allow_http);
     }
 

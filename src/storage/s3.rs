@@ -152,6 +152,45 @@ mod tests {
         assert_eq!(path.as_ref(), format!("uploads/{}/{key}", &key[..2]));
     }
 
+    /// A store on a loopback port nothing listens on.
+    fn nowhere() -> S3Settings {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free port")
+            .port();
+        S3Settings {
+            bucket: "uploads".to_owned(),
+            endpoint: Some(format!("http://127.0.0.1:{port}")),
+            region: "us-east-1".to_owned(),
+            access_key_id: "id".to_owned(),
+            secret_access_key: crate::config::Secret::new("secret".to_owned()),
+            allow_http: true,
+        }
+    }
+
+    #[test]
+    fn a_store_that_does_not_answer_is_an_error_soon() {
+        let storage = S3Storage::new(&nowhere()).expect("store");
+        let started = std::time::Instant::now();
+        assert!(matches!(
+            storage.put(b"hello"),
+            Err(StorageError::Unavailable(_))
+        ));
+        assert!(matches!(
+            storage.get(&content_key(b"hello")),
+            Err(StorageError::Unavailable(_))
+        ));
+        assert!(started.elapsed() < RETRY_TIMEOUT * 2, "retries are capped");
+    }
+
+    #[tokio::test]
+    async fn the_store_may_be_called_and_dropped_inside_a_runtime() {
+        // Where the server's state lives and dies; neither call may panic.
+        let storage = S3Storage::new(&nowhere()).expect("store");
+        assert!(storage.put(b"hello").is_err());
+        drop(storage);
+    }
+
     #[test]
     fn a_key_that_is_not_a_hash_names_no_object() {
         assert!(matches!(

@@ -273,3 +273,22 @@ async fn a_store_failing_mid_upload_saves_nothing_and_the_same_upload_works_once
     assert_eq!(app.count("order_documents"), before[1] + 1);
     assert_eq!(local_files(&app), 0, "nothing in the data directory");
 }
+
+#[test]
+fn a_bucket_without_credentials_refuses_to_start_and_says_why() {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_samplepost"))
+        .args(["--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir.path())
+        .env("S3_BUCKET", BUCKET)
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .output()
+        .expect("run samplepost");
+    assert!(!output.status.success(), "it does not start");
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("S3_BUCKET needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"),
+        "{said}"
+    );
+}
