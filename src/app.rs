@@ -7,7 +7,7 @@ use crate::domain::email::Email;
 use crate::jobs::shutdown::Workers;
 use crate::metrics::Metrics;
 use crate::services::{accounts, catalogue};
-use crate::storage::LocalStorage;
+use crate::storage;
 use crate::web::{self, AppState, edge};
 use actix_session::SessionMiddleware;
 use actix_session::config::{CookieContentSecurity, PersistentSession};
@@ -51,6 +51,8 @@ pub enum StartError {
     Admin(String),
     #[error("cannot listen: {0}")]
     Bind(#[from] std::io::Error),
+    #[error("cannot set up the upload storage: {0}")]
+    Storage(#[from] crate::storage::StorageError),
 }
 
 /// Opens the pool, brings the schema up to date and loads the reference
@@ -110,7 +112,7 @@ pub fn start(
         catalogue: Arc::default(),
         board_pages: Arc::default(),
         backend: Backend::from_url(&settings.database_url),
-        storage: Arc::new(LocalStorage::new(settings.uploads_dir())),
+        storage: storage::from_settings(&settings)?,
         pool,
         settings: settings.clone(),
     });

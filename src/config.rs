@@ -73,6 +73,23 @@ pub struct Settings {
     /// Load balancers whose `X-Forwarded-For` is believed
     /// (`TRUSTED_PROXIES`; `domain::client_address`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The S3-compatible bucket uploads go to (`S3_BUCKET` and friends);
+    /// `None` keeps them in the data directory.
+    pub s3: Option<S3Settings>,
+}
+
+/// An S3-compatible bucket for the uploads (`storage::s3`).
+#[derive(Clone, Debug)]
+pub struct S3Settings {
+    pub bucket: String,
+    /// `S3_ENDPOINT`, e.g. `https://minio.internal:9000`; `None` is AWS itself.
+    pub endpoint: Option<String>,
+    /// `S3_REGION`, default `us-east-1`.
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: Secret<String>,
+    /// `S3_ALLOW_HTTP`: a plain-http endpoint (a store on this machine).
+    pub allow_http: bool,
 }
 
 /// The shortest `METRICS_TOKEN`: the token is all that guards `/metrics`.
@@ -186,6 +203,8 @@ pub enum SettingsError {
     Invalid(&'static str, String),
     #[error("METRICS_TOKEN must be at least {METRICS_TOKEN_MIN} printable characters")]
     MetricsToken,
+    #[error("S3 storage: {0}")]
+    S3(&'static str),
 }
 
 /// Values the command line may override; `None` falls back to the environment.
@@ -200,7 +219,9 @@ impl Settings {
     /// `ADMIN_EMAIL`, `SMTP_URL`, `MAIL_FROM`, `PUBLIC_URL`, `UPLOAD_QUOTA_MB`,
     /// `SESSION_IDLE_HOURS`, `SESSION_MAX_DAYS`, `WATCHDOG_POLL_SECONDS`,
     /// `WEBHOOK_POLL_SECONDS`, `API_RATE_PER_SECOND`, `API_RATE_BURST`,
-    /// `METRICS_TOKEN`, `SHUTDOWN_TIMEOUT_SECONDS`.
+    /// `METRICS_TOKEN`, `SHUTDOWN_TIMEOUT_SECONDS`, `TRUSTED_PROXIES`, and the S3
+    /// set (`S3_BUCKET`, `S3_ENDPOINT`, `S3_REGION`, `S3_ALLOW_HTTP`,
+    /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`; see [`s3_from_env`]).
     pub fn from_env(overrides: Overrides) -> Result<Settings, SettingsError> {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let data_dir = overrides
@@ -296,6 +317,7 @@ impl Settings {
                     .map_err(|why| SettingsError::Invalid("TRUSTED_PROXIES", why))?,
                 None => Vec::new(),
             },
+            s3: s3_from_env(&env)?,
         })
     }
 
@@ -308,6 +330,68 @@ impl Settings {
     pub fn uploads_dir(&self) -> PathBuf {
         self.data_dir.join("uploads")
     }
+}
+
+/// The S3 bucket when `S3_BUCKET` is set, with both AWS credentials; any
+/// other S3 variable without a bucket, or a bucket without credentials, is a
+/// half-made setting that would otherwise show only at the first upload.
+fn s3_from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<Option<S3Settings>, SettingsError> {
+    let endpoint = env("S3_ENDPOINT");
+    let allow_http = match env("S3_ALLOW_HTTP").as_deref().map(str::trim) {
+        None => None,
+        Some("true" | "1") => Some(true),
+        Some("false" | "0") => Some(false),
+        Some(_) => return Err(SettingsError::S3("S3_ALLOW_HTTP must be true or false")),
+    };
+    let Some(bucket) = env("S3_BUCKET") else {
+        if endpoint.is_some() || env("S3_REGION").is_some() || allow_http.is_some() {
+            return Err(SettingsError::S3(
+                "S3_ENDPOINT, S3_REGION and S3_ALLOW_HTTP need S3_BUCKET",
+            ));
+        }
+        return Ok(None);
+    };
+    let bucket = bucket.trim().to_owned();
+    let bucket_name = bucket
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+    if !bucket_name || !(3..=63).contains(&bucket.len()) {
+        return Err(SettingsError::S3(
+            "S3_BUCKET must be 3 to 63 lower-case letters, digits, dots or hyphens",
+        ));
+    }
+    let (Some(access_key_id), Some(secret)) =
+        (env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"))
+    else {
+        return Err(SettingsError::S3(
+            "S3_BUCKET needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+        ));
+    };
+    let allow_http = allow_http.unwrap_or(false);
+    let endpoint = endpoint.map(|e| e.trim().trim_end_matches('/').to_owned());
+    match endpoint.as_deref() {
+        None => {}
+        Some(url) if url.starts_with("https://") => {}
+        Some(url) if url.starts_with("http://") && allow_http => {}
+        Some(url) if url.starts_with("http://") => {
+            return Err(SettingsError::S3(
+                "S3_ENDPOINT is plain http: set S3_ALLOW_HTTP=true (a store on this machine or network)",
+            ));
+        }
+        Some(_) => {
+            return Err(SettingsError::S3(
+                "S3_ENDPOINT must start with https:// (or http:// with S3_ALLOW_HTTP=true)",
+            ));
+        }
+    }
+    Ok(Some(S3Settings {
+        bucket,
+        endpoint,
+        region: env("S3_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
+        access_key_id: access_key_id.trim().to_owned(),
+        secret_access_key: Secret::new(secret.trim().to_owned()),
+        allow_http,
+    }))
 }
 
 /// A token long enough and sendable in a header as it is.
@@ -387,6 +471,73 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `s3_from_env` over `pairs` instead of the process environment.
+    fn s3(pairs: &[(&str, &str)]) -> Result<Option<S3Settings>, SettingsError> {
+        let env = |name: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        };
+        s3_from_env(&env)
+    }
+
+    const CREDENTIALS: [(&str, &str); 2] = [
+        ("AWS_ACCESS_KEY_ID", "id"),
+        ("AWS_SECRET_ACCESS_KEY", "secret"),
+    ];
+
+    #[test]
+    fn without_s3_variables_uploads_stay_in_the_data_directory() {
+        assert!(s3(&CREDENTIALS).expect("settings").is_none());
+    }
+
+    #[test]
+    fn a_bucket_alone_means_aws_in_us_east_1() {
+        let mut pairs = CREDENTIALS.to_vec();
+        pairs.push(("S3_BUCKET", "uploads"));
+        let s3 = s3(&pairs).expect("settings").expect("s3");
+        assert_eq!(
+            (s3.bucket.as_str(), s3.region.as_str()),
+            ("uploads", "us-east-1")
+        );
+        assert!(s3.endpoint.is_none() && !s3.allow_http);
+    }
+
+    #[test]
+    fn a_half_configured_store_refuses_to_start() {
+        let (id, secret) = (CREDENTIALS[0], CREDENTIALS[1]);
+        let bucket = ("S3_BUCKET", "uploads");
+        let refused = [
+            vec![bucket],
+            vec![bucket, id],
+            vec![("S3_ENDPOINT", "https://s3.example"), id, secret],
+            vec![("S3_BUCKET", "Bad_Name"), id, secret],
+            vec![bucket, ("S3_ENDPOINT", "http://127.0.0.1:9000"), id, secret],
+            vec![bucket, ("S3_ENDPOINT", "ftp://s3.example"), id, secret],
+            vec![bucket, ("S3_ALLOW_HTTP", "perhaps"), id, secret],
+        ];
+        for pairs in refused {
+            assert!(
+                matches!(s3(&pairs), Err(SettingsError::S3(_))),
+                "{pairs:?} must be refused"
+            );
+        }
+    }
+
+    #[test]
+    fn a_loopback_store_over_http_needs_allow_http() {
+        let mut pairs = CREDENTIALS.to_vec();
+        pairs.extend([
+            ("S3_BUCKET", "uploads"),
+            ("S3_ENDPOINT", "http://127.0.0.1:9000/"),
+            ("S3_ALLOW_HTTP", "true"),
+        ]);
+        let s3 = s3(&pairs).expect("settings").expect("s3");
+        assert_eq!(s3.endpoint.as_deref(), Some("http://127.0.0.1:9000"));
+        assert!(s3.allow_http);
+    }
 
     #[test]
     fn instances_starting_together_on_one_folder_share_one_session_key() {

@@ -1,9 +1,14 @@
 //! Where uploaded files live: a `Storage` trait with a local-directory
-//! implementation. Files are addressed by the SHA-256 of their content, so
-//! the same file uploaded twice is stored once.
+//! implementation (the default) and an S3-compatible one (`s3`). Files are
+//! addressed by the SHA-256 of their content, so the same file uploaded
+//! twice is stored once.
 
+pub mod s3;
+
+use crate::config::Settings;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -11,6 +16,9 @@ pub enum StorageError {
     Io(#[from] std::io::Error),
     #[error("invalid storage key")]
     BadKey,
+    /// The object store refused or did not answer.
+    #[error("object store unavailable: {0}")]
+    Unavailable(String),
 }
 
 /// A content-addressed blob store.
@@ -25,6 +33,25 @@ pub fn content_key(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// The storage the settings name: the S3 bucket when `S3_BUCKET` is set,
+/// else the data directory's `uploads` folder.
+pub fn from_settings(settings: &Settings) -> Result<Arc<dyn Storage>, StorageError> {
+    Ok(match &settings.s3 {
+        Some(s3) => Arc::new(s3::S3Storage::new(s3)?),
+        None => Arc::new(LocalStorage::new(settings.uploads_dir())),
+    })
+}
+
+/// `key` if it is a content key: it becomes part of a path or object name.
+fn checked_key(key: &str) -> Result<&str, StorageError> {
+    let is_hex = key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit());
+    if is_hex {
+        Ok(key)
+    } else {
+        Err(StorageError::BadKey)
+    }
+}
+
 /// Files under a directory, fanned out by the first two hex digits.
 pub struct LocalStorage {
     root: PathBuf,
@@ -36,10 +63,7 @@ impl LocalStorage {
     }
 
     fn path_of(&self, key: &str) -> Result<PathBuf, StorageError> {
-        let is_hex = key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit());
-        if !is_hex {
-            return Err(StorageError::BadKey);
-        }
+        let key = checked_key(key)?;
         Ok(self.root.join(&key[..2]).join(key))
     }
 }

@@ -6,6 +6,7 @@
 //! - Everything else is a 500 whose page never shows the cause; the log does,
 //!   inside the request's span (which carries the request id).
 //! - diesel's `NotFound` is a 404; no other database error is.
+//! - A file the storage would not take is a 503 saying nothing was saved.
 //! - Requests refused at the edge (control characters, sizes, slow bodies,
 //!   not a form) and the framework's own 4xx get the same page (`web::edge`).
 //! - Only 5xx are logged at ERROR (by the request logger, `edge::logging`);
@@ -78,6 +79,7 @@ impl AppError {
             AppError::Service(ServiceError::Db(diesel::result::Error::NotFound)) => {
                 "error.page.not_found"
             }
+            AppError::Service(ServiceError::Storage(_)) => "error.page.storage_unavailable",
             _ => "error.page.internal",
         }
     }
@@ -98,7 +100,9 @@ impl ResponseError for AppError {
                 ServiceError::Conflict(_) => StatusCode::CONFLICT,
                 ServiceError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 ServiceError::Db(diesel::result::Error::NotFound) => StatusCode::NOT_FOUND,
-                ServiceError::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
+                // A file is written before its row commits: a failed write
+                // rolled everything back, and a retry later may succeed.
+                ServiceError::Pool(_) | ServiceError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             },
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

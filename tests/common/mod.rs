@@ -98,6 +98,7 @@ impl TestApp {
             metrics_token: Some(Secret::new(METRICS_TOKEN.to_owned())),
             shutdown_timeout: std::time::Duration::from_secs(30),
             trusted_proxies: Vec::new(),
+            s3: None,
         };
         adjust(&mut settings);
         let database_url = settings.database_url.clone();

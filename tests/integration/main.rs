@@ -43,6 +43,7 @@ mod route_stats;
 mod security;
 mod sessions;
 mod staff;
+mod storage_s3;
 mod team;
 mod tickets;
 mod tracking;

@@ -208,6 +208,10 @@ impl From<ServiceError> for ApiError {
                 i18n::t(Lang::En, key).to_owned(),
             ),
             ServiceError::Pool(_) => ApiError::Unavailable,
+            ServiceError::Storage(error) => {
+                tracing::error!(%error, "the storage did not take a file; nothing was saved");
+                ApiError::Unavailable
+            }
             other => {
                 tracing::error!(error = %other, "API request failed");
                 ApiError::Internal
