@@ -11,9 +11,10 @@
 -- generated seller, each step sent once the previous one was answered.
 --
 -- Settings (environment): MIXED_ROUTES_FILE (route codes, one a line),
--- MIXED_THREADS and MIXED_CONNECTIONS (as given to wrk: flows per thread
--- are half the thread's connections), MIXED_PASSWORD (the generated
--- sellers' password).
+-- MIXED_THREADS and MIXED_CONNECTIONS (as given to wrk: a thread runs as
+-- many flows as it has connections, so that one is nearly always ready
+-- for a flow's turn; only every tenth request is one), MIXED_PASSWORD (the
+-- generated sellers' password).
 
 local ffi = require("ffi")
 ffi.cdef [[
@@ -108,7 +109,7 @@ function init(args)
   assert(#routes > 0, "no route codes in MIXED_ROUTES_FILE")
   local threads_n = tonumber(os.getenv("MIXED_THREADS") or "2")
   local connections = tonumber(os.getenv("MIXED_CONNECTIONS") or "32")
-  local per_thread = math.max(1, math.floor(connections / threads_n / 2))
+  local per_thread = math.max(1, math.floor(connections / threads_n))
   for k = 1, per_thread do
     local seller = thread_id * per_thread + (k - 1)
     table.insert(flows, {

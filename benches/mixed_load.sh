@@ -68,9 +68,18 @@ esac
 app_pid=
 yardstick_pid=
 stop() {
-    # Only the two servers this script started, by their ids.
-    [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
-    [ -n "$yardstick_pid" ] && kill "$yardstick_pid" 2>/dev/null && wait "$yardstick_pid" 2>/dev/null
+    # Only the two servers this script started, by their ids. The app stops
+    # gracefully on SIGTERM; the yardstick's actix server would stop on it
+    # but leave its process waiting, and it keeps nothing worth a clean end.
+    if [ -n "$app_pid" ]; then
+        kill "$app_pid" 2>/dev/null || true
+        wait "$app_pid" 2>/dev/null || true
+    fi
+    if [ -n "$yardstick_pid" ]; then
+        kill -KILL "$yardstick_pid" 2>/dev/null || true
+        wait "$yardstick_pid" 2>/dev/null || true
+        rm -f "${TMPDIR:-/tmp}/yardstick-$yardstick_pid.sqlite3"
+    fi
     app_pid= yardstick_pid=
 }
 trap stop EXIT
