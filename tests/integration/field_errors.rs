@@ -39,7 +39,9 @@ fn summary_links(page: &str) -> Vec<String> {
     let Some(start) = page.find("class=\"form-error error-summary\"") else {
         return Vec::new();
     };
-    let end = page[start..].find("</div>").map_or(page.len(), |e| start + e);
+    let end = page[start..]
+        .find("</div>")
+        .map_or(page.len(), |e| start + e);
     Regex::new(r##"href="#([^"]+)""##)
         .expect("regex")
         .captures_iter(&page[start..end])
@@ -86,7 +88,9 @@ fn problems(form: &str, page: &str) -> Vec<String> {
     }
     for target in &links {
         if !page.contains(&format!("id=\"{target}\"")) {
-            found.push(format!("{form}: the summary links to #{target}, not on the page"));
+            found.push(format!(
+                "{form}: the summary links to #{target}, not on the page"
+            ));
         }
     }
     found
@@ -133,7 +137,10 @@ async fn every_field_error_is_tied_to_its_control_and_linked_from_the_summary() 
     let response = seller.post_form("/account/password", &password).await;
     answered(&mut found, "/account/password", response).await;
     let response = seller
-        .post_form("/app/team/invitations", &[("email", "nobody"), ("role", "")])
+        .post_form(
+            "/app/team/invitations",
+            &[("email", "nobody"), ("role", "")],
+        )
         .await;
     answered(&mut found, "team invite", response).await;
     let order = crate::common::order_fields(&[
@@ -144,7 +151,20 @@ async fn every_field_error_is_tied_to_its_control_and_linked_from_the_summary() 
         ("country", ""),
     ]);
     let response = seller.post_form("/app/orders", &order).await;
-    answered(&mut found, "order form", response).await;
+    answered(&mut found, "order form, bad items", response).await;
+    let order = crate::common::order_fields(&[("route", ""), ("form_token", "no-route")]);
+    let response = seller.post_form("/app/orders", &order).await;
+    answered(&mut found, "order form, no route", response).await;
+    // A colleague joins (the invitation form refused once), for a budget of their own.
+    let link = crate::team::invite(&seller, "wang@example.cn", "seller").await;
+    let joining = [
+        ("display_name", ""),
+        ("password", "short"),
+        ("password_confirm", ""),
+    ];
+    let response = app.browser().post_form(&link, &joining).await;
+    answered(&mut found, "invitation", response).await;
+    crate::team::join(&app, &link).await;
     let settings = seller.get_text("/app/settings/approval").await;
     let member = first_id(&settings, "id=\"budget_");
     let budget = format!("budget_{member}");
@@ -155,9 +175,12 @@ async fn every_field_error_is_tied_to_its_control_and_linked_from_the_summary() 
         )
         .await;
     answered(&mut found, "approval settings", response).await;
-    let response =
-        crate::tickets::open(&seller, &[("category", ""), ("subject", ""), ("body", "")], false)
-            .await;
+    let response = crate::tickets::open(
+        &seller,
+        &[("category", ""), ("subject", ""), ("body", "")],
+        false,
+    )
+    .await;
     answered(&mut found, "ticket new", response).await;
 
     // An owner not yet verified: the company form, then the staff's
@@ -168,7 +191,10 @@ async fn every_field_error_is_tied_to_its_control_and_linked_from_the_summary() 
     let response = owner.post_multipart("/app/company", bad).await;
     answered(&mut found, "/app/company", response).await;
     let good = verification_form(&token, Some((png(), "licence.png")), &[]);
-    assert_eq!(owner.post_multipart("/app/company", good).await.status(), 303);
+    assert_eq!(
+        owner.post_multipart("/app/company", good).await.status(),
+        303
+    );
     let operator = app.staff(Role::Operator).await;
     let company = first_id(
         &operator.get_text("/admin/verifications").await,
@@ -205,10 +231,18 @@ async fn every_field_error_is_tied_to_its_control_and_linked_from_the_summary() 
 fn an_error_without_its_control_or_summary_link_is_found() {
     let tied = r##"<div class="form-error error-summary" role="alert"><p>x</p><ul><li><a href="#to">x</a></li></ul></div>
         <select id="to" name="to" aria-invalid="true" aria-describedby="to-error"></select><p id="to-error">x</p>"##;
-    assert!(problems("tied", tied).is_empty(), "{:?}", problems("tied", tied));
+    assert!(
+        problems("tied", tied).is_empty(),
+        "{:?}",
+        problems("tied", tied)
+    );
     let loose = r#"<select id="to" name="to"></select><p id="to-error">x</p>"#;
     let found = problems("loose", loose);
-    assert!(found.iter().any(|p| p.contains("no control is described by to-error")));
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("no control is described by to-error"))
+    );
     assert!(found.iter().any(|p| p.contains("no error summary")));
     let not_invalid = r#"<input id="a" aria-describedby="a-error"><p id="a-error">x</p>"#;
     assert!(
