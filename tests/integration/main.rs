@@ -24,6 +24,7 @@ mod crash;
 mod demo;
 mod edge;
 mod every_page;
+mod field_errors;
 mod handover;
 mod hostile_files;
 mod instances;
