@@ -9,7 +9,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((kind, bytes)) = data.split_first() else {
         return;
     };
-    let name = if kind % 2 == 0 { "orders.csv" } else { "orders.xlsx" };
+    let name = if kind % 2 == 0 {
+        "orders.csv"
+    } else {
+        "orders.xlsx"
+    };
     let routes = ["EU-ECO".to_owned(), "INTL-EXPRESS".to_owned()];
     let _ = order_sheet::parse(name, bytes, &routes);
 });

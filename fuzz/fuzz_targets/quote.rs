@@ -89,11 +89,13 @@ fuzz_target!(|input: Input| {
             ddp_offered: true,
             suspended: input.suspended.then(|| "suspended".to_owned()),
             row: Some(row),
-            measured: input.measured.map(|(median, p90, deliveries)| MeasuredTransit {
-                median_days: u32::from(median),
-                p90_days: u32::from(p90),
-                deliveries: u32::from(deliveries),
-            }),
+            measured: input
+                .measured
+                .map(|(median, p90, deliveries)| MeasuredTransit {
+                    median_days: u32::from(median),
+                    p90_days: u32::from(p90),
+                    deliveries: u32::from(deliveries),
+                }),
         })
         .collect();
     let quotes = quote_all(

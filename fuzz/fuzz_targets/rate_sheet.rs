@@ -9,7 +9,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((kind, bytes)) = data.split_first() else {
         return;
     };
-    let name = if kind % 2 == 0 { "rates.csv" } else { "rates.xlsx" };
+    let name = if kind % 2 == 0 {
+        "rates.csv"
+    } else {
+        "rates.xlsx"
+    };
     if let Ok(rows) = rate_sheet::parse(name, bytes) {
         // What was accepted writes out and reads back as the same rows.
         let csv = rate_sheet::write_csv(&rows);

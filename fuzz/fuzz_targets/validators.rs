@@ -43,8 +43,19 @@ fuzz_target!(|input: Input| {
     let _ = money::UsdCents::parse(text);
     let _ = money::BasisPoints::parse_percent(text);
 
-    let [name, company, line1, line2, city, state, postcode, country, phone, email, tax_id] =
-        input.address;
+    let [
+        name,
+        company,
+        line1,
+        line2,
+        city,
+        state,
+        postcode,
+        country,
+        phone,
+        email,
+        tax_id,
+    ] = input.address;
     let fields = RecipientFields {
         name,
         company,
@@ -59,7 +70,10 @@ fuzz_target!(|input: Input| {
         tax_id,
     };
     if let Ok(recipient) = fields.parse() {
-        let again = recipient.to_fields().parse().expect("a normal form parses again");
+        let again = recipient
+            .to_fields()
+            .parse()
+            .expect("a normal form parses again");
         assert_eq!(again, recipient);
     }
 });
