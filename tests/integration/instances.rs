@@ -211,6 +211,36 @@ async fn a_tokens_rate_limit_is_shared_by_both_instances() {
 }
 
 #[actix_web::test]
+async fn wrong_passwords_spread_over_both_instances_lock_the_account_on_both() {
+    let key: Vec<u8> = (0..64).map(|_| rand::random::<u8>()).collect();
+    let app = {
+        let key = key.clone();
+        TestApp::spawn_with(move |settings| settings.session_key = Secret::new(key)).await
+    };
+    let (_, email) = app.owner("Acme").await;
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let (mut child, base) = start(&app.database_url, &key, data_dir.path(), &[]);
+    let one = app.browser();
+    let two = Browser {
+        base,
+        client: one.client.clone(),
+    };
+    // Five wrong passwords, alternately on each instance: one count, kept
+    // in the database, not five on one and none on the other.
+    for n in 0..5 {
+        let instance = if n % 2 == 0 { &one } else { &two };
+        let answer = instance.sign_in(&email, "wrong-password-1").await;
+        assert_eq!(answer.status(), 422, "attempt {n}");
+    }
+    for instance in [&one, &two] {
+        let answer = instance.sign_in(&email, crate::common::PASSWORD).await;
+        assert_eq!(answer.status(), 429, "locked on {}", instance.base);
+    }
+    child.kill().ok();
+    child.wait().ok();
+}
+
+#[actix_web::test]
 async fn the_shared_bucket_refills_at_the_rate_and_ignores_a_clock_behind() {
     let app = TestApp::spawn().await;
     let (owner, _) = app.seller("Acme").await;

@@ -240,23 +240,15 @@ pub async fn build(app: &TestApp) -> World {
         )
         .to_string(),
     );
-    set("address", address(app, owner, company, "Jane Doe").await);
-    set(
-        "address_del",
-        address(app, owner, company, "Del Seller").await,
-    );
-    set(
-        "address_del@Manager",
-        address(app, owner, company, "Del Manager").await,
-    );
-    set(
-        "api_address",
-        address(app, owner, company, "Api Seller").await,
-    );
-    set(
-        "api_address@Manager",
-        address(app, owner, company, "Api Manager").await,
-    );
+    for (name, recipient) in [
+        ("address", "Jane Doe"),
+        ("address_del", "Del Seller"),
+        ("address_del@Manager", "Del Manager"),
+        ("api_address", "Api Seller"),
+        ("api_address@Manager", "Api Manager"),
+    ] {
+        set(name, address(app, owner, company, recipient).await);
+    }
     let topup = crate::balance::request_topup(owner, "100", Some(png())).await;
     assert_eq!(topup.status(), 303, "top-up requested");
     set(
