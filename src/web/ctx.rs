@@ -268,6 +268,8 @@ pub struct PageCtx {
     pub csrf: String,
     /// The data is `samplepost demo`'s (the cached flag of the app state).
     pub demo: bool,
+    /// The request's path, for `aria-current` in the navigation.
+    pub path: String,
 }
 
 impl PageCtx {
@@ -368,6 +370,11 @@ impl PageCtx {
             .is_some_and(|u| matches!(u.role, Role::Owner | Role::Manager))
     }
 
+    /// The navigation link to `href` is this page (`aria-current="page"`).
+    pub fn is_current(&self, href: &str) -> bool {
+        self.path == href
+    }
+
     pub fn is_member(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.company_id.is_some())
     }
@@ -395,6 +402,7 @@ impl PageCtx {
             flash,
             csrf: csrf_token(&session),
             demo: state(&req).is_ok_and(|s| s.demo.get()),
+            path: req.path().to_owned(),
         })
     }
 }

@@ -115,3 +115,18 @@ async fn the_users_own_details_say_what_to_fill_in() {
         "a recipient's name"
     );
 }
+
+#[tokio::test]
+async fn the_navigation_marks_the_page_it_is_on() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Wayfinding").await;
+    let page = seller.get_text("/app/orders").await;
+    assert!(
+        page.contains(r#"<a href="/app/orders" aria-current="page">"#),
+        "the orders link is the current page"
+    );
+    assert_eq!(page.matches("aria-current").count(), 1, "only that one");
+    let dashboard = seller.get_text("/app").await;
+    assert!(dashboard.contains(r#"<a href="/app" aria-current="page">"#));
+    assert!(!dashboard.contains(r#"<a href="/app/orders" aria-current"#));
+}
