@@ -154,8 +154,12 @@ fn water_level(sorted: &[f64]) -> Option<f64> {
         }
         let level = COMPANY_SHARE * rest / denominator;
         let next = sorted.get(k).copied().unwrap_or(0.0);
-        if level > 0.0 && level >= next && level <= sorted[k - 1] {
-            return Some(level);
+        // Equal weights are common (reviews of one second weigh the same),
+        // and then the level lands on a weight give or take a rounding:
+        // compared with a tolerance and clamped, or the cap would vanish.
+        let tolerance = sorted[0] * 1e-9;
+        if level > 0.0 && level + tolerance >= next && level <= sorted[k - 1] + tolerance {
+            return Some(level.clamp(next, sorted[k - 1]));
         }
     }
     None
@@ -186,6 +190,27 @@ mod tests {
         let old = epoch_weight(now - Duration::hours(4380)) * decay_since_epoch(now);
         assert!(close(fresh, 1.0), "{fresh}");
         assert!(close(old, 0.5), "{old}");
+    }
+
+    #[test]
+    fn equal_weights_at_the_level_keep_the_cap_whatever_their_value() {
+        // Two companies with two reviews, three with one, every review of
+        // the same second: the level is one review's weight, for any weight
+        // (rounding once made some of them cap nobody).
+        for second in 0..2_000 {
+            let w = epoch_weight(epoch() + Duration::seconds(second * 7_919));
+            let companies = [
+                Sums::of(4.0, 2.0 * w),
+                Sums::of(4.0, 2.0 * w),
+                Sums::of(3.0, w),
+                Sums::of(3.0, w),
+                Sums::of(3.0, w),
+            ];
+            let capped = cap(&companies);
+            assert!(close(capped.level / w, 1.0), "second {second}: {capped:?}");
+            assert!(close(capped.reviews.weight / w, 5.0), "second {second}");
+            assert!(close(capped.filler_weight, 0.0), "second {second}");
+        }
     }
 
     #[test]
