@@ -283,6 +283,12 @@ impl PageCtx {
         i18n::t(self.lang, &format!("{prefix}.{value}")).to_owned()
     }
 
+    /// Fixed bilingual text as HTML, the runs in the other language
+    /// marked with `lang` (`web::lang_runs`); use with `|safe`.
+    pub fn mixed(&self, text: impl AsRef<str>) -> String {
+        super::lang_runs::mark(text.as_ref(), self.lang)
+    }
+
     /// Every country for a destination picker: the main destinations first.
     pub fn destinations(&self) -> Vec<&'static crate::domain::country::Country> {
         crate::domain::country::destinations()

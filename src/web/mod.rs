@@ -20,6 +20,7 @@ pub mod handover;
 pub mod hooks;
 pub mod hs_codes;
 pub mod labels;
+pub mod lang_runs;
 pub mod logout;
 pub mod metrics;
 pub mod module;
