@@ -103,7 +103,6 @@ struct ModulePage {
     errors: FieldErrors,
     countries: &'static [Country],
     categories: &'static [ProductCategory],
-    agreement_html: String,
     agreement_version: &'static str,
 }
 
@@ -129,6 +128,10 @@ impl ModulePage {
             .collect()
     }
 
+    fn agreement_html(&self) -> String {
+        agreement_html(self.ctx.lang)
+    }
+
     fn country_name<'a>(&self, country: &'a Country) -> &'a str {
         match self.ctx.lang {
             crate::i18n::Lang::ZhCn => &country.name_zh,
@@ -137,10 +140,36 @@ impl ModulePage {
     }
 }
 
-fn agreement_html() -> String {
-    let parser = pulldown_cmark::Parser::new(AGREEMENT_MARKDOWN);
+/// The service agreement as HTML for a page in `lang`. Its headings move
+/// down a level (the page has its own `<h1>`), and its runs of the other
+/// language carry `lang` (the text is bilingual, issue #15).
+fn agreement_html(lang: crate::i18n::Lang) -> String {
+    use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+    let lower = |level: HeadingLevel| match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        HeadingLevel::H5 | HeadingLevel::H6 => HeadingLevel::H6,
+    };
+    let events = pulldown_cmark::Parser::new(AGREEMENT_MARKDOWN).map(|event| match event {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: lower(level),
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(lower(level))),
+        Event::Text(text) => Event::InlineHtml(super::lang_runs::mark(&text, lang).into()),
+        other => other,
+    });
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, parser);
+    pulldown_cmark::html::push_html(&mut html, events);
     html
 }
 
@@ -173,7 +202,6 @@ async fn module_page(
         errors: FieldErrors::new(),
         countries: country::all(),
         categories: ProductCategory::ALL,
-        agreement_html: agreement_html(),
         agreement_version: AGREEMENT_VERSION,
     })
 }
@@ -210,7 +238,6 @@ async fn apply(
                     errors,
                     countries: country::all(),
                     categories: ProductCategory::ALL,
-                    agreement_html: agreement_html(),
                     agreement_version: AGREEMENT_VERSION,
                 },
                 StatusCode::UNPROCESSABLE_ENTITY,
