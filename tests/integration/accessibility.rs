@@ -3,6 +3,7 @@
 //! on, and every focusable kind of element shows it.
 
 use crate::common::TestApp;
+use crate::wording::both_languages;
 
 /// The value of the custom property `--name: #rrggbb` (or `#rgb`) in the stylesheet.
 fn colour(css: &str, name: &str) -> [f64; 3] {
@@ -129,4 +130,116 @@ async fn the_navigation_marks_the_page_it_is_on() {
     let dashboard = seller.get_text("/app").await;
     assert!(dashboard.contains(r#"<a href="/app" aria-current="page">"#));
     assert!(!dashboard.contains(r#"<a href="/app/orders" aria-current"#));
+}
+
+/// The heading levels of a page in order, and where one skips a level
+/// (an `<h3>` straight after the `<h1>`, say).
+fn heading_skips(page: &str) -> Vec<String> {
+    let heading = regex::Regex::new(r"<h([1-6])[\s>]").expect("regex");
+    let mut previous = 0;
+    let mut skips = Vec::new();
+    for level in heading.captures_iter(page) {
+        let level: u32 = level[1].parse().expect("a digit");
+        if level > previous + 1 {
+            skips.push(format!("h{level} after h{previous}"));
+        }
+        previous = level;
+    }
+    skips
+}
+
+#[tokio::test]
+async fn headings_go_down_one_level_at_a_time() {
+    let app = TestApp::spawn().await;
+    let (seller, _) = app.seller("Outline").await;
+    for path in ["/app/orders/new", "/app/balance", "/app/notifications"] {
+        let page = seller.get_text(path).await;
+        assert_eq!(heading_skips(&page), Vec::<String>::new(), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_service_agreement_is_a_focusable_named_region_without_a_second_title() {
+    use diesel::prelude::*;
+    use samplepost::db::schema::companies;
+    let app = TestApp::spawn().await;
+    let (owner, email) = app.owner("Agreement").await;
+    {
+        let mut conn = app.conn();
+        let conn: &mut samplepost::db::DbConnection = &mut conn;
+        diesel::update(companies::table.find(app.company_of(&email)))
+            .set(companies::status.eq("verified"))
+            .execute(conn)
+            .expect("verified");
+    }
+    let (zh, en) = both_languages(&owner, "/app/module").await;
+    for page in [&zh, &en] {
+        assert_eq!(page.matches("<h1").count(), 1, "one page title");
+        assert!(page.contains(r#"<section class="agreement" tabindex="0" aria-label=""#));
+        assert_eq!(heading_skips(page), Vec::<String>::new());
+    }
+    // The agreement is bilingual: each page marks the other language's runs.
+    assert!(en.contains(
+        r#"<h2><span lang="zh-CN">样品物流服务协议</span> / Sample Logistics Service Agreement</h2>"#
+    ));
+    assert!(zh.contains(
+        r#"<h2>样品物流服务协议 / <span lang="en">Sample Logistics Service Agreement</span></h2>"#
+    ));
+}
+
+#[tokio::test]
+async fn bilingual_print_pages_mark_the_other_language_and_sit_in_landmarks() {
+    let app = TestApp::spawn().await;
+    let (seller, email) = app.seller("Invoice").await;
+    app.credit(app.company_of(&email), 300_000);
+    let paid = crate::paid::pay_new(&seller, &[]).await;
+    let (zh, en) = both_languages(&seller, &format!("/app/orders/{paid}/pi")).await;
+    for page in [&zh, &en] {
+        // Everything outside <main> is in a landmark: the actions in a <nav>.
+        assert!(page.contains(r#"<nav class="no-print" aria-label=""#));
+    }
+    assert!(en.contains(r#"PROFORMA INVOICE <span lang="zh-CN">形式发票</span>"#));
+    assert!(zh.contains(r#"<span lang="en">PROFORMA INVOICE</span> 形式发票"#));
+    let (_, en) = both_languages(&seller, &format!("/app/orders/{paid}/label")).await;
+    assert!(en.contains(r#"TO <span lang="zh-CN">收件人</span>"#));
+}
+
+#[tokio::test]
+async fn catalogue_names_carry_their_language() {
+    let app = TestApp::spawn().await;
+    let admin = app.staff(samplepost::domain::status::Role::Admin).await;
+    let (zh, en) = both_languages(&admin, "/admin/routes").await;
+    for page in [&zh, &en] {
+        assert!(
+            page.contains(r#"<strong lang="zh-CN">"#),
+            "the Chinese name"
+        );
+        assert!(page.contains(r#"<span lang="en">"#), "the English name");
+    }
+    let (zh, _) = both_languages(&admin, "/admin/countries").await;
+    assert!(
+        zh.contains(r#"<td lang="en">"#),
+        "prohibited goods are listed in English"
+    );
+}
+
+#[tokio::test]
+async fn repeated_controls_say_whom_or_what_they_are_for() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.seller("Names").await;
+    let link = crate::team::invite(&owner, "wang.fang@example.cn", "seller").await;
+    crate::team::join(&app, &link).await;
+    let team = owner.get_text("/app/team").await;
+    // Each member's role select is named with the member.
+    assert!(team.contains(r#"<select name="role" aria-label="角色 · Wang Fang">"#));
+    // The header's menu under the user's name says what it holds.
+    let page = owner.get_text("/app").await;
+    assert!(
+        page.contains(
+            r#"<span class="visually-hidden"> · 我的账户：密码与登录会话</span></summary>"#
+        )
+    );
+    // The e-mail settings' checkboxes are one group with a name.
+    let notifications = owner.get_text("/app/notifications").await;
+    assert!(notifications.contains("<legend>同时发送邮件的通知</legend>"));
 }
