@@ -42,6 +42,19 @@ impl TestApp {
         TestApp::start(None, false, adjust).await
     }
 
+    /// A server with a fresh random session key, returned with it: a second
+    /// instance (`crash::start`) given the key accepts the same cookies.
+    pub async fn spawn_sharing_key(adjust: impl FnOnce(&mut Settings)) -> (TestApp, Vec<u8>) {
+        let key: Vec<u8> = (0..64).map(|_| rand::random::<u8>()).collect();
+        let shared = key.clone();
+        let app = TestApp::spawn_with(move |settings| {
+            settings.session_key = samplepost::config::Secret::new(shared);
+            adjust(settings);
+        })
+        .await;
+        (app, key)
+    }
+
     /// A server whose companies may keep at most `megabytes` of uploads.
     pub async fn spawn_with_upload_quota(megabytes: u64) -> TestApp {
         TestApp::start(None, false, |settings| settings.upload_quota_mb = megabytes).await

@@ -7,7 +7,6 @@ use crate::api::new_token;
 use crate::common::{Browser, TestApp};
 use crate::demo::cli;
 use base64::Engine;
-use samplepost::config::Secret;
 use serde_json::json;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -112,11 +111,7 @@ async fn work(
 
 #[actix_web::test]
 async fn sigkill_while_orders_are_paid_loses_no_answered_request_and_leaves_nothing_half_written() {
-    let key: Vec<u8> = (0..64).map(|_| rand::random::<u8>()).collect();
-    let app = {
-        let key = key.clone();
-        TestApp::spawn_with(move |settings| settings.session_key = Secret::new(key)).await
-    };
+    let (app, key) = TestApp::spawn_sharing_key(|_| {}).await;
     let (seller, email) = app.seller("Acme").await;
     app.credit(app.company_of(&email), 100_000_000);
     let token = new_token(&seller, "ERP", &["orders:write"]).await;

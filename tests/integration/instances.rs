@@ -29,15 +29,10 @@ fn order(reference: &str) -> serde_json::Value {
 
 #[actix_web::test]
 async fn two_instances_share_sessions_webhook_deliveries_and_the_balance() {
-    let key: Vec<u8> = (0..64).map(|_| rand::random::<u8>()).collect();
-    let app = {
-        let key = key.clone();
-        TestApp::spawn_with(move |settings| {
-            settings.session_key = Secret::new(key);
-            settings.webhooks.poll = Duration::from_millis(100);
-        })
-        .await
-    };
+    let (app, key) = TestApp::spawn_sharing_key(|settings| {
+        settings.webhooks.poll = Duration::from_millis(100);
+    })
+    .await;
     let (one, email) = app.seller("Acme").await;
     let data_dir = tempfile::tempdir().expect("temp dir");
     let (mut child, base) = start(
@@ -154,16 +149,11 @@ async fn two_instances_share_sessions_webhook_deliveries_and_the_balance() {
 
 #[actix_web::test]
 async fn a_tokens_rate_limit_is_shared_by_both_instances() {
-    let key: Vec<u8> = (0..64).map(|_| rand::random::<u8>()).collect();
-    let app = {
-        let key = key.clone();
-        TestApp::spawn_with(move |settings| {
-            settings.session_key = Secret::new(key);
-            settings.api_rate.per_second = 1.0;
-            settings.api_rate.burst = 4.0;
-        })
-        .await
-    };
+    let (app, key) = TestApp::spawn_sharing_key(|settings| {
+        settings.api_rate.per_second = 1.0;
+        settings.api_rate.burst = 4.0;
+    })
+    .await;
     let (owner, _) = app.seller("Acme").await;
     let token = new_token(&owner, "ERP", &["quote"]).await;
     let data_dir = tempfile::tempdir().expect("temp dir");
@@ -212,11 +202,7 @@ async fn a_tokens_rate_limit_is_shared_by_both_instances() {
 
 #[actix_web::test]
 async fn wrong_passwords_spread_over_both_instances_lock_the_account_on_both() {
-    let key: Vec<u8> = (0..64).map(|_| rand::random::<u8>()).collect();
-    let app = {
-        let key = key.clone();
-        TestApp::spawn_with(move |settings| settings.session_key = Secret::new(key)).await
-    };
+    let (app, key) = TestApp::spawn_sharing_key(|_| {}).await;
     let (_, email) = app.owner("Acme").await;
     let data_dir = tempfile::tempdir().expect("temp dir");
     let (mut child, base) = start(&app.database_url, &key, data_dir.path(), &[]);
@@ -281,15 +267,10 @@ async fn the_shared_bucket_refills_at_the_rate_and_ignores_a_clock_behind() {
 
 #[actix_web::test]
 async fn both_instances_watch_for_silence_and_one_ticket_is_opened() {
-    let key: Vec<u8> = (0..64).map(|_| rand::random::<u8>()).collect();
-    let app = {
-        let key = key.clone();
-        TestApp::spawn_with(move |settings| {
-            settings.session_key = Secret::new(key);
-            settings.watchdog_poll = Duration::from_millis(200);
-        })
-        .await
-    };
+    let (app, key) = TestApp::spawn_sharing_key(|settings| {
+        settings.watchdog_poll = Duration::from_millis(200);
+    })
+    .await;
     let (paid, _) = crate::tracking::watchdog::silent_for_six_days(&app).await;
     let data_dir = tempfile::tempdir().expect("temp dir");
     let (mut child, _) = start(
@@ -309,16 +290,15 @@ async fn both_instances_watch_for_silence_and_one_ticket_is_opened() {
 #[actix_web::test]
 async fn both_mail_workers_send_each_queued_mail_once() {
     let sink = crate::common::smtp::SmtpSink::start();
-    let app = {
+    let (app, key) = {
         let url = sink.url();
-        TestApp::spawn_with(move |settings| {
+        TestApp::spawn_sharing_key(move |settings| {
             settings.smtp_url = Some(Secret::new(url));
             settings.outbox_poll = Duration::from_millis(300);
         })
         .await
     };
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let key: Vec<u8> = (0..64).map(|_| rand::random::<u8>()).collect();
     let (mut child, _) = start(
         &app.database_url,
         &key,
