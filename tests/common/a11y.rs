@@ -84,11 +84,11 @@ pub fn html_errors(pages: &[(String, String)]) -> Vec<String> {
     assert!(out.status.success(), "the HTML checker failed: {report}");
     let report: serde_json::Value = serde_json::from_str(&report)
         .unwrap_or_else(|e| panic!("the HTML checker's report is not JSON ({e}): {report}"));
-    let label_of = |url: &str| -> String {
+    // The checker reports pages in no fixed order: errors are sorted back
+    // into the walk's order, by page then line, under the page's label.
+    let page_of = |url: &str| {
         let file = url.rsplit('/').next().unwrap_or(url);
-        (0..pages.len())
-            .find(|&index| name(index) == file)
-            .map_or_else(|| url.to_owned(), |index| pages[index].0.clone())
+        (0..pages.len()).find(|&index| name(index) == file)
     };
     let mut errors = Vec::new();
     let mut warnings = 0;
@@ -97,15 +97,21 @@ pub fn html_errors(pages: &[(String, String)]) -> Vec<String> {
         match (text("type"), text("subType")) {
             ("info", "warning") => warnings += 1,
             ("info", _) => {}
-            _ => errors.push(format!(
-                "{} line {}: {} [{}]",
-                label_of(text("url")),
-                message["lastLine"],
-                text("message"),
-                text("extract").trim(),
-            )),
+            _ => {
+                let page = page_of(text("url"));
+                let label = page.map_or(text("url"), |index| pages[index].0.as_str());
+                let line = message["lastLine"].as_u64().unwrap_or_default();
+                let error = format!(
+                    "{label} line {line}: {} [{}]",
+                    text("message"),
+                    text("extract").trim()
+                );
+                errors.push((page, line, error));
+            }
         }
     }
+    errors.sort();
+    let errors: Vec<String> = errors.into_iter().map(|(_, _, error)| error).collect();
     let _ = writeln!(
         std::io::stderr(),
         "HTML checker: {} pages, {} errors, {warnings} warnings",
