@@ -3,6 +3,7 @@
 //! `TEST_DATABASE_URL` is set) and talks HTTP to it like a browser.
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
+pub mod a11y;
 pub mod board;
 pub mod smtp;
 

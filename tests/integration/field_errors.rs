@@ -2,9 +2,10 @@
 //! each form below is posted with bad or empty input as a browser would, and
 //! on the answered page every `X-error` message is named by the
 //! `aria-describedby` of a control or group, each such control is
-//! `aria-invalid`, and the error summary links to every field it can.
+//! `aria-invalid`, and the error summary links to every field it can; and,
+//! in both languages, each answered page passes the Nu HTML Checker.
 
-use crate::common::{TestApp, first_id, png, verification_form};
+use crate::common::{Browser, TestApp, a11y, first_id, png, verification_form};
 use regex::Regex;
 use samplepost::domain::status::Role;
 
@@ -96,24 +97,58 @@ fn problems(form: &str, page: &str) -> Vec<String> {
     found
 }
 
-/// Collects the problems of one answered form, checking it was refused.
-async fn answered(found: &mut Vec<String>, form: &str, response: reqwest::Response) {
-    let status = response.status();
-    let page = response.text().await.expect("body");
-    if status != 422 && status != 200 {
-        found.push(format!("{form}: answered {status}, not the form again"));
-        return;
+/// The answered forms' problems, and their pages for the HTML checker.
+#[derive(Default)]
+struct Answers {
+    found: Vec<String>,
+    pages: Vec<(String, String)>,
+    /// The language the pages are read in, for the labels.
+    lang: &'static str,
+}
+
+impl Answers {
+    /// Collects the problems of one answered form, checking it was refused.
+    async fn answered(&mut self, form: &str, response: reqwest::Response) {
+        let status = response.status();
+        let page = response.text().await.expect("body");
+        let form = format!("{form} [{}]", self.lang);
+        if status != 422 && status != 200 {
+            self.found
+                .push(format!("{form}: answered {status}, not the form again"));
+            return;
+        }
+        self.found.extend(problems(&form, &page));
+        self.pages.push((form, page));
     }
-    found.extend(problems(form, &page));
 }
 
 #[tokio::test]
 async fn every_field_error_is_tied_to_its_control_and_linked_from_the_summary() {
+    let mut answers = Answers::default();
+    for lang in ["zh", "en"] {
+        answers.lang = lang;
+        post_every_form_badly(&mut answers).await;
+    }
+    // Each answered page passes the Nu HTML Checker too (issue #15).
+    let mut found = answers.found;
+    found.extend(a11y::html_errors(&answers.pages));
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+/// Posts each form with bad or empty input, in `answers.lang`, on a server of its own.
+async fn post_every_form_badly(answers: &mut Answers) {
     let app = TestApp::spawn().await;
-    let mut found = Vec::new();
+    let english = answers.lang == "en";
+    // Every browser below reads its pages in the language being checked.
+    let browser = async |browser: Browser| {
+        if english {
+            browser.english().await;
+        }
+        browser
+    };
 
     // Signed out: registration.
-    let visitor = app.browser();
+    let visitor = browser(app.browser()).await;
     let register = [
         ("company_name", ""),
         ("display_name", ""),
@@ -122,27 +157,27 @@ async fn every_field_error_is_tied_to_its_control_and_linked_from_the_summary() 
         ("password_confirm", "other"),
     ];
     let response = visitor.post_form("/register", &register).await;
-    answered(&mut found, "register", response).await;
+    answers.answered("register", response).await;
     // The calculator without a destination (a GET form).
     let response = visitor.get("/rates?to=&weight_kg=0.5").await;
-    answered(&mut found, "/rates", response).await;
+    answers.answered("/rates", response).await;
 
     // A seller company's owner.
-    let (seller, _) = app.seller("Acme").await;
+    let seller = browser(app.seller("Acme").await.0).await;
     let password = [
         ("current_password", "wrong"),
         ("new_password", "short"),
         ("new_password_confirm", "other"),
     ];
     let response = seller.post_form("/account/password", &password).await;
-    answered(&mut found, "/account/password", response).await;
+    answers.answered("/account/password", response).await;
     let response = seller
         .post_form(
             "/app/team/invitations",
             &[("email", "nobody"), ("role", "")],
         )
         .await;
-    answered(&mut found, "team invite", response).await;
+    answers.answered("team invite", response).await;
     let order = crate::common::order_fields(&[
         ("item0_description_en", ""),
         ("item0_quantity", "many"),
@@ -151,10 +186,10 @@ async fn every_field_error_is_tied_to_its_control_and_linked_from_the_summary() 
         ("country", ""),
     ]);
     let response = seller.post_form("/app/orders", &order).await;
-    answered(&mut found, "order form, bad items", response).await;
+    answers.answered("order form, bad items", response).await;
     let order = crate::common::order_fields(&[("route", ""), ("form_token", "no-route")]);
     let response = seller.post_form("/app/orders", &order).await;
-    answered(&mut found, "order form, no route", response).await;
+    answers.answered("order form, no route", response).await;
     // A colleague joins (the invitation form refused once), for a budget of their own.
     let link = crate::team::invite(&seller, "wang@example.cn", "seller").await;
     let joining = [
@@ -162,8 +197,9 @@ async fn every_field_error_is_tied_to_its_control_and_linked_from_the_summary() 
         ("password", "short"),
         ("password_confirm", ""),
     ];
-    let response = app.browser().post_form(&link, &joining).await;
-    answered(&mut found, "invitation", response).await;
+    let invitee = browser(app.browser()).await;
+    let response = invitee.post_form(&link, &joining).await;
+    answers.answered("invitation", response).await;
     crate::team::join(&app, &link).await;
     let settings = seller.get_text("/app/settings/approval").await;
     let member = first_id(&settings, "id=\"budget_");
@@ -174,28 +210,28 @@ async fn every_field_error_is_tied_to_its_control_and_linked_from_the_summary() 
             &[("monthly_budget", ""), (budget.as_str(), "lots")],
         )
         .await;
-    answered(&mut found, "approval settings", response).await;
+    answers.answered("approval settings", response).await;
     let response = crate::tickets::open(
         &seller,
         &[("category", ""), ("subject", ""), ("body", "")],
         false,
     )
     .await;
-    answered(&mut found, "ticket new", response).await;
+    answers.answered("ticket new", response).await;
 
     // An owner not yet verified: the company form, then the staff's
     // rejection without a reason, then the module application.
-    let (owner, _) = app.owner("Beta").await;
+    let owner = browser(app.owner("Beta").await.0).await;
     let token = owner.csrf().await;
     let bad = verification_form(&token, None, &[("uscc", "123"), ("contact_phone", "")]);
     let response = owner.post_multipart("/app/company", bad).await;
-    answered(&mut found, "/app/company", response).await;
+    answers.answered("/app/company", response).await;
     let good = verification_form(&token, Some((png(), "licence.png")), &[]);
     assert_eq!(
         owner.post_multipart("/app/company", good).await.status(),
         303
     );
-    let operator = app.staff(Role::Operator).await;
+    let operator = browser(app.staff(Role::Operator).await).await;
     let company = first_id(
         &operator.get_text("/admin/verifications").await,
         "href=\"/admin/verifications/",
@@ -204,26 +240,25 @@ async fn every_field_error_is_tied_to_its_control_and_linked_from_the_summary() 
     let response = operator
         .post_form(&path, &[("decision", "reject"), ("reason", " ")])
         .await;
-    answered(&mut found, "staff rejection", response).await;
+    answers.answered("staff rejection", response).await;
     let approve = operator.post_form(&path, &[("decision", "approve")]).await;
     assert_eq!(approve.status(), 303);
     let response = owner
         .post_form("/app/module", &[("expected_monthly_parcels", "10")])
         .await;
-    answered(&mut found, "module application", response).await;
+    answers.answered("module application", response).await;
 
     // The route review of a delivered order, sent with nothing chosen.
     let delivered = crate::reviews::delivered(&app).await;
+    let reviewer = browser(delivered.seller).await;
     let typed = crate::reviews::Typed {
         scores: [""; 6],
         text: "",
         tags: &[],
         ..Default::default()
     };
-    let response = crate::reviews::post_review(&delivered.seller, &delivered.no, typed).await;
-    answered(&mut found, "review form", response).await;
-
-    assert!(found.is_empty(), "{}", found.join("\n"));
+    let response = crate::reviews::post_review(&reviewer, &delivered.no, typed).await;
+    answers.answered("review form", response).await;
 }
 
 /// The checks themselves, on markup written out by hand.

@@ -22,6 +22,9 @@ pub struct TimelineRow {
     pub local: String,
     /// The same moment in China.
     pub china: String,
+    /// The moment for machines (UTC, `2026-12-02T09:00Z`): `<time datetime>`,
+    /// as `local` with its offset in brackets is no valid time string.
+    pub datetime: String,
     /// `City, CC`, or empty.
     pub place: String,
 }
@@ -206,6 +209,7 @@ fn row_of(event: TrackingEvent) -> TimelineRow {
         china: china_time::local(event.event_at)
             .format("%Y-%m-%d %H:%M")
             .to_string(),
+        datetime: event.event_at.format("%Y-%m-%dT%H:%MZ").to_string(),
         place,
         event,
     }
