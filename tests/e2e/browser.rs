@@ -252,6 +252,32 @@ impl Tab {
         std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
     }
 
+    /// Saves the whole page, not only what the window shows: the window is
+    /// made as tall as the page (its width kept, so the layout is the one
+    /// checked) for the screenshot, then given its height back.
+    pub async fn screenshot_whole_page(&self, name: &str) {
+        let (width, height) = match self.client.get_window_rect().await {
+            Ok((_, _, width, height)) => (width as u32, height as u32),
+            Err(error) => {
+                return self
+                    .fail(&format!("reading the window's size: {error}"))
+                    .await;
+            }
+        };
+        let page = match self
+            .client
+            .execute("return document.documentElement.scrollHeight;", vec![])
+            .await
+        {
+            Ok(tall) => tall.as_u64().unwrap_or_default() as u32,
+            Err(error) => return self.fail(&format!("measuring the page: {error}")).await,
+        };
+        // Capped: a screenshot of a very long page is too large to look at anyway.
+        self.resize(width, page.clamp(height, 6000)).await;
+        self.screenshot(name).await;
+        self.resize(width, height).await;
+    }
+
     /// Resizes the window (the page's viewport follows), e.g. to a phone's width.
     pub async fn resize(&self, width: u32, height: u32) {
         if let Err(error) = self.client.set_window_size(width, height).await {

@@ -53,7 +53,7 @@ impl Walk {
                 "phone{}",
                 label.replace(['/', '?', '&', '=', ' ', '[', ']'], "_")
             );
-            tab.screenshot(&name).await;
+            tab.screenshot_whole_page(&name).await;
         }
         if let Some(overflow) = tab.overflow().await {
             self.wide.push(format!("{label}: {overflow}"));
