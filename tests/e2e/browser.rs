@@ -252,6 +252,32 @@ impl Tab {
         std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
     }
 
+    /// Saves the whole page, not only what the window shows: the window is
+    /// made as tall as the page (its width kept, so the layout is the one
+    /// checked) for the screenshot, then given its height back.
+    pub async fn screenshot_whole_page(&self, name: &str) {
+        let (width, height) = match self.client.get_window_rect().await {
+            Ok((_, _, width, height)) => (width as u32, height as u32),
+            Err(error) => {
+                return self
+                    .fail(&format!("reading the window's size: {error}"))
+                    .await;
+            }
+        };
+        let page = match self
+            .client
+            .execute("return document.documentElement.scrollHeight;", vec![])
+            .await
+        {
+            Ok(tall) => tall.as_u64().unwrap_or_default() as u32,
+            Err(error) => return self.fail(&format!("measuring the page: {error}")).await,
+        };
+        // Capped: a screenshot of a very long page is too large to look at anyway.
+        self.resize(width, page.clamp(height, 6000)).await;
+        self.screenshot(name).await;
+        self.resize(width, height).await;
+    }
+
     /// Resizes the window (the page's viewport follows), e.g. to a phone's width.
     pub async fn resize(&self, width: u32, height: u32) {
         if let Err(error) = self.client.set_window_size(width, height).await {
@@ -261,15 +287,28 @@ impl Tab {
         }
     }
 
-    /// What the page is wider than its viewport by, with the widest
-    /// elements that stick out (tag, class, width), for a readable failure.
+    /// What the page is wider than its viewport by, with the elements that
+    /// stick out first (their parent fits; as a path from `main` or `header`,
+    /// with their right edge), for a readable failure.
     pub async fn overflow(&self) -> Option<String> {
         let script = r#"
             const width = document.documentElement.clientWidth;
             if (document.documentElement.scrollWidth <= width) { return null; }
+            const out = e => e.getBoundingClientRect().right > width + 1;
+            const name = e => e.tagName.toLowerCase()
+                + (e.id ? `#${e.id}` : '')
+                + (typeof e.className === 'string' && e.className ? `.${e.className.trim().split(/\s+/).join('.')}` : '');
+            const path = e => {
+                const names = [];
+                for (let n = e; n && n !== document.body; n = n.parentElement) {
+                    names.unshift(name(n));
+                    if (n.tagName === 'MAIN' || n.tagName === 'HEADER') { break; }
+                }
+                return names.join(' > ');
+            };
             const wide = [...document.querySelectorAll('body *')]
-                .filter(e => e.getBoundingClientRect().right > width + 1)
-                .map(e => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)}px)`)
+                .filter(e => out(e) && !(e.parentElement && out(e.parentElement)))
+                .map(e => `${path(e)} (${Math.round(e.getBoundingClientRect().right)}px)`)
                 .slice(0, 5);
             return `${document.documentElement.scrollWidth}px in ${width}px: ${wide.join(', ')}`;
         "#;
@@ -277,6 +316,27 @@ impl Tab {
             Ok(serde_json::Value::String(text)) => Some(text),
             Ok(_) => None,
             Err(error) => self.fail(&format!("measuring the page: {error}")).await,
+        }
+    }
+
+    /// The viewport's width in CSS pixels (`innerWidth`: the scrollbar included).
+    pub async fn viewport_width(&self) -> u64 {
+        match self
+            .client
+            .execute("return window.innerWidth;", vec![])
+            .await
+        {
+            Ok(width) => width.as_u64().unwrap_or_default(),
+            Err(error) => self.fail(&format!("measuring the viewport: {error}")).await,
+        }
+    }
+
+    /// Runs `script` asynchronously (it answers through the callback passed
+    /// as its last argument) and returns that answer; `what` names it in a failure.
+    pub async fn execute_async(&self, script: &str, what: &str) -> serde_json::Value {
+        match self.client.execute_async(script, vec![]).await {
+            Ok(answer) => answer,
+            Err(error) => self.fail(&format!("{what}: {error}")).await,
         }
     }
 
@@ -397,6 +457,15 @@ impl Tab {
         let element = self.wait_for(css).await;
         match element.text().await {
             Ok(text) => text,
+            Err(error) => self.fail(&format!("reading `{css}`: {error}")).await,
+        }
+    }
+
+    /// The value of the input matching `css` (what a read-only field shows).
+    pub async fn input_value(&self, css: &str) -> String {
+        let input = self.wait_for(css).await;
+        match input.prop("value").await {
+            Ok(value) => value.unwrap_or_default(),
             Err(error) => self.fail(&format!("reading `{css}`: {error}")).await,
         }
     }

@@ -6,6 +6,7 @@
 mod common;
 
 mod approvals;
+mod axe;
 mod board;
 mod browser;
 mod calculator;
