@@ -3,35 +3,6 @@
 //! serious or critical fail, moderate and minor ones are listed.
 
 use crate::browser::Tab;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-
-/// axe-core's source (`axe.min.js`): `AXE_CORE`, else where `scripts/test`
-/// installs it (`tools/a11y/node_modules/axe-core`). `None` (after a note)
-/// when it is missing; a failure instead when `A11Y_REQUIRED=1`.
-///
-/// The same lookup as `crate::common::a11y::axe_source` on the `vnu`
-/// branch: this copy goes once both branches are merged.
-pub fn axe_source() -> Option<String> {
-    let path = std::env::var_os("AXE_CORE").map_or_else(
-        || {
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tools/a11y/node_modules/axe-core/axe.min.js")
-        },
-        PathBuf::from,
-    );
-    if let Ok(source) = std::fs::read_to_string(&path) {
-        return Some(source);
-    }
-    let why = format!("{} not found (set AXE_CORE)", path.display());
-    assert!(
-        std::env::var("A11Y_REQUIRED").map_or(true, |v| v != "1"),
-        "A11Y_REQUIRED=1 but {why}; run `npm ci --prefix tools/a11y`"
-    );
-    // Written to the real stderr, past the harness's capture, so it is seen.
-    let _ = writeln!(std::io::stderr(), "skipping axe-core: {why}");
-    None
-}
 
 /// Runs axe after its source, in one round trip, and answers with each
 /// violation cut down to what a failure line needs. Only the WCAG 2.0–2.2

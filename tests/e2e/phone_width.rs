@@ -157,7 +157,7 @@ async fn every_page_fits_a_320_px_phone_and_passes_axe() {
         let fixtures_made = started.elapsed();
 
         let mut walk = Walk {
-            axe: crate::axe::axe_source(),
+            axe: crate::common::a11y::axe_source(),
             findings: Findings::default(),
             wide: Vec::new(),
             pages: 0,
