@@ -91,32 +91,40 @@ pub fn html_errors(pages: &[(String, String)]) -> Vec<String> {
         (0..pages.len()).find(|&index| name(index) == file)
     };
     let mut errors = Vec::new();
-    let mut warnings = 0;
+    let mut warnings = Vec::new();
     for message in report["messages"].as_array().into_iter().flatten() {
         let text = |key: &str| message[key].as_str().unwrap_or_default();
-        match (text("type"), text("subType")) {
-            ("info", "warning") => warnings += 1,
-            ("info", _) => {}
-            _ => {
-                let page = page_of(text("url"));
-                let label = page.map_or(text("url"), |index| pages[index].0.as_str());
-                let line = message["lastLine"].as_u64().unwrap_or_default();
-                let error = format!(
-                    "{label} line {line}: {} [{}]",
-                    text("message"),
-                    text("extract").trim()
-                );
-                errors.push((page, line, error));
-            }
-        }
+        let found = match (text("type"), text("subType")) {
+            ("info", "warning") => &mut warnings,
+            ("info", _) => continue,
+            _ => &mut errors,
+        };
+        let page = page_of(text("url"));
+        let label = page.map_or(text("url"), |index| pages[index].0.as_str());
+        let line = message["lastLine"].as_u64().unwrap_or_default();
+        let line_text = format!(
+            "{label} line {line}: {} [{}]",
+            text("message"),
+            text("extract").trim()
+        );
+        found.push((page, line, line_text));
     }
-    errors.sort();
-    let errors: Vec<String> = errors.into_iter().map(|(_, _, error)| error).collect();
+    let in_walk_order = |mut found: Vec<(Option<usize>, u64, String)>| -> Vec<String> {
+        found.sort();
+        found.into_iter().map(|(_, _, text)| text).collect()
+    };
+    let (errors, warnings) = (in_walk_order(errors), in_walk_order(warnings));
+    // Warnings are listed, not failed on (as axe's moderate findings).
+    let mut stderr = std::io::stderr();
     let _ = writeln!(
-        std::io::stderr(),
-        "HTML checker: {} pages, {} errors, {warnings} warnings",
+        stderr,
+        "HTML checker: {} pages, {} errors, {} warnings",
         pages.len(),
-        errors.len()
+        errors.len(),
+        warnings.len()
     );
+    for warning in &warnings {
+        let _ = writeln!(stderr, "  warning: {warning}");
+    }
     errors
 }

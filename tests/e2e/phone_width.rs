@@ -183,6 +183,7 @@ async fn every_page_fits_a_320_px_phone_and_passes_axe() {
             format!("/app/orders/{draft}/edit"),
             format!("/app/orders/{paid}"),
             format!("/app/orders/{paid}/label"),
+            format!("/app/orders/{paid}/pi"),
             format!("/app/orders/{waiting}"),
             format!("/app/orders/{return_no}"),
             "/app/balance".to_owned(),

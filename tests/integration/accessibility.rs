@@ -3,6 +3,7 @@
 //! on, and every focusable kind of element shows it.
 
 use crate::common::TestApp;
+use crate::every_page::heading_skips;
 use crate::wording::both_languages;
 
 /// The value of the custom property `--name: #rrggbb` (or `#rgb`) in the stylesheet.
@@ -130,32 +131,6 @@ async fn the_navigation_marks_the_page_it_is_on() {
     let dashboard = seller.get_text("/app").await;
     assert!(dashboard.contains(r#"<a href="/app" aria-current="page">"#));
     assert!(!dashboard.contains(r#"<a href="/app/orders" aria-current"#));
-}
-
-/// The heading levels of a page in order, and where one skips a level
-/// (an `<h3>` straight after the `<h1>`, say).
-fn heading_skips(page: &str) -> Vec<String> {
-    let heading = regex::Regex::new(r"<h([1-6])[\s>]").expect("regex");
-    let mut previous = 0;
-    let mut skips = Vec::new();
-    for level in heading.captures_iter(page) {
-        let level: u32 = level[1].parse().expect("a digit");
-        if level > previous + 1 {
-            skips.push(format!("h{level} after h{previous}"));
-        }
-        previous = level;
-    }
-    skips
-}
-
-#[tokio::test]
-async fn headings_go_down_one_level_at_a_time() {
-    let app = TestApp::spawn().await;
-    let (seller, _) = app.seller("Outline").await;
-    for path in ["/app/orders/new", "/app/balance", "/app/notifications"] {
-        let page = seller.get_text(path).await;
-        assert_eq!(heading_skips(&page), Vec::<String>::new(), "{path}");
-    }
 }
 
 #[tokio::test]
