@@ -176,6 +176,20 @@ impl TestApp {
         (browser, email)
     }
 
+    /// An owner whose company is verified (set directly) and may apply for
+    /// the sample-logistics module.
+    pub async fn verified_owner(&self, company: &str) -> (Browser, String) {
+        use samplepost::db::schema::companies;
+        let (browser, email) = self.owner(company).await;
+        let mut conn = self.conn();
+        let conn: &mut DbConnection = &mut conn;
+        diesel::update(companies::table.find(self.company_of(&email)))
+            .set(companies::status.eq("verified"))
+            .execute(conn)
+            .expect("verified");
+        (browser, email)
+    }
+
     /// An owner whose company is verified and has the sample-logistics module
     /// active (set directly: the review steps have their own tests).
     pub async fn seller(&self, company: &str) -> (Browser, String) {

@@ -135,18 +135,8 @@ async fn the_navigation_marks_the_page_it_is_on() {
 
 #[tokio::test]
 async fn the_service_agreement_is_a_focusable_named_region_without_a_second_title() {
-    use diesel::prelude::*;
-    use samplepost::db::schema::companies;
     let app = TestApp::spawn().await;
-    let (owner, email) = app.owner("Agreement").await;
-    {
-        let mut conn = app.conn();
-        let conn: &mut samplepost::db::DbConnection = &mut conn;
-        diesel::update(companies::table.find(app.company_of(&email)))
-            .set(companies::status.eq("verified"))
-            .execute(conn)
-            .expect("verified");
-    }
+    let (owner, _) = app.verified_owner("Agreement").await;
     let (zh, en) = both_languages(&owner, "/app/module").await;
     for page in [&zh, &en] {
         assert_eq!(page.matches("<h1").count(), 1, "one page title");

@@ -528,7 +528,7 @@ async fn the_proforma_invoice_prints_and_downloads_as_a_pdf() {
     assert!(page.contains("data-declared=\"700\""), "2 × USD 3.50");
     assert!(page.contains("no commercial value"));
     assert!(
-        page.contains("Influencer 达人推广"),
+        page.contains(r#"<span lang="en">Influencer</span> 达人推广"#),
         "the purpose in both languages"
     );
     assert!(page.contains("Signature"));
