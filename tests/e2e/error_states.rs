@@ -10,7 +10,7 @@
 
 use crate::axe::Findings;
 use crate::browser::{Tab, browser_test};
-use crate::common::{Browser, PASSWORD, TestApp};
+use crate::common::{Browser, PASSWORD, TestApp, location};
 use crate::phone_width::{PHONE, fixtures, phone_tab};
 use samplepost::domain::status::Role;
 use std::io::Write;
@@ -82,6 +82,10 @@ struct Windows {
     verification: String,
     /// A delivered order of the seller's, to review.
     delivered: String,
+    /// The seller's support ticket (`/app/tickets/{id}`).
+    ticket: String,
+    /// The admin's page of the seller's top-up request.
+    topup: String,
 }
 
 #[tokio::test]
@@ -126,6 +130,17 @@ async fn every_forms_error_state_fits_a_phone_and_passes_axe() {
         let verification = fixtures::waiting_verification(&app, &operator).await;
         let (_, newcomer_email) = app.owner("Delta").await;
         let applicant_email = verified_owner(&app, "Gamma").await;
+        let ticket = {
+            let form = reqwest::multipart::Form::new()
+                .text("csrf_token", seller.csrf().await)
+                .text("category", "delay")
+                .text("subject", "The parcel has not moved for a week")
+                .text("body", "Tracking shows no update since it left Shenzhen.");
+            let opened = seller.post_multipart("/app/tickets", form).await;
+            assert_eq!(opened.status(), 303, "ticket opened");
+            location(&opened)
+        };
+        let topup = fixtures::topup(&seller, &app.staff(Role::Admin).await).await;
         let records_made = started.elapsed();
 
         let signed_in = async |email: Option<&str>| {
@@ -147,6 +162,8 @@ async fn every_forms_error_state_fits_a_phone_and_passes_axe() {
             invitation,
             verification,
             delivered,
+            ticket,
+            topup,
         };
         let mut check = Check {
             axe: crate::common::a11y::axe_source(),
@@ -277,6 +294,9 @@ async fn send_every_form_badly(check: &mut Check, w: &Windows) {
     tab.goto("/app/tickets/new").await;
     let button = r#"form[action="/app/tickets"] button[type="submit"]"#;
     check.submit(tab, button, "/app/tickets/new").await;
+    tab.goto(&w.ticket).await;
+    let button = r#"form[action$="/reply"] button[type="submit"]"#;
+    check.submit(tab, button, "ticket reply").await;
     tab.goto("/app/addresses/new").await;
     let button = r#"form[action="/app/addresses"] button[type="submit"]"#;
     check.submit(tab, button, "/app/addresses/new").await;
@@ -317,8 +337,21 @@ async fn send_every_form_badly(check: &mut Check, w: &Windows) {
     let button = r#"form.decision button[value="reject"]"#;
     check.submit(tab, button, "staff rejection").await;
 
-    // An admin's settings, each with a value typed wrong or cleared.
+    // The admin answers the ticket and resolves it without a word, and
+    // rejects the top-up without a reason.
     let tab = &w.admin;
+    let ticket = w.ticket.replace("/app/", "/admin/");
+    tab.goto(&ticket).await;
+    let button = r#"form[action$="/reply"] button[type="submit"]"#;
+    check.submit(tab, button, "staff ticket reply").await;
+    tab.goto(&ticket).await;
+    let button = r#"form[action$="/resolve"] button[type="submit"]"#;
+    check.submit(tab, button, "ticket resolution").await;
+    tab.goto(&w.topup).await;
+    let button = r#"form.decision button[value="reject"]"#;
+    check.submit(tab, button, "top-up rejection").await;
+
+    // An admin's settings, each with a value typed wrong or cleared.
     for (path, field, text, form) in [
         ("/admin/staff", "#email", "nobody", "/admin/staff"),
         ("/admin/payee", "#payee_name", "", "/admin/payee"),
