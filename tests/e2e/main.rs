@@ -10,6 +10,7 @@ mod axe;
 mod board;
 mod browser;
 mod calculator;
+mod error_states;
 mod language;
 mod links;
 mod onboarding;

@@ -9,7 +9,7 @@
 //! `PHONE_SHOTS=1` saves a screenshot of every page to
 //! `target/e2e-screenshots/phone_*.png`, to look at what the checks pass.
 
-mod fixtures;
+pub(crate) mod fixtures;
 
 use crate::axe::Findings;
 use crate::browser::{Tab, browser_test};
@@ -21,7 +21,7 @@ use std::time::Instant;
 /// The viewport the walk runs at: the narrowest WCAG's reflow asks for. The
 /// window is as wide as the viewport in headless Chromium, whose classic
 /// scrollbar then leaves 305 px to the page: stricter than a phone.
-const PHONE: u32 = 320;
+pub(crate) const PHONE: u32 = 320;
 
 /// What the walk found, page by page.
 struct Walk {
@@ -65,7 +65,7 @@ impl Walk {
 }
 
 /// A tab at the phone's width, checked to be no wider.
-async fn phone_tab(tab: &Tab) {
+pub(crate) async fn phone_tab(tab: &Tab) {
     tab.resize(PHONE, 720).await;
     let width = tab.viewport_width().await;
     assert!(
