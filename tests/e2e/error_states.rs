@@ -129,7 +129,7 @@ async fn every_forms_error_state_fits_a_phone_and_passes_axe() {
         let operator = app.staff(Role::Operator).await;
         let verification = fixtures::waiting_verification(&app, &operator).await;
         let (_, newcomer_email) = app.owner("Delta").await;
-        let applicant_email = verified_owner(&app, "Gamma").await;
+        let (_, applicant_email) = app.verified_owner("Gamma").await;
         let ticket = {
             let form = reqwest::multipart::Form::new()
                 .text("csrf_token", seller.csrf().await)
@@ -399,18 +399,4 @@ async fn invite(owner: &Browser, email: &str) -> String {
     let page = owner.get_text("/app/team").await;
     let start = page.find("/invite/").expect("the invitation link");
     page[start..].chars().take_while(|c| *c != '"').collect()
-}
-
-/// A new company, verified but without the module: its owner's e-mail.
-async fn verified_owner(app: &TestApp, company: &str) -> String {
-    use diesel::prelude::*;
-    use samplepost::db::schema::companies;
-    let (_, email) = app.owner(company).await;
-    let mut conn = app.conn();
-    let conn: &mut samplepost::db::DbConnection = &mut conn;
-    diesel::update(companies::table.find(app.company_of(&email)))
-        .set(companies::status.eq("verified"))
-        .execute(conn)
-        .expect("verified");
-    email
 }

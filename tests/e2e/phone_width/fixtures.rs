@@ -163,15 +163,7 @@ pub async fn waiting_verification(app: &TestApp, staff: &Browser) -> String {
 /// A verified company's application for the sample-logistics module: the
 /// staff's review page of it (`/admin/modules/{id}`).
 pub async fn module_application(app: &TestApp, staff: &Browser) -> String {
-    use diesel::prelude::*;
-    use samplepost::db::schema::companies;
-    let (owner, email) = app.owner("Gamma").await;
-    let mut conn = app.conn();
-    let conn: &mut samplepost::db::DbConnection = &mut conn;
-    diesel::update(companies::table.find(app.company_of(&email)))
-        .set(companies::status.eq("verified"))
-        .execute(conn)
-        .expect("verified");
+    let (owner, _) = app.verified_owner("Gamma").await;
     let application = [
         ("expected_monthly_parcels", "120"),
         ("destinations", "US"),
