@@ -21,7 +21,7 @@ async fn forgot(app: &TestApp, email: &str) -> String {
 
 /// The reset links queued in the outbox, oldest first (the worker of
 /// `TestApp::spawn` looks only hourly, so they are still there).
-fn queued_links(app: &TestApp) -> Vec<String> {
+pub fn queued_links(app: &TestApp) -> Vec<String> {
     let mut conn = app.conn();
     let conn: &mut DbConnection = &mut conn;
     outbox::table

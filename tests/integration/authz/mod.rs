@@ -3,7 +3,7 @@
 //! a row fails `scan.rs`.
 
 mod fixtures;
-mod matrix;
+pub mod matrix;
 mod scan;
 
 use crate::common::{Browser, location, png};
