@@ -206,6 +206,7 @@ async fn every_page_fits_a_320_px_phone_and_passes_axe() {
             format!("/reviews/{review}/report"),
             "/account/password".to_owned(),
             "/account/sessions".to_owned(),
+            "/logout".to_owned(),
         ];
         walk.pages(&tab, &seller_pages).await;
         // The team page shows an invitation's link once, after the invite:
@@ -237,6 +238,7 @@ async fn every_page_fits_a_320_px_phone_and_passes_axe() {
             return_link,
             recipient_link,
             invitation,
+            fixtures::reset_link(&app, &email).await,
         ];
         walk.pages(&visitor, &public_pages).await;
 

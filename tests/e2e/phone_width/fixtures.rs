@@ -198,3 +198,24 @@ pub async fn topup(seller: &Browser, admin: &Browser) -> String {
         first_id(&queue, "href=\"/admin/topups/")
     )
 }
+
+/// A password reset link for `email`, asked for as a visitor would: the
+/// path of the link the outbox holds (the test's mail worker sends nothing).
+pub async fn reset_link(app: &TestApp, email: &str) -> String {
+    use diesel::prelude::*;
+    use samplepost::db::schema::outbox;
+    let asked = app
+        .browser()
+        .post_form("/password/forgot", &[("email", email)])
+        .await;
+    assert_eq!(asked.status(), 200, "asked for a reset link");
+    let mut conn = app.conn();
+    let conn: &mut samplepost::db::DbConnection = &mut conn;
+    let link: String = outbox::table
+        .filter(outbox::kind.eq("account.password_reset"))
+        .order(outbox::id.desc())
+        .select(outbox::link)
+        .first(conn)
+        .expect("the reset link");
+    link.replace("http://samplepost.test", "")
+}
