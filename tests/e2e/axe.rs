@@ -3,6 +3,8 @@
 //! serious or critical fail, moderate and minor ones are listed.
 
 use crate::browser::Tab;
+use std::io::Write;
+use std::time::Duration;
 
 /// Runs axe after its source, in one round trip, and answers with each
 /// violation cut down to what a failure line needs. Only the WCAG 2.0–2.2
@@ -56,5 +58,36 @@ impl Findings {
                 impact => self.notes.push(format!("{line} [{impact}]")),
             }
         }
+    }
+
+    /// Ends a walk: prints one line (what was walked, in how long, the
+    /// records' set-up time, and axe's count, with the moderate and minor
+    /// findings listed), then fails on `problems` and axe's serious and
+    /// critical findings together.
+    pub fn verdict(&self, walked: &str, took: Duration, set_up: Duration, problems: Vec<String>) {
+        let notes = &self.notes;
+        // Written past the harness's capture, so the list and the time are seen.
+        let _ = writeln!(
+            std::io::stderr(),
+            "{walked} in {:.1} s (records made in {:.1} s); \
+             axe on {} pages: {} serious or critical, {} moderate or minor{}{}",
+            took.as_secs_f64(),
+            set_up.as_secs_f64(),
+            self.pages,
+            self.failures.len(),
+            notes.len(),
+            if notes.is_empty() { "" } else { ":\n  " },
+            notes.join("\n  "),
+        );
+        let failures: Vec<String> = problems
+            .into_iter()
+            .chain(self.failures.iter().cloned())
+            .collect();
+        assert!(
+            failures.is_empty(),
+            "{} problems:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
     }
 }

@@ -11,23 +11,11 @@ async fn tour() {
     browser_test("tour", async |browsers| {
         let app = TestApp::spawn().await;
         let (seller, email) = app.seller("Acme").await;
-        let fields = [
-            ("name", "Jane Smith"),
-            ("line1", "1 High Street"),
-            ("city", "London"),
-            ("postcode", "SW1A 1AA"),
-            ("country", "GB"),
-            ("phone", "020 7946 0958"),
-            ("weight_kg", "0.48"),
-            ("item_count", "1"),
-            ("item0_description_en", "Cotton T-shirt"),
-            ("item0_quantity", "2"),
-            ("item0_unit_value_usd", "3.50"),
-            ("item0_hs_code", "610910"),
-            ("route", "POST-SMALL"),
-            ("form_token", "tour"),
-            ("action", "submit"),
-        ];
+        let fields: Vec<(&str, &str)> = crate::orders::ORDER
+            .iter()
+            .copied()
+            .chain([("form_token", "tour"), ("action", "submit")])
+            .collect();
         seller.post_form("/app/orders", &fields).await;
         let tab = browsers.open(&app.address).await;
         tab.sign_in(&email).await;
