@@ -143,6 +143,8 @@ pub fn start(
             // every handler: refuses hostile input, checks CSRF.
             .wrap(from_fn(edge::guard))
             .wrap(session)
+            // Error pages from everything inside, the reader's language first.
+            .wrap(from_fn(web::errors::in_readers_language))
             .wrap(security_headers(secure))
             // Times all the layers inside it, by route pattern (`web::metrics`).
             .wrap(from_fn(web::metrics::record))

@@ -184,13 +184,25 @@ fn switched_lang(req: &HttpRequest) -> Option<Lang> {
 /// recipient, a KOL): the switch if they used it, else what their browser
 /// asks for, else English (a browser that names neither UI language is not Chinese).
 pub fn lang_for_outsider(req: &HttpRequest) -> Lang {
-    switched_lang(req).unwrap_or_else(|| {
-        req.headers()
-            .get(ACCEPT_LANGUAGE)
-            .and_then(|value| value.to_str().ok())
-            .and_then(Lang::from_accept_language)
-            .unwrap_or(Lang::En)
-    })
+    switched_lang(req)
+        .or_else(|| browser_lang(req))
+        .unwrap_or(Lang::En)
+}
+
+/// The UI language the browser's `Accept-Language` ranks highest, if any.
+fn browser_lang(req: &HttpRequest) -> Option<Lang> {
+    req.headers()
+        .get(ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(Lang::from_accept_language)
+}
+
+/// The language a reader asked for, by the switch or their browser, else
+/// Chinese: for pages answered before anyone is known (error pages).
+pub fn lang_of_reader(req: &HttpRequest) -> Lang {
+    switched_lang(req)
+        .or_else(|| browser_lang(req))
+        .unwrap_or_default()
 }
 
 const SESSION_ENDED: &str = "flash.session_ended";

@@ -1,6 +1,7 @@
 //! The error policy of the web layer.
 //!
-//! - Expected outcomes have their own status and a bilingual page: 403, 404,
+//! - Expected outcomes have their own status and a bilingual page, the
+//!   reader's language first (`in_readers_language`): 403, 404,
 //!   409 (state conflict, with the reason), 413, 422.
 //! - A signed-out visitor on a protected page is sent to `/login?next=…`.
 //! - Everything else is a 500 whose page never shows the cause; the log does,
@@ -15,8 +16,12 @@
 use super::edge::EdgeError;
 use crate::i18n::{self, Lang};
 use crate::services::ServiceError;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
+use actix_web::middleware::Next;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
@@ -54,15 +59,37 @@ impl From<askama::Error> for AppError {
     }
 }
 
-/// A page for an error, in both languages since the request's language is not at hand here.
+/// A page for an error in both languages, the reader's first
+/// (`in_readers_language`).
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
     status: u16,
-    zh: &'a str,
-    en: &'a str,
-    home_zh: &'static str,
-    home_en: &'static str,
+    /// The reader's language, then the other.
+    langs: [Lang; 2],
+    text: &'a ErrorText,
+}
+
+impl ErrorPage<'_> {
+    fn message(&self, lang: &Lang) -> &str {
+        match lang {
+            Lang::ZhCn => &self.text.zh,
+            Lang::En => &self.text.en,
+        }
+    }
+
+    fn home(&self, lang: &Lang) -> &'static str {
+        i18n::t(*lang, "error.page.home")
+    }
+}
+
+/// What an error page says, kept on its response: the error is answered
+/// where the request is no longer at hand, so `in_readers_language`
+/// renders the page again, the reader's language first.
+#[derive(Clone, Debug)]
+struct ErrorText {
+    zh: String,
+    en: String,
 }
 
 impl AppError {
@@ -135,21 +162,66 @@ impl ResponseError for AppError {
     }
 }
 
-/// The bilingual error page with `status`, saying `zh` and `en`.
+/// The bilingual error page with `status`, saying `zh` and `en` (Chinese
+/// first until `in_readers_language` knows the reader).
 pub fn error_page(status: StatusCode, zh: &str, en: &str) -> HttpResponse {
+    let text = ErrorText {
+        zh: zh.to_owned(),
+        en: en.to_owned(),
+    };
+    let mut response = HttpResponse::build(status)
+        .content_type(ContentType::html())
+        .body(render_error(status, &text, Lang::ZhCn));
+    response.extensions_mut().insert(text);
+    response
+}
+
+fn render_error(status: StatusCode, text: &ErrorText, first: Lang) -> String {
     let page = ErrorPage {
         status: status.as_u16(),
-        zh,
-        en,
-        home_zh: i18n::t(Lang::ZhCn, "error.page.home"),
-        home_en: i18n::t(Lang::En, "error.page.home"),
+        langs: [first, first.other()],
+        text,
     };
-    let body = page
-        .render()
-        .unwrap_or_else(|_| format!("{} {}", status.as_u16(), page.en));
-    HttpResponse::build(status)
-        .content_type(ContentType::html())
-        .body(body)
+    page.render()
+        .unwrap_or_else(|_| format!("{} {}", status.as_u16(), text.en))
+}
+
+/// Middleware: an error page is read first in the reader's language — the
+/// switch if they used it, else what their browser asks for, else Chinese
+/// (the platform's users are in China; a recipient abroad sends English).
+pub async fn in_readers_language(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // Read before the call: holding the request would stop the inner
+    // layers from taking it apart.
+    let reader = super::ctx::lang_of_reader(req.request());
+    let again = |status: StatusCode, text: Option<ErrorText>| {
+        text.filter(|_| reader != Lang::ZhCn)
+            .map(|text| render_error(status, &text, reader))
+    };
+    match next.call(req).await {
+        Ok(response) => {
+            let text = response.response().extensions().get::<ErrorText>().cloned();
+            Ok(match again(response.status(), text) {
+                Some(page) => response.map_body(|_, _| BoxBody::new(page)),
+                None => response.map_into_boxed_body(),
+            })
+        }
+        // An inner layer's refusal (`edge::guard`) is still an error: its
+        // page is written again and it goes on as one.
+        Err(error) => {
+            let response = error.error_response();
+            let text = response.extensions().get::<ErrorText>().cloned();
+            match again(response.status(), text) {
+                Some(page) => {
+                    let response = response.set_body(BoxBody::new(page));
+                    Err(InternalError::from_response(error.to_string(), response).into())
+                }
+                None => Err(error),
+            }
+        }
+    }
 }
 
 /// Percent-encodes a path for a query parameter.

@@ -208,3 +208,63 @@ async fn repeated_controls_say_whom_or_what_they_are_for() {
     let notifications = owner.get_text("/app/notifications").await;
     assert!(notifications.contains("<legend>同时发送邮件的通知</legend>"));
 }
+
+/// The language of an error page and its first message.
+fn first_of_error_page(page: &str) -> (String, String) {
+    let lang = regex::Regex::new(r#"<html lang="([^"]+)">"#).expect("regex");
+    let first = regex::Regex::new(r"<h1>\d+</h1>\s*<p>([^<]+)</p>").expect("regex");
+    (
+        lang.captures(page)
+            .map(|c| c[1].to_owned())
+            .unwrap_or_default(),
+        first
+            .captures(page)
+            .map(|c| c[1].to_owned())
+            .unwrap_or_default(),
+    )
+}
+
+#[tokio::test]
+async fn error_pages_speak_the_readers_language_first() {
+    let app = TestApp::spawn().await;
+    let visitor = app.browser();
+    let url = format!("{}/no-such-page", visitor.base);
+    // A browser asking for English (a recipient abroad, say).
+    let english = visitor
+        .client
+        .get(&url)
+        .header("Accept-Language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(english.status(), 404);
+    let page = english.text().await.expect("page");
+    assert_eq!(
+        first_of_error_page(&page),
+        ("en".to_owned(), "This page does not exist.".to_owned())
+    );
+    assert!(
+        page.contains(r#"<p lang="zh-CN">页面不存在。</p>"#),
+        "Chinese after it"
+    );
+    // No sign of a language: Chinese first, as every page.
+    let page = visitor.get_text("/no-such-page").await;
+    assert_eq!(
+        first_of_error_page(&page),
+        ("zh-CN".to_owned(), "页面不存在。".to_owned())
+    );
+    // A seller who switched to English, refused a staff page; and a refusal
+    // made before any handler (control characters in a form).
+    let (seller, _) = app.seller("Reader").await;
+    seller.get("/lang/en").await;
+    let refused = seller.get("/admin").await;
+    assert_eq!(refused.status(), 403);
+    let page = refused.text().await.expect("page");
+    assert_eq!(first_of_error_page(&page).1, "You may not open this page.");
+    let hostile = seller
+        .post_form("/app/addresses", &[("name", "Jane\0Doe")])
+        .await;
+    assert_eq!(hostile.status(), 400);
+    let page = hostile.text().await.expect("page");
+    assert_eq!(first_of_error_page(&page).0, "en", "{page}");
+}
