@@ -1,5 +1,6 @@
 //! Validation messages keyed by form field, shown beside the field.
 
+use indexmap::IndexMap;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -9,9 +10,11 @@ pub type FieldName = Cow<'static, str>;
 /// Field name → message key in the catalogue, what exactly was wrong
 /// when the message should name it (e.g. the characters that are not allowed),
 /// and advice under the message, as further keys (how to choose a stronger password).
+/// The messages keep the order they were found in, which is the form's
+/// order: the error summary lists them as the reader meets the fields.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FieldErrors(
-    BTreeMap<FieldName, &'static str>,
+    IndexMap<FieldName, &'static str>,
     BTreeMap<FieldName, String>,
     BTreeMap<FieldName, Vec<&'static str>>,
 );
@@ -70,7 +73,7 @@ impl FieldErrors {
         }
     }
 
-    /// Every field with its message key, in field-name order.
+    /// Every field with its message key, in the order they were found.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &'static str)> {
         self.0.iter().map(|(field, key)| (field.as_ref(), *key))
     }

@@ -84,7 +84,18 @@ struct ParsedRegistration {
 
 impl RegisterForm {
     fn parse(&self) -> Result<ParsedRegistration, FieldErrors> {
+        // In the form's order: the error summary lists them so.
         let mut errors = FieldErrors::new();
+        let company_name = errors.check(
+            "company_name",
+            text::required(&self.company_name, 100),
+            |e| e,
+        );
+        let display_name = errors.check(
+            "display_name",
+            text::required(&self.display_name, 60),
+            |e| e,
+        );
         let email = errors.check("email", Email::parse(&self.email), |e| e.message_key());
         let personal = Personal {
             email: self.email.trim(),
@@ -98,16 +109,6 @@ impl RegisterForm {
         if self.password != self.password_confirm {
             errors.add("password_confirm", "error.password.mismatch");
         }
-        let display_name = errors.check(
-            "display_name",
-            text::required(&self.display_name, 60),
-            |e| e,
-        );
-        let company_name = errors.check(
-            "company_name",
-            text::required(&self.company_name, 100),
-            |e| e,
-        );
         match (email, password, display_name, company_name) {
             (Some(email), Some(password), Some(display_name), Some(company_name))
                 if errors.is_empty() =>

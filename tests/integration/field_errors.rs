@@ -94,6 +94,20 @@ fn problems(form: &str, page: &str) -> Vec<String> {
             ));
         }
     }
+    // The summary lists the errors as the reader meets their fields.
+    let after_summary = page.find("error-summary").unwrap_or_default();
+    let at = |target: &String| {
+        page[after_summary..]
+            .find(&format!("id=\"{target}\""))
+            .unwrap_or(usize::MAX)
+    };
+    let mut in_page_order = links.clone();
+    in_page_order.sort_by_key(at);
+    if links != in_page_order {
+        found.push(format!(
+            "{form}: the summary lists {links:?}, the page has them as {in_page_order:?}"
+        ));
+    }
     found
 }
 
