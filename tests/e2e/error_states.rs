@@ -85,6 +85,10 @@ struct Windows {
     ticket: String,
     /// The admin's page of the seller's top-up request.
     topup: String,
+    /// A password reset link of the newcomer's, not yet used.
+    reset_link: String,
+    /// The report form of a review on the board (`/reviews/{id}/report`).
+    report: String,
 }
 
 #[tokio::test]
@@ -126,6 +130,12 @@ async fn every_forms_error_state_fits_a_phone_and_passes_axe() {
             location(&opened)
         };
         let topup = fixtures::topup(&seller, &app.staff(Role::Admin).await).await;
+        let reset_link = fixtures::reset_link(&app, &newcomer_email).await;
+        // Another delivered order, reviewed: its review's report form.
+        let reviewed = fixtures::paid_order(&app, &seller, &seller_email, order, "es-3").await;
+        fixtures::asked_back(&app, &seller, &reviewed).await;
+        let review = fixtures::reviewed(&app, &seller, &reviewed).await;
+        let report = format!("/reviews/{review}/report");
         let records_made = started.elapsed();
 
         let signed_in = async |email: Option<&str>| {
@@ -149,6 +159,8 @@ async fn every_forms_error_state_fits_a_phone_and_passes_axe() {
             delivered,
             ticket,
             topup,
+            reset_link,
+            report,
         };
         let mut check = Check {
             axe: crate::common::a11y::axe_source(),
@@ -194,7 +206,8 @@ async fn every_forms_error_state_fits_a_phone_and_passes_axe() {
 
 /// Sends each form with bad or empty input, in the language the windows are set to.
 async fn send_every_form_badly(check: &mut Check, w: &Windows) {
-    // Signed out: registration, the calculator, an invitation, a lost password.
+    // Signed out: registration, the calculator, an invitation, a lost password
+    // and its reset link.
     let tab = &w.visitor;
     tab.goto("/register").await;
     tab.fill("#email", "not-an-email").await;
@@ -215,6 +228,12 @@ async fn send_every_form_badly(check: &mut Check, w: &Windows) {
     tab.fill("#email", "nobody").await;
     let button = r#"form[action="/password/forgot"] button[type="submit"]"#;
     check.submit(tab, button, "/password/forgot").await;
+    // A refused new password leaves the link usable, for the second language.
+    tab.goto(&w.reset_link).await;
+    tab.fill("#password", "short").await;
+    tab.fill("#password_confirm", "other").await;
+    let button = r#"form[action^="/password/reset/"] button[type="submit"]"#;
+    check.submit(tab, button, "password reset").await;
 
     // The seller company's owner.
     let tab = &w.seller;
@@ -305,6 +324,10 @@ async fn send_every_form_badly(check: &mut Check, w: &Windows) {
     tab.goto(&w.verification).await;
     let button = r#"form.decision button[value="reject"]"#;
     check.submit(tab, button, "staff rejection").await;
+    // A review reported with no reason chosen.
+    tab.goto(&w.report).await;
+    let button = r#"form[data-report-form] button[type="submit"]"#;
+    check.submit(tab, button, "review report").await;
 
     // The admin answers the ticket and resolves it without a word, and
     // rejects the top-up without a reason.

@@ -66,7 +66,12 @@ pub async fn asked_back(app: &TestApp, seller: &Browser, no: &str) -> (String, S
         .post_multipart(&format!("/admin/warehouse/{no}"), form)
         .await;
     assert_eq!(received.status(), 303, "received");
-    let handed = [("carrier", "DHL"), ("waybill", "JD0005550001")];
+    // A waybill of the order's own (JD and its number's ten digits): one per parcel.
+    let waybill: String = "JD"
+        .chars()
+        .chain(no.chars().filter(char::is_ascii_digit))
+        .collect();
+    let handed = [("carrier", "DHL"), ("waybill", waybill.as_str())];
     let path = format!("/admin/warehouse/{no}/dispatch");
     assert_eq!(operator.post_form(&path, &handed).await.status(), 303);
     let delivered = [
