@@ -89,6 +89,10 @@ struct Windows {
     reset_link: String,
     /// The report form of a review on the board (`/reviews/{id}/report`).
     report: String,
+    /// The staff's page of that review (`/admin/reviews/{id}`).
+    staff_review: String,
+    /// The warehouse's page of a paid parcel not yet received.
+    parcel: String,
 }
 
 #[tokio::test]
@@ -100,8 +104,9 @@ async fn every_forms_error_state_fits_a_phone_and_passes_axe() {
         let order = crate::orders::ORDER;
         let delivered = fixtures::paid_order(&app, &seller, &seller_email, order, "es-1").await;
         fixtures::asked_back(&app, &seller, &delivered).await;
-        // A paid order still waiting for its pickup: the pickup form's choice.
-        fixtures::paid_order(&app, &seller, &seller_email, order, "es-2").await;
+        // A paid order still waiting for its pickup: the pickup form's choice,
+        // and the warehouse's receiving form.
+        let waiting = fixtures::paid_order(&app, &seller, &seller_email, order, "es-2").await;
         // A colleague who joined, for a budget of their own on the approval
         // settings, and an invitation still open, for its form.
         let joined = invite(&seller, "wang@example.cn").await;
@@ -136,6 +141,8 @@ async fn every_forms_error_state_fits_a_phone_and_passes_axe() {
         fixtures::asked_back(&app, &seller, &reviewed).await;
         let review = fixtures::reviewed(&app, &seller, &reviewed).await;
         let report = format!("/reviews/{review}/report");
+        let staff_review = format!("/admin/reviews/{review}");
+        let parcel = format!("/admin/warehouse/{waiting}");
         let records_made = started.elapsed();
 
         let signed_in = async |email: Option<&str>| {
@@ -161,6 +168,8 @@ async fn every_forms_error_state_fits_a_phone_and_passes_axe() {
             topup,
             reset_link,
             report,
+            staff_review,
+            parcel,
         };
         let mut check = Check {
             axe: crate::common::a11y::axe_source(),
@@ -328,6 +337,17 @@ async fn send_every_form_badly(check: &mut Check, w: &Windows) {
     tab.goto(&w.report).await;
     let button = r#"form[data-report-form] button[type="submit"]"#;
     check.submit(tab, button, "review report").await;
+    // A parcel received with nothing measured, nothing ticked.
+    tab.goto(&w.parcel).await;
+    let button = r#"button[name="action"][value="receive"]"#;
+    check.submit(tab, button, "warehouse receiving").await;
+    // The review hidden without a reason, and answered with nothing.
+    tab.goto(&w.staff_review).await;
+    let button = r#"form[data-hide-form] button[type="submit"]"#;
+    check.submit(tab, button, "review hidden").await;
+    tab.goto(&w.staff_review).await;
+    let button = r#"form[action$="/reply"] button[type="submit"]"#;
+    check.submit(tab, button, "review reply").await;
 
     // The admin answers the ticket and resolves it without a word, and
     // rejects the top-up without a reason.
