@@ -4,6 +4,7 @@
 //! is never the only way to read a figure. Text stays `<text>` (no fonts are
 //! embedded); the browser draws it.
 
+use crate::domain::text::escape_html as escape;
 use plotters::prelude::*;
 
 const WIDTH: u32 = 640;
@@ -167,13 +168,6 @@ fn finish(svg: String, drawn: bool, title: &str) -> String {
             1,
         );
     format!("{open}><title>{title}</title>{}", &rest[1..])
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

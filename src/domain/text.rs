@@ -1,4 +1,5 @@
-//! Small rules for free-text fields.
+//! Small rules for free text: the checks of free-text fields, and text made
+//! safe inside HTML (for markup written by hand: SVG charts, `lang` spans).
 
 /// A required single-line text of at most `max` characters, trimmed.
 pub fn required(input: &str, max: usize) -> Result<String, &'static str> {
@@ -48,6 +49,22 @@ pub fn cn_postcode(input: &str) -> Result<String, &'static str> {
     } else {
         Err("error.cn_postcode")
     }
+}
+
+/// `text` as HTML content or a quoted attribute value: `& < > " '` escaped.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

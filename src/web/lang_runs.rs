@@ -4,6 +4,7 @@
 //! issue #15). Only fixed bilingual text goes through here: what users type
 //! (names, addresses) is left as typed, as proper names need no `lang`.
 
+use crate::domain::text::escape_html as escape;
 use crate::i18n::Lang;
 
 /// A Latin word shorter than this is a code or an abbreviation ("HS", "kg",
@@ -78,21 +79,6 @@ fn runs(text: &str) -> Vec<(Option<Script>, String)> {
             (Some((_, words)), None) => words.push_str(token),
             (Some((Some(run), words)), Some(k)) if *run == k => words.push_str(token),
             _ => out.push((kind, token.to_owned())),
-        }
-    }
-    out
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
         }
     }
     out
