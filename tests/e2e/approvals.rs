@@ -44,22 +44,7 @@ async fn a_manager_approves_a_sellers_order_and_pays_it() {
             let response = seller
                 .post_form(
                     "/app/orders",
-                    &[
-                        ("name", "Jane Smith"),
-                        ("line1", "1 High Street"),
-                        ("city", "London"),
-                        ("postcode", "SW1A 1AA"),
-                        ("country", "GB"),
-                        ("phone", "020 7946 0958"),
-                        ("weight_kg", "0.48"),
-                        ("item0_description_en", "Cotton T-shirt"),
-                        ("item0_quantity", "2"),
-                        ("item0_unit_value_usd", "3.50"),
-                        ("item0_hs_code", "610910"),
-                        ("route", "POST-SMALL"),
-                        ("form_token", "e2e"),
-                        ("action", "submit"),
-                    ],
+                    &crate::common::order_fields(&[("form_token", "e2e")]),
                 )
                 .await;
             let order_page = location(&response);

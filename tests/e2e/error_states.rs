@@ -101,7 +101,7 @@ async fn every_forms_error_state_fits_a_phone_and_passes_axe() {
         let started = Instant::now();
         let app = TestApp::spawn().await;
         let (seller, seller_email) = app.seller("Acme").await;
-        let order = crate::orders::ORDER;
+        let order = &crate::common::order_fields(&[]);
         let delivered = fixtures::paid_order(&app, &seller, &seller_email, order, "es-1").await;
         fixtures::asked_back(&app, &seller, &delivered).await;
         // A paid order still waiting for its pickup: the pickup form's choice,

@@ -4,24 +4,6 @@
 use crate::browser::browser_test;
 use crate::common::TestApp;
 
-/// A complete order for London on the demo's postal route, as a form
-/// posts it (add `form_token` and `action`).
-pub const ORDER: &[(&str, &str)] = &[
-    ("name", "Jane Smith"),
-    ("line1", "1 High Street"),
-    ("city", "London"),
-    ("postcode", "SW1A 1AA"),
-    ("country", "GB"),
-    ("phone", "020 7946 0958"),
-    ("weight_kg", "0.48"),
-    ("item_count", "1"),
-    ("item0_description_en", "Cotton T-shirt"),
-    ("item0_quantity", "2"),
-    ("item0_unit_value_usd", "3.50"),
-    ("item0_hs_code", "610910"),
-    ("route", "POST-SMALL"),
-];
-
 #[tokio::test]
 async fn a_seller_fills_the_order_form_submits_and_prints_the_invoice() {
     browser_test(

@@ -80,26 +80,14 @@ async fn every_page_fits_a_320_px_phone_and_passes_axe() {
         let app = TestApp::spawn().await;
         let (seller, email) = app.seller("Acme").await;
         let admin = app.staff(Role::Admin).await;
-        let fields = [
-            ("name", "Jane Smith"),
-            ("line1", "1 High Street"),
-            ("city", "London"),
-            ("postcode", "SW1A 1AA"),
-            ("country", "GB"),
-            ("phone", "020 7946 0958"),
-            ("weight_kg", "0.48"),
-            ("item_count", "1"),
+        let fields = crate::common::order_fields(&[
             (
                 "item0_description_en",
                 "Cotton T-shirt with a rather long description",
             ),
-            ("item0_quantity", "2"),
-            ("item0_unit_value_usd", "3.50"),
-            ("item0_hs_code", "610910"),
-            ("route", "POST-SMALL"),
             ("form_token", "phone"),
             ("action", "save"),
-        ];
+        ]);
         let saved = seller.post_form("/app/orders", &fields).await;
         let draft = location(&saved)
             .trim_start_matches("/app/orders/")

@@ -4,7 +4,6 @@
 
 use crate::browser::browser_test;
 use crate::common::{TestApp, location, order_fields};
-use samplepost::domain::status::Role;
 
 #[tokio::test]
 async fn a_seller_writes_a_review_from_the_order_page() {
@@ -23,21 +22,10 @@ async fn a_seller_writes_a_review_from_the_order_page() {
             .await;
         assert_eq!(paid.status(), 303);
         crate::tracking::dispatch(&app, &no).await;
-        let operator = app.staff(Role::Operator).await;
         let an_hour_ago = (chrono::Utc::now() - chrono::Duration::hours(1))
             .format("%Y-%m-%dT%H:%M")
             .to_string();
-        let delivered = [
-            ("milestone", "delivered"),
-            ("local_time", an_hour_ago.as_str()),
-            ("utc_offset", "+00:00"),
-            ("city", "London"),
-            ("country", "GB"),
-            ("text", "Delivered"),
-            ("reason", ""),
-        ];
-        let path = format!("/admin/orders/{no}/tracking");
-        assert_eq!(operator.post_form(&path, &delivered).await.status(), 303);
+        crate::tracking::deliver(&app, &no, &an_hour_ago).await;
 
         let tab = browsers.open(&app.address).await;
         tab.sign_in(&email).await;

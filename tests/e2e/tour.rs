@@ -11,11 +11,7 @@ async fn tour() {
     browser_test("tour", async |browsers| {
         let app = TestApp::spawn().await;
         let (seller, email) = app.seller("Acme").await;
-        let fields: Vec<(&str, &str)> = crate::orders::ORDER
-            .iter()
-            .copied()
-            .chain([("form_token", "tour"), ("action", "submit")])
-            .collect();
+        let fields = crate::common::order_fields(&[("form_token", "tour")]);
         seller.post_form("/app/orders", &fields).await;
         let tab = browsers.open(&app.address).await;
         tab.sign_in(&email).await;

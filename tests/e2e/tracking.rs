@@ -22,13 +22,35 @@ pub async fn dispatch(app: &TestApp, no: &str) {
         .post_multipart(&format!("/admin/warehouse/{no}"), form)
         .await;
     assert_eq!(received.status(), 303);
+    // A waybill of the order's own (JD and its number's ten digits): one per parcel.
+    let waybill: String = "JD"
+        .chars()
+        .chain(no.chars().filter(char::is_ascii_digit))
+        .collect();
     let handed = warehouse
         .post_form(
             &format!("/admin/warehouse/{no}/dispatch"),
-            &[("carrier", "DHL"), ("waybill", "JD0001234567")],
+            &[("carrier", "DHL"), ("waybill", &waybill)],
         )
         .await;
     assert_eq!(handed.status(), 303);
+}
+
+/// An operator records the dispatched order `no` delivered in London at
+/// `local_time` (`YYYY-MM-DDTHH:MM`, UTC).
+pub async fn deliver(app: &TestApp, no: &str, local_time: &str) {
+    let operator = app.staff(Role::Operator).await;
+    let delivered = [
+        ("milestone", "delivered"),
+        ("local_time", local_time),
+        ("utc_offset", "+00:00"),
+        ("city", "London"),
+        ("country", "GB"),
+        ("text", "Delivered"),
+        ("reason", ""),
+    ];
+    let path = format!("/admin/orders/{no}/tracking");
+    assert_eq!(operator.post_form(&path, &delivered).await.status(), 303);
 }
 
 #[tokio::test]

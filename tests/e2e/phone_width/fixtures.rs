@@ -3,7 +3,6 @@
 //! application and a top-up request, made over HTTP as a person would.
 
 use crate::common::{Browser, TestApp, first_id, location};
-use samplepost::domain::status::Role;
 
 /// Credits the seller's company, submits the order of `fields` once more
 /// (`token` makes it a new submission) and pays it: a paid order has a label page.
@@ -49,42 +48,8 @@ pub async fn asked_back(app: &TestApp, seller: &Browser, no: &str) -> (String, S
         .set(routes::returns_offered.eq(true))
         .execute(conn)
         .expect("returns offered");
-    let operator = app.staff(Role::Operator).await;
-    let mut form = reqwest::multipart::Form::new()
-        .text("csrf_token", operator.csrf().await)
-        .text("action", "receive");
-    for (name, value) in [
-        ("weight_kg", "0.48"),
-        ("length_cm", "30"),
-        ("width_cm", "20"),
-        ("height_cm", "5"),
-        ("contents_match", "yes"),
-    ] {
-        form = form.text(name, value);
-    }
-    let received = operator
-        .post_multipart(&format!("/admin/warehouse/{no}"), form)
-        .await;
-    assert_eq!(received.status(), 303, "received");
-    // A waybill of the order's own (JD and its number's ten digits): one per parcel.
-    let waybill: String = "JD"
-        .chars()
-        .chain(no.chars().filter(char::is_ascii_digit))
-        .collect();
-    let handed = [("carrier", "DHL"), ("waybill", waybill.as_str())];
-    let path = format!("/admin/warehouse/{no}/dispatch");
-    assert_eq!(operator.post_form(&path, &handed).await.status(), 303);
-    let delivered = [
-        ("milestone", "delivered"),
-        ("local_time", "2026-12-03T10:00"),
-        ("utc_offset", "+00:00"),
-        ("city", "London"),
-        ("country", "GB"),
-        ("text", "Delivered"),
-        ("reason", ""),
-    ];
-    let path = format!("/admin/orders/{no}/tracking");
-    assert_eq!(operator.post_form(&path, &delivered).await.status(), 303);
+    crate::tracking::dispatch(app, no).await;
+    crate::tracking::deliver(app, no, "2026-12-03T10:00").await;
     let asked = seller
         .post_form(
             &format!("/app/orders/{no}/send-back"),
